@@ -1,0 +1,58 @@
+# 工作简报 build. `make pdf` sets everything up on a fresh Debian/Ubuntu machine.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+EDITIONS := $(sort $(patsubst %/issue.yaml,%,$(wildcard issues/*/issue.yaml)))
+LATEST := $(lastword $(EDITIONS))
+# Debian packages WeasyPrint and the checks need. libharfbuzz-subset0 makes font
+# subsetting about 15× faster; poppler-utils gives pdftotext/pdftoppm.
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 \
+                   libfontconfig1 poppler-utils python3-venv
+
+.PHONY: pdf test check bench watch lint clean setup system-packages
+
+pdf: setup
+	@status=0; for edition in $(EDITIONS); do \
+	  $(BIN)/briefing build "$$edition" || status=1; \
+	done; exit $$status
+
+test: setup
+	$(BIN)/pytest -q
+
+check: setup
+	@status=0; for edition in $(EDITIONS); do \
+	  $(BIN)/briefing check "build/$$(basename $$edition).pdf" --edition "$$edition" || status=1; \
+	done; exit $$status
+
+bench: setup
+	$(BIN)/python -m pipeline.bench
+
+watch: setup
+	$(BIN)/briefing watch $(LATEST)
+
+lint: setup
+	$(BIN)/ruff check pipeline tests
+
+setup: system-packages $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+system-packages:
+	@missing=(); for package in $(SYSTEM_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' "$$package" 2>/dev/null | grep -q "ok installed" || missing+=("$$package"); \
+	done; \
+	if [ $${#missing[@]} -gt 0 ]; then \
+	  echo "安装系统依赖：$${missing[*]}"; \
+	  if [ "$$(id -u)" = 0 ]; then sudo=""; elif command -v sudo >/dev/null; then sudo="sudo"; \
+	  else echo "请以 root 身份运行：apt-get install -y $${missing[*]}"; exit 1; fi; \
+	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq "$${missing[@]}" >/dev/null; \
+	fi
+
+clean:
+	rm -rf build .pytest_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Briefing pipeline: schema → load → render → typeset → check."""

@@ -1,0 +1,153 @@
+"""`briefing`: the editor's command. A thin driver over load → render → typeset → check."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from .build import REPO_ROOT, Builder, default_output
+from .errors import EditionInvalid
+from .typeset import SetupProblem
+
+EXIT_OK, EXIT_CHECK_FAILED, EXIT_INVALID_INPUT, EXIT_SETUP = 0, 1, 2, 3
+
+
+def _say(message: str) -> None:
+    print(message, flush=True)
+
+
+def _complain(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def command_build(args: argparse.Namespace) -> int:
+    from .check import check_pdf, shipped_font_families
+    from .typeset import harfbuzz_subsetting_available
+
+    edition_dir = Path(args.edition)
+    output = Path(args.output) if args.output else default_output(edition_dir)
+    builder = Builder.create()
+    if not harfbuzz_subsetting_available():
+        _complain(
+            "警告：系统缺少 libharfbuzz-subset0，字体子集化将慢约 15 倍（每次约 10 秒）。"
+            "请运行 make setup（或 apt-get install libharfbuzz-subset0）。"
+        )
+    if args.html:
+        rendered = builder.render(edition_dir)
+        Path(args.html).write_text(rendered.html, "utf-8")
+        _say(f"已写出 HTML：{args.html}")
+        return EXIT_OK
+    result = builder.build(edition_dir, output)
+    _say(f"已生成 {output}（{result.page_count} 页，用时 {result.seconds:.2f} 秒）")
+    for warning in result.warnings:
+        _complain(f"排版提示：{warning}")
+    if args.no_check:
+        return EXIT_OK
+    report = check_pdf(output, result.rendered.edition, shipped_font_families(builder.styles_dir))
+    if report.findings:
+        _say(report.text())
+    return EXIT_OK if report.ok() else EXIT_CHECK_FAILED
+
+
+def command_check(args: argparse.Namespace) -> int:
+    from .check import check_pdf, shipped_font_families
+    from .load import load_edition
+
+    pdf = Path(args.pdf)
+    if not pdf.is_file():
+        _complain(f"找不到 PDF 文件：{pdf}")
+        return EXIT_INVALID_INPUT
+    edition = load_edition(Path(args.edition)) if args.edition else None
+    report = check_pdf(pdf, edition, shipped_font_families(REPO_ROOT / "styles"))
+    if args.json:
+        print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        _say(report.text())
+    return EXIT_OK if report.ok(strict=args.strict) else EXIT_CHECK_FAILED
+
+
+def command_new(args: argparse.Namespace) -> int:
+    from .scaffold import new_edition
+
+    created = new_edition(Path(args.issues), args.name)
+    _say(
+        f"已创建 {created.folder}：第{created.number}期（总第{created.cumulative_number}期）。"
+        "请编辑 issue.yaml 和 articles/ 中的稿件。"
+    )
+    return EXIT_OK
+
+
+def command_schema(args: argparse.Namespace) -> int:
+    from .schema import json_schemas
+
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    for name, schema in json_schemas().items():
+        (out / name).write_text(json.dumps(schema, ensure_ascii=False, indent=2) + "\n", "utf-8")
+        _say(f"已写出 {out / name}")
+    return EXIT_OK
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="briefing",
+        description="工作简报排版工具：把 issues/ 下的一期稿件排成可印刷的 PDF。",
+        epilog="退出码：0 成功；1 检查未通过；2 稿件有误（原 PDF 不变）；3 工具安装不完整。",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="命令")
+
+    build = commands.add_parser("build", help="生成一期简报的 PDF，并自动检查")
+    build.add_argument("edition", metavar="期次文件夹", help="如 issues/2025-11")
+    build.add_argument("-o", "--output", metavar="PDF", help="输出文件（默认 build/<期次>.pdf）")
+    build.add_argument("--html", metavar="HTML", help="只写出交给 WeasyPrint 的 HTML，不生成 PDF")
+    build.add_argument("--no-check", action="store_true", help="生成后不做检查")
+    build.set_defaults(run=command_build)
+
+    check = commands.add_parser("check", help="检查 PDF 是否可以分发")
+    check.add_argument("pdf", metavar="PDF")
+    check.add_argument("--edition", metavar="期次文件夹", help="与这一期的稿件对照（目录、书签）")
+    check.add_argument("--json", action="store_true", help="以 JSON 输出检查结果")
+    check.add_argument("--strict", action="store_true", help="有提示也算不通过")
+    check.set_defaults(run=command_check)
+
+    new = commands.add_parser("new", help="新建下一期（期号接续最近一期）")
+    new.add_argument("name", metavar="年-月", help="如 2025-12")
+    new.add_argument("--issues", default="issues", help="存放各期的文件夹（默认 issues）")
+    new.set_defaults(run=command_new)
+
+    schema = commands.add_parser("schema", help="写出 issue.yaml 与稿件信息块的 JSON Schema")
+    schema.add_argument("--out", default="schema", help="输出文件夹（默认 schema）")
+    schema.set_defaults(run=command_schema)
+    return parser
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    args = make_parser().parse_args(argv)
+    command: Callable[[argparse.Namespace], int] = args.run
+    try:
+        return command(args)
+    except EditionInvalid as invalid:
+        _complain(invalid.report())
+        return EXIT_INVALID_INPUT
+    except SetupProblem as problem:
+        _complain(f"工具安装不完整：{problem}")
+        return EXIT_SETUP
+    except KeyboardInterrupt:
+        return EXIT_OK
+    except Exception as error:  # a bug of ours: never show an editor a traceback
+        if os.environ.get("BRIEFING_DEBUG"):
+            raise
+        _complain(
+            f"内部错误：{type(error).__name__}: {error}\n"
+            "这是工具本身的问题，不是稿件的问题。请把这条信息发给技术人员"
+            "（设置环境变量 BRIEFING_DEBUG=1 可看到详细信息）。"
+        )
+        return EXIT_SETUP
+
+
+def main() -> None:
+    sys.exit(run())

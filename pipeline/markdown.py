@@ -1,0 +1,163 @@
+"""An article's Markdown body → HTML fragment, with every image vetted and located."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
+
+from .errors import EditorError
+from .load import Article
+
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"}
+LINK_SCHEMES = {"http", "https", "mailto"}
+
+
+@dataclass(frozen=True)
+class PlacedImage:
+    """An image file an article uses, with the line that asks for it."""
+
+    path: Path
+    article: str
+    line: int
+
+
+@dataclass(frozen=True)
+class ArticleBody:
+    html: str
+    images: tuple[PlacedImage, ...]
+    errors: tuple[EditorError, ...]
+
+
+def _figures(state: StateCore) -> None:
+    """A paragraph holding only an image becomes a figure with its alt text as caption."""
+    tokens = state.tokens
+    for index in range(len(tokens) - 2):
+        opening, inline, closing = tokens[index : index + 3]
+        if opening.type != "paragraph_open" or inline.type != "inline" or opening.hidden:
+            continue
+        children = [
+            child
+            for child in inline.children or []
+            if not (child.type in {"text", "softbreak"} and not child.content.strip())
+        ]
+        if len(children) == 1 and children[0].type == "image":
+            opening.tag = closing.tag = "figure"
+            children[0].meta["figure"] = True
+
+
+def _official_numbers(state: StateCore) -> None:
+    """Ordered list items keep the number the editor wrote (3. stays 3.)."""
+    tokens = state.tokens
+    for index, token in enumerate(tokens):
+        if token.type != "list_item_open" or token.info == "":
+            continue
+        for follower in tokens[index + 1 :]:
+            if follower.type == "inline":
+                number = Token("html_inline", "", 0)
+                number.content = f'<span class="list-number">{escape(token.info + token.markup)}</span>'
+                follower.children = [number, *(follower.children or [])]
+                break
+
+
+def new_parser() -> MarkdownIt:
+    # html=False: raw HTML an editor pastes is shown as text, never rendered.
+    parser = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable(
+        ["table", "strikethrough"]
+    )
+    parser.core.ruler.push("figures", _figures)
+    parser.core.ruler.push("official_numbers", _official_numbers)
+    # Article headings sit below the article title (h2).
+    parser.add_render_rule("heading_open", _heading_open)
+    parser.add_render_rule("heading_close", _heading_close)
+    parser.add_render_rule("image", _render_image)
+    return parser
+
+
+def _shifted_heading(tag: str) -> str:
+    return f"h{min(int(tag[1]) + 2, 6)}"
+
+
+def _heading_open(self, tokens, index, options, env) -> str:  # type: ignore[no-untyped-def]
+    return f'<{_shifted_heading(tokens[index].tag)} class="article-heading">'
+
+
+def _heading_close(self, tokens, index, options, env) -> str:  # type: ignore[no-untyped-def]
+    return f"</{_shifted_heading(tokens[index].tag)}>\n"
+
+
+def _resolve_image(src: str, article: Article, root: Path) -> tuple[Path | None, str | None]:
+    """The image file inside the edition folder, or why it is refused."""
+    parts = urlsplit(src)
+    if parts.scheme or parts.netloc:
+        return None, (
+            f"图片必须是本期文件夹里的文件，不能引用网址或其他位置：{src}。"
+            "请把图片下载到稿件旁边，再写相对路径"
+        )
+    relative = unquote(parts.path)
+    if relative.startswith("/") or relative.startswith("\\"):
+        return None, f"图片路径不能是绝对路径：{src}。请写相对于稿件的路径，如 images/photo.jpg"
+    path = (article.path.parent / relative).resolve()
+    try:
+        path.relative_to(root)
+    except ValueError:
+        return None, f"图片必须放在本期文件夹内：{src}"
+    if path.suffix.lower() not in IMAGE_SUFFIXES:
+        return None, f"不支持的图片格式：{src}（可用 PNG、JPEG、GIF、SVG、WebP）"
+    if not path.is_file():
+        return None, f"找不到图片文件：{src}"
+    return path, None
+
+
+def render_article_body(parser: MarkdownIt, article: Article, root: Path) -> ArticleBody:
+    tokens = parser.parse(article.body)
+    errors: list[EditorError] = []
+    images: list[PlacedImage] = []
+    for block in tokens:
+        if block.type != "inline" or block.map is None:
+            continue
+        line = article.body_first_line + block.map[0]
+        for child in block.children or []:
+            if child.type == "image":
+                src = str(child.attrs.get("src", ""))
+                path, problem = _resolve_image(src, article, root)
+                if problem is not None:
+                    errors.append(EditorError(article.display_path, line, None, "图片", problem))
+                    child.attrs["src"] = ""
+                else:
+                    assert path is not None
+                    images.append(PlacedImage(path, article.display_path, line))
+                    child.attrs["src"] = path.as_uri()
+                title = child.attrs.pop("title", None)
+                alt = "".join(grandchild.content for grandchild in child.children or [])
+                child.meta["caption"] = str(title) if title else alt
+            elif child.type == "link_open":
+                href = str(child.attrs.get("href", ""))
+                scheme = urlsplit(href).scheme.lower()
+                if scheme not in LINK_SCHEMES:
+                    errors.append(
+                        EditorError(
+                            article.display_path,
+                            line,
+                            None,
+                            "链接",
+                            f"链接应以 http:// 或 https:// 开头：{href}",
+                        )
+                    )
+    html = parser.renderer.render(tokens, parser.options, {})
+    return ArticleBody(html, tuple(images), tuple(errors))
+
+
+def _render_image(self, tokens, index, options, env) -> str:  # type: ignore[no-untyped-def]
+    token = tokens[index]
+    caption = token.meta.get("caption", "")
+    img = f'<img src="{escape(str(token.attrs.get("src", "")))}" alt="{escape(caption)}">'
+    if token.meta.get("figure") and caption:
+        return f"{img}<figcaption>{escape(caption)}</figcaption>"
+    return img
+

@@ -1,0 +1,115 @@
+"""A loaded edition → one HTML document for WeasyPrint (Jinja2 template in `styles/`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+from .errors import EditionInvalid, EditorError
+from .load import Article, Edition
+from .markdown import PlacedImage, new_parser, render_article_body
+
+TEMPLATE_NAME = "briefing.html.j2"
+STYLESHEET_NAMES = ("house.css", "briefing.css")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One article as placed in the briefing: its anchor, contents mark and body."""
+
+    anchor: str
+    mark: str  # ①②③…, numbered within its section
+    article: Article
+    body_html: str
+
+
+@dataclass(frozen=True)
+class SectionEntries:
+    name: str
+    anchor: str
+    entries: tuple[Entry, ...]
+
+
+@dataclass(frozen=True)
+class RenderedEdition:
+    """The HTML as handed to WeasyPrint, and what it draws on."""
+
+    edition: Edition
+    html: str
+    sections: tuple[SectionEntries, ...]
+    images: tuple[PlacedImage, ...]
+    styles_dir: Path
+
+    @property
+    def pdf_title(self) -> str:
+        manifest = self.edition.manifest
+        return f"{manifest.title} {manifest.edition_label}"
+
+
+def circled_number(number: int) -> str:
+    """①…⑳, ㉑…㉟, ㊱…㊿; plain (51) beyond what Unicode encodes."""
+    if 1 <= number <= 20:
+        return chr(0x2460 + number - 1)
+    if 21 <= number <= 35:
+        return chr(0x3251 + number - 21)
+    if 36 <= number <= 50:
+        return chr(0x32B1 + number - 36)
+    return f"({number})"
+
+
+def chinese_date(value: object) -> str:
+    return f"{value.year}年{value.month}月{value.day}日"  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class Renderer:
+    """The template and Markdown parser, built once and reused for every build."""
+
+    styles_dir: Path
+    environment: jinja2.Environment
+
+    @classmethod
+    def from_styles(cls, styles_dir: Path) -> Renderer:
+        environment = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(styles_dir),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            auto_reload=True,
+        )
+        environment.filters["chinese_date"] = chinese_date
+        return cls(styles_dir.resolve(), environment)
+
+    def render(self, edition: Edition) -> RenderedEdition:
+        parser = new_parser()
+        errors: list[EditorError] = []
+        images: list[PlacedImage] = []
+        sections: list[SectionEntries] = []
+        for section_index, section in enumerate(edition.manifest.sections, start=1):
+            entries = []
+            for article_index, article in enumerate(edition.articles_in(section.name), start=1):
+                body = render_article_body(parser, article, edition.root)
+                errors += body.errors
+                images += body.images
+                entries.append(
+                    Entry(
+                        anchor=f"a{section_index}-{article_index}",
+                        mark=circled_number(article_index),
+                        article=article,
+                        body_html=body.html,
+                    )
+                )
+            sections.append(SectionEntries(section.name, f"s{section_index}", tuple(entries)))
+        if errors:
+            raise EditionInvalid(errors)
+        template = self.environment.get_template(TEMPLATE_NAME)
+        html = template.render(
+            manifest=edition.manifest,
+            sections=sections,
+            stylesheets=[(self.styles_dir / name).as_uri() for name in STYLESHEET_NAMES],
+            title=f"{edition.manifest.title} {edition.manifest.edition_label}",
+        )
+        return RenderedEdition(edition, html, tuple(sections), tuple(images), self.styles_dir)

@@ -1,0 +1,110 @@
+"""`briefing new YYYY-MM`: start the next edition, numbers continued from the latest."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import EditionInvalid, EditorError
+from .load import load_edition
+from .schema import IssueManifest
+
+EDITION_NAME = re.compile(r"^(\d{4})-(\d{2})$")
+
+PLACEHOLDER_ARTICLE = """\
+---
+title: 请在此填写稿件标题
+source: 请填写来源单位
+published: {date}
+---
+
+请在此粘贴或撰写正文。段落之间空一行。
+
+插入图片的写法：![图为……（图片说明）](images/photo.jpg)
+"""
+
+
+@dataclass(frozen=True)
+class NewEdition:
+    folder: Path
+    number: int
+    cumulative_number: int
+
+
+def _yaml_list(items: list[str], indent: str) -> str:
+    if not items:
+        return " []"
+    return "".join(f"\n{indent}- {item}" for item in items)
+
+
+def manifest_text(previous: IssueManifest | None, year: int, month: int, number: int,
+                  cumulative: int, sections: list[str]) -> str:
+    last_day = calendar.monthrange(year, month)[1]
+    issuer = previous.issuer if previous else "上海交通大学中国质量发展研究院"
+    editor = previous.editor if previous else f"{issuer}办公室"
+    distribution = previous.distribution if previous else None
+    lines = [
+        f"# {previous.title if previous else '工作简报'} {year}年第{number}期",
+        f"issuer: {issuer}",
+        f"title: {previous.title if previous else '工作简报'}",
+        f"number: {number}",
+        f"cumulative_number: {cumulative}",
+        "period:",
+        f"  start: {dt.date(year, month, 1).isoformat()}",
+        f"  end: {dt.date(year, month, last_day).isoformat()}",
+        f"issue_date: {dt.date(year, month, last_day).isoformat()}",
+        f"editor: {editor}",
+        "sections:",
+    ]
+    for index, name in enumerate(sections, start=1):
+        lines += [f"  - name: {name}", "    articles:", f"      - articles/{index:02d}-new.md"]
+    lines.append("distribution:")
+    if distribution is not None:
+        lines.append(f"  report_to:{_yaml_list(distribution.report_to, '    ')}")
+        lines.append(f"  send_to:{_yaml_list(distribution.send_to, '    ')}")
+        lines.append(f"  issue_to:{_yaml_list(distribution.issue_to, '    ')}")
+        if distribution.copies:
+            lines.append(f"  copies: {distribution.copies}")
+    else:
+        lines += ["  report_to: []", "  send_to: []", "  issue_to: []"]
+    return "\n".join(lines) + "\n"
+
+
+def latest_edition(issues_dir: Path, before: str) -> Path | None:
+    names = sorted(
+        child.name
+        for child in issues_dir.iterdir()
+        if child.is_dir() and EDITION_NAME.match(child.name) and child.name < before
+    ) if issues_dir.is_dir() else []
+    return issues_dir / names[-1] if names else None
+
+
+def new_edition(issues_dir: Path, name: str) -> NewEdition:
+    match = EDITION_NAME.match(name)
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        raise EditionInvalid([EditorError(name, None, None, None, "期次文件夹名应为 年-月，如 2025-12")])
+    folder = issues_dir / name
+    if folder.exists():
+        raise EditionInvalid([EditorError(name, None, None, None, "这一期的文件夹已经存在，未做任何改动")])
+    year, month = int(match.group(1)), int(match.group(2))
+    previous_dir = latest_edition(issues_dir, name)
+    previous = load_edition(previous_dir).manifest if previous_dir else None
+    if previous is None:
+        number, cumulative, sections = 1, 1, ["新闻动态", "学者声音"]
+    else:
+        same_year = previous.issue_date.year == year
+        number = previous.number + 1 if same_year else 1
+        cumulative = previous.cumulative_number + 1
+        sections = [section.name for section in previous.sections]
+    (folder / "articles").mkdir(parents=True)
+    (folder / "issue.yaml").write_text(
+        manifest_text(previous, year, month, number, cumulative, sections), "utf-8"
+    )
+    for index in range(1, len(sections) + 1):
+        (folder / "articles" / f"{index:02d}-new.md").write_text(
+            PLACEHOLDER_ARTICLE.format(date=dt.date(year, month, 1).isoformat()), "utf-8"
+        )
+    return NewEdition(folder, number, cumulative)

@@ -1,0 +1,185 @@
+"""Rendered HTML → PDF bytes with WeasyPrint, fonts from `fonts/` only, resources sandboxed."""
+
+from __future__ import annotations
+
+import logging
+import mimetypes
+import os
+import re
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+from urllib.request import url2pathname
+
+from .errors import EditionInvalid, EditorError
+from .render import STYLESHEET_NAMES, RenderedEdition
+
+FONTCONFIG_NAME = "fonts.conf"
+MAX_DATA_URL_BYTES = 64 * 1024
+
+
+class SetupProblem(Exception):
+    """The tool itself is incomplete (a font file or system library is missing)."""
+
+
+def use_only_shipped_fonts(fonts_dir: Path) -> None:
+    """Point fontconfig at `fonts/` alone, so no machine font can slip into the PDF.
+
+    Must run before WeasyPrint builds its font configuration; a character the
+    shipped fonts lack then shows as a missing glyph that `briefing check` reports,
+    instead of silently coming from whatever fonts this machine has.
+    """
+    config = fonts_dir.resolve() / FONTCONFIG_NAME
+    if not config.is_file():
+        raise SetupProblem(f"缺少字体配置文件 {config}")
+    os.environ["FONTCONFIG_FILE"] = str(config)
+
+
+def required_font_files(styles_dir: Path) -> list[Path]:
+    """Every font file the stylesheets' @font-face rules load."""
+    found = []
+    for name in STYLESHEET_NAMES:
+        stylesheet = styles_dir / name
+        for face in re.findall(r"@font-face\s*{[^}]*}", stylesheet.read_text("utf-8")):
+            for url in re.findall(r"url\(\s*['\"]?([^'\")]+)['\"]?\s*\)", face):
+                found.append((stylesheet.parent / url).resolve())
+    return found
+
+
+def check_setup(styles_dir: Path) -> list[str]:
+    """Problems with the tool's own files, as sentences; empty when all is well."""
+    problems = []
+    for name in STYLESHEET_NAMES:
+        if not (styles_dir / name).is_file():
+            problems.append(f"缺少样式文件 {styles_dir / name}")
+    if not problems:
+        for font in required_font_files(styles_dir):
+            if not font.is_file():
+                problems.append(f"缺少字体文件 {font}（见 fonts/README.md）")
+    return problems
+
+
+def harfbuzz_subsetting_available() -> bool:
+    from weasyprint.text.ffi import harfbuzz_subset
+
+    return harfbuzz_subset is not None
+
+
+@dataclass
+class Sandbox:
+    """Which local folders the renderer may read; everything else is refused."""
+
+    roots: tuple[Path, ...]
+    refused: list[str] = field(default_factory=list)
+
+    def allows(self, path: Path) -> bool:
+        resolved = path.resolve()
+        return any(resolved.is_relative_to(root) for root in self.roots)
+
+
+def make_fetcher(sandbox: Sandbox):  # type: ignore[no-untyped-def]
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class SandboxedFetcher(URLFetcher):
+        """Serves files under the sandbox roots; never opens the network."""
+
+        def fetch(self, url: str, headers: object = None) -> URLFetcherResponse:
+            parts = urlsplit(url)
+            scheme = parts.scheme.lower()
+            if scheme == "data" and len(url) <= MAX_DATA_URL_BYTES:
+                return super().fetch(url, headers)
+            if scheme == "file" and parts.netloc in ("", "localhost"):
+                path = Path(url2pathname(unquote(parts.path)))
+                if sandbox.allows(path) and path.is_file():
+                    kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                    return URLFetcherResponse(
+                        path.as_uri(), path.read_bytes(), {"Content-Type": kind}
+                    )
+            sandbox.refused.append(url)
+            raise PermissionError(f"refused by the briefing sandbox: {url}")
+
+    return SandboxedFetcher(allowed_protocols=("file", "data"))
+
+
+@dataclass(frozen=True)
+class TypesetPDF:
+    pdf: bytes
+    page_count: int
+    warnings: tuple[str, ...]
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextmanager
+def _captured_warnings() -> Iterator[list[str]]:
+    # WeasyPrint reports missing images, bad CSS and missing glyphs through its
+    # logger; collect them so they reach the editor instead of stderr noise.
+    logger = logging.getLogger("weasyprint")
+    handler = _Collect()
+    logger.addHandler(handler)
+    previous = logger.propagate
+    logger.propagate = False
+    try:
+        yield handler.messages
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = previous
+
+
+@dataclass
+class Typesetter:
+    """Holds what can be reused between builds (font configuration, image cache)."""
+
+    styles_dir: Path
+    fonts_dir: Path
+    image_cache: dict[str, object] = field(default_factory=dict)
+
+    def typeset(self, rendered: RenderedEdition) -> TypesetPDF:
+        from weasyprint import HTML
+        from weasyprint.text.fonts import FontConfiguration
+
+        sandbox = Sandbox(
+            (rendered.edition.root, self.styles_dir.resolve(), self.fonts_dir.resolve())
+        )
+        with _captured_warnings() as warnings:
+            document = HTML(
+                string=rendered.html,
+                base_url=rendered.edition.root.as_uri() + "/",
+                url_fetcher=make_fetcher(sandbox),
+            ).render(font_config=FontConfiguration(), cache=self.image_cache)
+            pdf = document.write_pdf()
+        if sandbox.refused:
+            raise EditionInvalid([_refusal(url, rendered) for url in sandbox.refused])
+        return TypesetPDF(pdf, len(document.pages), tuple(warnings))
+
+
+def _refusal(url: str, rendered: RenderedEdition) -> EditorError:
+    for image in rendered.images:
+        if image.path.as_uri() == url:
+            return EditorError(image.article, image.line, None, "图片", f"无法读取图片：{url}")
+    return EditorError(
+        rendered.edition.name, None, None, None, f"排版时拒绝读取本期文件夹以外的资源：{url}"
+    )
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Replace `path` in one step, so a viewer never sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
