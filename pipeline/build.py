@@ -6,8 +6,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .glyphs import FontCoverage, MissingGlyph
 from .load import LoadCache, load_edition
-from .render import Renderer, RenderedEdition
+from .render import RenderedEdition, Renderer
 from .typeset import SetupProblem, Typesetter, check_setup, use_only_shipped_fonts, write_atomically
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -20,6 +21,9 @@ class BuildResult:
     warnings: tuple[str, ...]
     seconds: float
     rendered: RenderedEdition
+    # Characters no shipped font has, found before typesetting. They do not stop the
+    # build: the PDF is written so the editor can see the boxes, and the check fails.
+    missing_glyphs: tuple[MissingGlyph, ...] = ()
 
 
 @dataclass
@@ -31,6 +35,7 @@ class Builder:
     renderer: Renderer
     typesetter: Typesetter
     load_cache: LoadCache = field(default_factory=LoadCache)
+    coverage: FontCoverage | None = None  # loaded on first use (~0.3 s), then kept
 
     @classmethod
     def create(cls, styles_dir: Path | None = None, fonts_dir: Path | None = None) -> Builder:
@@ -47,6 +52,11 @@ class Builder:
             Typesetter(styles_dir, fonts_dir),
         )
 
+    def font_coverage(self) -> FontCoverage:
+        if self.coverage is None:
+            self.coverage = FontCoverage.from_fonts_dir(self.fonts_dir)
+        return self.coverage
+
     def render(self, edition_dir: Path) -> RenderedEdition:
         edition = load_edition(edition_dir, self.load_cache)
         return self.renderer.render(edition)
@@ -54,7 +64,10 @@ class Builder:
     def build(self, edition_dir: Path, output: Path) -> BuildResult:
         """Build the PDF; on any input error raise before `output` is touched."""
         started = time.perf_counter()
-        rendered = self.render(edition_dir)
+        edition = load_edition(edition_dir, self.load_cache)
+        # Before typesetting, so a missing character is named with its file and line.
+        missing_glyphs = tuple(self.font_coverage().find_missing(edition))
+        rendered = self.renderer.render(edition)
         typeset = self.typesetter.typeset(rendered)
         write_atomically(output, typeset.pdf)
         return BuildResult(
@@ -63,6 +76,7 @@ class Builder:
             typeset.warnings,
             time.perf_counter() - started,
             rendered,
+            missing_glyphs,
         )
 
 

@@ -26,6 +26,7 @@ def _complain(message: str) -> None:
 
 def command_build(args: argparse.Namespace) -> int:
     from .check import check_pdf, shipped_font_families
+    from .glyphs import is_notdef_warning
     from .typeset import harfbuzz_subsetting_available
 
     edition_dir = Path(args.edition)
@@ -44,29 +45,51 @@ def command_build(args: argparse.Namespace) -> int:
     result = builder.build(edition_dir, output)
     _say(f"已生成 {output}（{result.page_count} 页，用时 {result.seconds:.2f} 秒）")
     for warning in result.warnings:
-        _complain(f"排版提示：{warning}")
+        if not is_notdef_warning(warning):  # missing glyphs are told by the check, with places
+            _complain(f"排版提示：{warning}")
     if args.no_check:
-        return EXIT_OK
-    report = check_pdf(output, result.rendered.edition, shipped_font_families(builder.styles_dir))
+        for glyph in result.missing_glyphs:
+            _complain(str(glyph.as_editor_error()))
+        return EXIT_CHECK_FAILED if result.missing_glyphs else EXIT_OK
+    report = check_pdf(
+        output,
+        shipped_families=shipped_font_families(builder.styles_dir),
+        rendered=result.rendered,
+        missing_glyphs=result.missing_glyphs,
+        typeset_warnings=result.warnings,
+    )
     if report.findings:
-        _say(report.text())
-    return EXIT_OK if report.ok() else EXIT_CHECK_FAILED
+        _say(report.text(strict=args.strict))
+    return EXIT_OK if report.ok(strict=args.strict) else EXIT_CHECK_FAILED
 
 
 def command_check(args: argparse.Namespace) -> int:
     from .check import check_pdf, shipped_font_families
+    from .glyphs import FontCoverage
     from .load import load_edition
+    from .render import Renderer
 
     pdf = Path(args.pdf)
     if not pdf.is_file():
         _complain(f"找不到 PDF 文件：{pdf}")
         return EXIT_INVALID_INPUT
-    edition = load_edition(Path(args.edition)) if args.edition else None
-    report = check_pdf(pdf, edition, shipped_font_families(REPO_ROOT / "styles"))
+    styles_dir = REPO_ROOT / "styles"
+    rendered, missing = None, []
+    if args.edition:
+        edition = load_edition(Path(args.edition))
+        # Rendering the HTML (no typesetting) tells which anchor and images each article has.
+        rendered = Renderer.from_styles(styles_dir).render(edition)
+        missing = FontCoverage.from_fonts_dir(REPO_ROOT / "fonts").find_missing(edition)
+    report = check_pdf(
+        pdf,
+        shipped_families=shipped_font_families(styles_dir),
+        rendered=rendered,
+        missing_glyphs=missing,
+    )
     if args.json:
-        print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+        print(json.dumps(report.as_dict(strict=args.strict), ensure_ascii=False, indent=2))
     else:
-        _say(report.text())
+        _say(report.text(strict=args.strict))
     return EXIT_OK if report.ok(strict=args.strict) else EXIT_CHECK_FAILED
 
 
@@ -105,9 +128,16 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("-o", "--output", metavar="PDF", help="输出文件（默认 build/<期次>.pdf）")
     build.add_argument("--html", metavar="HTML", help="只写出交给 WeasyPrint 的 HTML，不生成 PDF")
     build.add_argument("--no-check", action="store_true", help="生成后不做检查")
+    build.add_argument("--strict", action="store_true", help="检查有提示也算不通过")
     build.set_defaults(run=command_build)
 
-    check = commands.add_parser("check", help="检查 PDF 是否可以分发")
+    check = commands.add_parser(
+        "check",
+        help="检查 PDF 是否可以分发",
+        description="检查 PDF 是否可以分发：缺字、目录与书签和页码、正文文字、字体、"
+        "页面尺寸与文档信息、图片清晰度、链接。退出码：0 通过；1 有错误"
+        "（加 --strict 时有提示也算）；2 找不到文件或稿件有误。",
+    )
     check.add_argument("pdf", metavar="PDF")
     check.add_argument("--edition", metavar="期次文件夹", help="与这一期的稿件对照（目录、书签）")
     check.add_argument("--json", action="store_true", help="以 JSON 输出检查结果")

@@ -1,0 +1,137 @@
+"""The printed text of each page, read back for the contents and text-present checks.
+
+pdftotext (poppler) is used where installed: pypdf's `extract_text` gives up on the
+whole document once one font carries a `.notdef` glyph, which is exactly when the
+editor most needs the other checks to keep working.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from markdown_it import MarkdownIt
+from pypdf import PdfReader
+
+from .load import Article, Edition
+
+CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳㉑㉒㉓㉔㉕㉖㉗㉘㉙㉚㉛㉜㉝㉞㉟㊱㊲㊳㊴㊵㊶㊷㊸㊹㊺㊻㊼㊽㊾㊿"
+# The footer page number as set by the house style: —3— (or - 3 -, or a bare 3).
+_FOOTER_LINE = re.compile(r"^\s*[—\-－]*\s*\d+\s*[—\-－]*\s*$")
+_SENTENCE_END = "。！？；!?"
+MAX_SENTENCE = 60  # enough to identify an article; a longer first sentence is cut here
+
+
+def normalize(text: str) -> str:
+    """Compare texts as a reader would: NFKC, no whitespace."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+def extract_page_texts(pdf_path: Path, reader: PdfReader) -> tuple[list[str], str]:
+    """(text of each page, which tool read it)."""
+    tool = shutil.which("pdftotext")
+    if tool is not None:
+        done = subprocess.run(
+            [tool, "-q", "-enc", "UTF-8", str(pdf_path), "-"],
+            capture_output=True,
+            check=False,
+            timeout=120,
+        )
+        if done.returncode == 0:
+            pages = done.stdout.decode("utf-8", "replace").split("\f")
+            count = len(reader.pages)
+            return [*pages[:count], *[""] * (count - len(pages))], "pdftotext"
+    texts = []
+    for page in reader.pages:
+        try:
+            texts.append(page.extract_text())
+        except Exception:  # pypdf cannot read this page's text; the check says so
+            texts.append("")
+    return texts, "pypdf"
+
+
+@dataclass(frozen=True)
+class PageText:
+    """A page's text, normalised, without the running header and footer number."""
+
+    raw: str  # as extracted, less the footer line
+    body: str
+
+
+def _without_footer(text: str) -> str:
+    lines = text.rstrip().split("\n")
+    while lines and _FOOTER_LINE.match(lines[-1]):
+        lines.pop()
+    return "\n".join(lines)
+
+
+def clean_pages(texts: list[str], running_header: str | None) -> list[PageText]:
+    header = normalize(running_header) if running_header else ""
+    cleaned = []
+    for text in texts:
+        raw = _without_footer(text)
+        body = normalize(raw)
+        if header and body.startswith(header):
+            body = body[len(header) :]
+        cleaned.append(PageText(raw, body))
+    return cleaned
+
+
+@dataclass(frozen=True)
+class PrintedEntry:
+    """One line of the printed contents: its title and the page number it shows."""
+
+    title: str  # normalised
+    number: int
+    page: int  # the contents page it is printed on
+
+
+def printed_contents(pages: list[PageText], contents_pages: range) -> list[PrintedEntry]:
+    entries = []
+    for page_number in contents_pages:
+        text = pages[page_number - 1].raw
+        # Split on the marks before normalising: NFKC turns ① into 1.
+        for chunk in re.split(f"[{CIRCLED}]", text)[1:]:
+            chunk = normalize(chunk.split("——")[0])
+            match = re.match(r"^(.*?)[.·…]+(\d+)$", chunk)
+            if match:
+                entries.append(PrintedEntry(match.group(1), int(match.group(2)), page_number))
+    return entries
+
+
+def running_header(edition: Edition) -> str:
+    manifest = edition.manifest
+    period = manifest.period
+
+    def chinese(value: object) -> str:
+        return f"{value.year}年{value.month}月{value.day}日"  # type: ignore[attr-defined]
+
+    return (
+        f"{manifest.title}　{manifest.edition_label}　{chinese(period.start)}—{chinese(period.end)}"
+    )
+
+
+def first_sentence(article: Article, parser: MarkdownIt) -> str:
+    """The opening words of the article's first paragraph or heading, as printed."""
+    tokens = parser.parse(article.body)
+    for token in tokens:
+        if token.type != "inline":
+            continue
+        text = "".join(
+            child.content
+            for child in token.children or []
+            if child.type in ("text", "code_inline", "softbreak")
+        )
+        text = text.strip()
+        if not text:
+            continue
+        for index, character in enumerate(text):
+            if character in _SENTENCE_END:
+                text = text[: index + 1]
+                break
+        return text[:MAX_SENTENCE]
+    return ""
