@@ -40,8 +40,9 @@ PRINT_DPI_ERROR = 150
 PRINT_DPI_WARNING = 300
 FRONT = "报头与目录"
 WHOLE = "全文"
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 _HOST = re.compile(
-    r"^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$|^\d{1,3}(?:\.\d{1,3}){3}$"
+    rf"^(?:{_LABEL}\.)+(?:[A-Za-z]{{2,63}}|xn--[A-Za-z0-9-]+)$|^\d{{1,3}}(?:\.\d{{1,3}}){{3}}$"
 )
 
 
@@ -171,21 +172,26 @@ class Placement:
         pages = [place.page for place in self.articles if place.page is not None]
         return min(pages) if pages else None
 
-    def owner(self, page: int) -> ArticlePlace | None:
-        owner = None
-        for place in sorted(
+    def on_page(self, page: int) -> list[ArticlePlace]:
+        """Articles with text on `page`: those starting there and the one running into it."""
+        placed = sorted(
             (place for place in self.articles if place.page is not None),
             key=lambda place: place.page or 0,
-        ):
-            if place.page is not None and place.page <= page:
-                owner = place
-        return owner
+        )
+        before = [place for place in placed if (place.page or 0) < page]
+        starting = [place for place in placed if place.page == page]
+        return before[-1:] + starting
 
-    def where(self, page: int | None) -> dict[str, Any]:
+    def owner(self, page: int) -> ArticlePlace | None:
+        """The last article to start on or before `page`."""
+        found = self.on_page(page)
+        return found[-1] if found else None
+
+    def where(self, page: int | None, owner: ArticlePlace | None = None) -> dict[str, Any]:
         """Keyword arguments placing a finding on `page` and its article."""
         if page is None:
             return {}
-        owner = self.owner(page)
+        owner = owner or self.owner(page)
         first = self.first_article_page
         if owner is None:
             return {"page": page, "article": FRONT if first is not None else None}
@@ -331,16 +337,16 @@ def _pages_text(pages: set[int]) -> str:
 
 
 def _articles_text(pages: set[int], placement: Placement) -> str:
-    titles = []
+    titles: list[str] = []
+    front = False
     for page in sorted(pages):
-        owner = placement.owner(page)
-        title = owner.title if owner else (FRONT if placement.articles else None)
-        if title and title not in titles:
-            titles.append(title)
-    if not titles:
+        on_page = placement.on_page(page)
+        front = front or (not on_page and bool(placement.articles))
+        titles += [place.title for place in on_page if place.title not in titles]
+    shown = [f"《{title}》" for title in titles[:5]] + ([FRONT] if front else [])
+    if not shown:
         return ""
-    shown = "、".join(title if title == FRONT else f"《{title}》" for title in titles[:3])
-    return f"，涉及{shown}{'等' if len(titles) > 3 else ''}"
+    return f"，涉及{'、'.join(shown)}{'等' if len(titles) > 5 else ''}"
 
 
 def check_fonts(
@@ -394,9 +400,13 @@ def check_glyphs(
             )
         for page, codes in sorted(drawn.notdef_pages.items()):
             characters = drawn.characters_for(codes) or "?"
-            where = placement.where(page)
             for character in characters:
                 seen_on_paper.add(character)
+                # Of the articles on this page, the one whose file holds the character.
+                holders = [
+                    place for place in placement.on_page(page) if (place.file, character) in by_file
+                ]
+                where = placement.where(page, holders[0] if holders else None)
                 key = (where.get("file"), character)
                 if key in reported:
                     continue

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from fontTools.ttLib import TTFont
@@ -69,7 +69,7 @@ class FontCoverage:
     """The code points the shipped fonts can draw. Loading takes ~0.3 s: keep one."""
 
     fonts: tuple[Path, ...]
-    code_points: frozenset[int]
+    code_points: frozenset[int] = field(repr=False)
 
     @classmethod
     def from_fonts_dir(cls, fonts_dir: Path) -> FontCoverage:
