@@ -22,11 +22,11 @@ from .check_content import ContentScan, scan_content
 from .check_text import (
     PageText,
     clean_pages,
-    extract_page_texts,
     first_sentence,
     normalize,
     printed_contents,
     running_header,
+    start_page_texts,
 )
 from .glyphs import MISSING_GLYPH_HINT, MissingGlyph, describe, notdef_characters
 from .load import Edition
@@ -766,34 +766,39 @@ def check_pdf(
     if report.page_count == 0:
         report.error("pages", "PDF 没有页面")
         return report
-    outline = read_outline(reader)
-    placement = place_articles(reader, rendered, edition, outline)
-    scan = scan_content(reader)
+    # pdftotext reads the page texts in its own process while Python scans the content.
+    pending_texts = start_page_texts(pdf_path)
+    try:
+        outline = read_outline(reader)
+        placement = place_articles(reader, rendered, edition, outline)
+        scan = scan_content(reader)
 
-    check_pages(reader, placement, report)
-    expected_title = None
-    if edition is not None:
-        expected_title = f"{edition.manifest.title} {edition.manifest.edition_label}"
-    check_metadata(reader, expected_title, report)
-    check_fonts(scan, shipped_families or set(), placement, report)
-    check_glyphs(scan, placement, missing_glyphs, typeset_warnings, report)
+        check_pages(reader, placement, report)
+        expected_title = None
+        if edition is not None:
+            expected_title = f"{edition.manifest.title} {edition.manifest.edition_label}"
+        check_metadata(reader, expected_title, report)
+        check_fonts(scan, shipped_families or set(), placement, report)
+        check_glyphs(scan, placement, missing_glyphs, typeset_warnings, report)
 
-    texts, report.text_source = extract_page_texts(pdf_path, reader)
-    pages: list[PageText] | None = clean_pages(
-        texts, running_header(edition) if edition is not None else None
-    )
-    if report.text_source == "pypdf" and any(
-        not font.identity_encoding for font in scan.fonts.values()
-    ):
-        # pypdf's text is unreliable once a glyph is missing: do not report what it misses.
-        report.warn("text", "未安装 pdftotext，且 PDF 有缺字，无法核对目录和正文文字")
-        pages = None
-    if edition is not None:
-        check_structure(reader, edition, outline, placement, pages, report)
-        if pages is not None:
-            check_text_present(edition, placement, pages, report)
-    check_links(reader, placement, report)
-    check_images(scan, rendered.images if rendered else (), placement, report)
+        texts, report.text_source = pending_texts.result(reader)
+        pages: list[PageText] | None = clean_pages(
+            texts, running_header(edition) if edition is not None else None
+        )
+        if report.text_source == "pypdf" and any(
+            not font.identity_encoding for font in scan.fonts.values()
+        ):
+            # pypdf's text is unreliable once a glyph is missing: do not report what it misses.
+            report.warn("text", "未安装 pdftotext，且 PDF 有缺字，无法核对目录和正文文字")
+            pages = None
+        if edition is not None:
+            check_structure(reader, edition, outline, placement, pages, report)
+            if pages is not None:
+                check_text_present(edition, placement, pages, report)
+        check_links(reader, placement, report)
+        check_images(scan, rendered.images if rendered else (), placement, report)
+    finally:
+        pending_texts.close()
     return report
 
 

@@ -31,27 +31,51 @@ def normalize(text: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
 
-def extract_page_texts(pdf_path: Path, reader: PdfReader) -> tuple[list[str], str]:
-    """(text of each page, which tool read it)."""
+@dataclass
+class PendingTexts:
+    """Page texts being read by pdftotext in the background while the content is scanned."""
+
+    pdf_path: Path
+    process: subprocess.Popen[bytes] | None
+
+    def result(self, reader: PdfReader) -> tuple[list[str], str]:
+        """(text of each page, which tool read it)."""
+        count = len(reader.pages)
+        if self.process is not None:
+            try:
+                output, _ = self.process.communicate(timeout=120)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.communicate()
+                output = None
+            if output is not None and self.process.returncode == 0:
+                pages = output.decode("utf-8", "replace").split("\f")
+                return [*pages[:count], *[""] * (count - len(pages))][:count], "pdftotext"
+        texts = []
+        for page in reader.pages:
+            try:
+                texts.append(page.extract_text())
+            except Exception:  # pypdf cannot read this page's text; the check says so
+                texts.append("")
+        return texts, "pypdf"
+
+    def close(self) -> None:
+        """Stop pdftotext if its text is no longer wanted (the check failed early)."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.communicate()
+
+
+def start_page_texts(pdf_path: Path) -> PendingTexts:
     tool = shutil.which("pdftotext")
-    if tool is not None:
-        done = subprocess.run(
-            [tool, "-q", "-enc", "UTF-8", str(pdf_path), "-"],
-            capture_output=True,
-            check=False,
-            timeout=120,
-        )
-        if done.returncode == 0:
-            pages = done.stdout.decode("utf-8", "replace").split("\f")
-            count = len(reader.pages)
-            return [*pages[:count], *[""] * (count - len(pages))], "pdftotext"
-    texts = []
-    for page in reader.pages:
-        try:
-            texts.append(page.extract_text())
-        except Exception:  # pypdf cannot read this page's text; the check says so
-            texts.append("")
-    return texts, "pypdf"
+    if tool is None:
+        return PendingTexts(pdf_path, None)
+    process = subprocess.Popen(
+        [tool, "-q", "-enc", "UTF-8", str(pdf_path), "-"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+    )
+    return PendingTexts(pdf_path, process)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,134 @@
+"""How long `briefing check` takes: on a given PDF, or on generated 20- and 200-page editions.
+
+`measure_check(pdf, edition)` is what `make bench` calls; `python -m pipeline.bench_check`
+builds the two sizes in a temporary folder and prints the figures. Timings on a shared
+machine are noisy: the best of a few runs is reported.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from .build import Builder
+from .check import check_pdf, shipped_font_families
+from .glyphs import FontCoverage
+from .load import Edition, load_edition
+from .render import Renderer
+
+PARAGRAPH = "研究院围绕质量强国建设开展调研，形成多项政策建议，并与地方市场监管部门座谈交流。" * 6
+ARTICLES_PER_SECTION = 10
+
+
+def measure_check(
+    pdf_path: Path,
+    edition: Edition | Path | None = None,
+    *,
+    coverage: FontCoverage | None = None,
+    repeat: int = 3,
+    styles_dir: Path | None = None,
+) -> dict[str, Any]:
+    """Seconds for a full check of `pdf_path` (best of `repeat`), and what it found."""
+    from .build import REPO_ROOT
+
+    styles_dir = styles_dir or REPO_ROOT / "styles"
+    if isinstance(edition, Path):
+        edition = load_edition(edition)
+    rendered = Renderer.from_styles(styles_dir).render(edition) if edition else None
+    families = shipped_font_families(styles_dir)
+    glyph_seconds = None
+    missing: list[Any] = []
+    if edition is not None:
+        coverage = coverage or FontCoverage.from_fonts_dir(REPO_ROOT / "fonts")
+        started = time.perf_counter()
+        missing = coverage.find_missing(edition)
+        glyph_seconds = time.perf_counter() - started
+    best = float("inf")
+    report = None
+    for _ in range(max(1, repeat)):
+        started = time.perf_counter()
+        report = check_pdf(
+            pdf_path, shipped_families=families, rendered=rendered, missing_glyphs=missing
+        )
+        best = min(best, time.perf_counter() - started)
+    assert report is not None
+    return {
+        "pdf": str(pdf_path),
+        "pages": report.page_count,
+        "check_seconds": round(best, 3),
+        "glyph_lookup_seconds": None if glyph_seconds is None else round(glyph_seconds, 3),
+        "errors": len(report.errors),
+        "warnings": len(report.warnings),
+        "text_source": report.text_source,
+    }
+
+
+def write_bench_edition(root: Path, articles: int, paragraphs: int) -> Path:
+    """An edition of `articles` articles, every third with a 2000×1200 photo."""
+    from PIL import Image
+
+    (root / "articles").mkdir(parents=True, exist_ok=True)
+    Image.new("RGB", (2000, 1200), (200, 80, 40)).save(root / "articles" / "photo.png")
+    manifest = [
+        "issuer: 上海交通大学中国质量发展研究院",
+        "title: 工作简报",
+        "number: 11",
+        "cumulative_number: 58",
+        "period:",
+        "  start: 2025-11-01",
+        "  end: 2025-11-30",
+        "issue_date: 2025-11-30",
+        "editor: 研究院办公室",
+        "sections:",
+    ]
+    for index in range(articles):
+        if index % ARTICLES_PER_SECTION == 0:
+            manifest += [f"  - name: 栏目{index // ARTICLES_PER_SECTION + 1}", "    articles:"]
+        name = f"articles/{index + 1:03d}.md"
+        manifest.append(f"      - {name}")
+        blocks = [f"第{number + 1}段。{PARAGRAPH}" for number in range(paragraphs)]
+        if index % 3 == 0:
+            blocks.insert(1, "![现场照片](photo.png)")
+        (root / name).write_text(
+            "---\n"
+            f"title: 第{index + 1}篇稿件：研究院质量发展工作动态\n"
+            "source: 市场监管总局\n"
+            f"source_url: https://www.samr.gov.cn/xw/art/2025/{index + 1}.html\n"
+            "published: 2025-11-05\n"
+            "---\n\n" + "\n\n".join(blocks) + "\n",
+            "utf-8",
+        )
+    (root / "issue.yaml").write_text("\n".join(manifest) + "\n", "utf-8")
+    return root
+
+
+def main() -> None:
+    builder = Builder.create()
+    coverage = builder.font_coverage()
+    figures = []
+    with tempfile.TemporaryDirectory(prefix="briefing-bench-") as folder:
+        for label, articles, paragraphs in (("20 pages", 10, 5), ("200 pages", 74, 7)):
+            edition = write_bench_edition(
+                Path(folder) / label.replace(" ", "-") / "2025-11", articles, paragraphs
+            )
+            pdf = Path(folder) / f"{label.replace(' ', '-')}.pdf"
+            built = builder.build(edition, pdf)
+            result = measure_check(pdf, built.rendered.edition, coverage=coverage)
+            result["label"] = label
+            result["build_seconds"] = round(built.seconds, 2)
+            figures.append(result)
+            print(
+                f"check {label}: {result['pages']} 页，检查 {result['check_seconds']:.2f} 秒"
+                f"（查字库 {result['glyph_lookup_seconds']:.3f} 秒；生成 {built.seconds:.1f} 秒）",
+                flush=True,
+            )
+    if "--json" in sys.argv:
+        print(json.dumps(figures, ensure_ascii=False, indent=2))
+
+
+if __name__ == "__main__":
+    main()
