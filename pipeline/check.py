@@ -22,6 +22,7 @@ from .check_content import ContentScan, scan_content
 from .check_text import (
     PageText,
     clean_pages,
+    contents_key,
     first_sentence,
     normalize,
     printed_contents,
@@ -385,10 +386,10 @@ def check_glyphs(
     report: CheckReport,
 ) -> None:
     """All three layers, merged so one box on paper gives one finding with page and line."""
-    by_file: dict[tuple[str, str], MissingGlyph] = {}
+    by_file: dict[tuple[str, str], list[MissingGlyph]] = {}
     for glyph in missing:
-        by_file.setdefault((glyph.file, glyph.character), glyph)
-    reported: set[tuple[str | None, str]] = set()  # (file, character) already told
+        by_file.setdefault((glyph.file, glyph.character), []).append(glyph)
+    reported: set[tuple[str | None, str | None, str]] = set()  # (article, file, character)
     seen_on_paper: set[str] = set()
     for name, drawn in sorted(scan.fonts.items()):
         if not drawn.identity_encoding and not drawn.notdef_pages:
@@ -407,20 +408,26 @@ def check_glyphs(
                     place for place in placement.on_page(page) if (place.file, character) in by_file
                 ]
                 where = placement.where(page, holders[0] if holders else None)
-                key = (where.get("file"), character)
+                if "file" not in where:  # masthead or contents: issue.yaml or a title
+                    source = next((g for g in missing if g.character == character), None)
+                    if source is not None:
+                        where["file"] = source.file
+                key = (where.get("article"), where.get("file"), character)
                 if key in reported:
                     continue
                 reported.add(key)
-                glyph = by_file.get(key) if key[0] else None  # type: ignore[arg-type]
+                glyphs = by_file.get((where.get("file", ""), character), [])
+                lines = sorted({glyph.line for glyph in glyphs})
                 described = describe(character) if character != "?" else "（无法识别的字符）"
+                in_lines = f"（源文件第{'、'.join(map(str, lines))}行）" if len(lines) > 1 else ""
                 report.error(
                     "glyphs",
-                    f"字库中没有字符 {described}，印出来是空白方框",
+                    f"字库中没有字符 {described}，印出来是空白方框{in_lines}",
                     hint=MISSING_GLYPH_HINT,
                     **where,
-                    **({"line": glyph.line} if glyph else {}),
+                    **({"line": lines[0]} if lines else {}),
                 )
-    told_files = {key for key in reported if key[0]}
+    told_files = {(file, character) for _, file, character in reported if file}
     for glyph in missing:
         if (glyph.file, glyph.character) in told_files:
             continue
@@ -504,17 +511,22 @@ def check_structure(
         return
     contents_pages = range(1, max(2, first))
     if pages is not None:
-        _check_printed_contents(pages, contents_pages, placement, report)
+        section_names = [section.name for section in edition.manifest.sections]
+        _check_printed_contents(pages, contents_pages, section_names, placement, report)
     _check_contents_links(reader, contents_pages, placement, report)
 
 
 def _check_printed_contents(
-    pages: list[PageText], contents_pages: range, placement: Placement, report: CheckReport
+    pages: list[PageText],
+    contents_pages: range,
+    section_names: list[str],
+    placement: Placement,
+    report: CheckReport,
 ) -> None:
-    printed = printed_contents(pages, contents_pages)
+    printed = printed_contents(pages, contents_pages, section_names)
     by_title = {entry.title: entry for entry in printed}
     for place in placement.articles:
-        entry = by_title.get(normalize(place.title))
+        entry = by_title.get(contents_key(place.title))
         where = {"article": place.title, "file": place.file}
         if entry is None:
             report.error(
@@ -533,7 +545,7 @@ def _check_printed_contents(
                 hint="用 briefing build 重新生成；若仍不符，请报告排版问题",
                 **where,
             )
-    known = {normalize(place.title) for place in placement.articles}
+    known = {contents_key(place.title) for place in placement.articles}
     for entry in printed:
         if entry.title not in known:
             report.error(

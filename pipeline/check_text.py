@@ -114,16 +114,32 @@ class PrintedEntry:
     page: int  # the contents page it is printed on
 
 
-def printed_contents(pages: list[PageText], contents_pages: range) -> list[PrintedEntry]:
+LEADER = ".·…"
+
+
+def contents_key(title: str) -> str:
+    """A title as compared with the contents page (leader dots run into its end)."""
+    return normalize(title).rstrip(LEADER)
+
+
+def printed_contents(
+    pages: list[PageText], contents_pages: range, section_names: list[str]
+) -> list[PrintedEntry]:
+    """Each contents line: the text after a circled mark, up to the dot leader and number."""
+    headings = [normalize(f"—— {name}") for name in section_names]
     entries = []
     for page_number in contents_pages:
         text = pages[page_number - 1].raw
         # Split on the marks before normalising: NFKC turns ① into 1.
         for chunk in re.split(f"[{CIRCLED}]", text)[1:]:
-            chunk = normalize(chunk.split("——")[0])
-            match = re.match(r"^(.*?)[.·…]+(\d+)$", chunk)
+            chunk = normalize(chunk)
+            for heading in headings:  # the next section's heading follows the last entry
+                if heading in chunk:
+                    chunk = chunk[: chunk.index(heading)]
+            match = re.match(rf"^(.*)[{LEADER}]{{2,}}(\d+)$", chunk)
             if match:
-                entries.append(PrintedEntry(match.group(1), int(match.group(2)), page_number))
+                title = match.group(1).rstrip(LEADER)
+                entries.append(PrintedEntry(title, int(match.group(2)), page_number))
     return entries
 
 

@@ -309,3 +309,12 @@ def test_cli_exit_codes_json_and_strict(
     assert run(["check", str(tmp_path / "missing.pdf")]) == 2
     shutil.copy(pdf, tmp_path / "copy.pdf")
     assert run(["check", str(tmp_path / "copy.pdf")]) == 0  # without the edition: PDF-only checks
+
+
+def test_titles_with_dashes_and_dots_match_the_contents(
+    builder: Builder, make_edition: MakeEdition
+) -> None:
+    tricky = "质量强国——标准先行...2025年第3季度"
+    edition = make_edition({"articles/02-second.md": article_text(tricky)})
+    report = check(builder, build(builder, edition))
+    assert report.findings == [], report.text()
