@@ -70,6 +70,20 @@ def command_check(args: argparse.Namespace) -> int:
     return EXIT_OK if report.ok(strict=args.strict) else EXIT_CHECK_FAILED
 
 
+def command_watch(args: argparse.Namespace) -> int:
+    from .watch import Watcher
+
+    edition_dir = Path(args.edition)
+    output = Path(args.output) if args.output else default_output(edition_dir)
+    watcher = Watcher(Builder.create(), edition_dir, output, lambda outcome: _say(outcome.line()))
+    _say(f"正在监视 {edition_dir}（以及 styles/、fonts/），保存后自动更新 {output}。按 Ctrl-C 退出。")
+    try:
+        watcher.run()
+    except KeyboardInterrupt:
+        _say("已停止监视。")
+    return EXIT_OK
+
+
 def command_new(args: argparse.Namespace) -> int:
     from .scaffold import new_edition
 
@@ -113,6 +127,11 @@ def make_parser() -> argparse.ArgumentParser:
     check.add_argument("--json", action="store_true", help="以 JSON 输出检查结果")
     check.add_argument("--strict", action="store_true", help="有提示也算不通过")
     check.set_defaults(run=command_check)
+
+    watch = commands.add_parser("watch", help="监视一期稿件，保存后自动重新生成 PDF")
+    watch.add_argument("edition", metavar="期次文件夹", help="如 issues/2025-11")
+    watch.add_argument("-o", "--output", metavar="PDF", help="输出文件（默认 build/<期次>.pdf）")
+    watch.set_defaults(run=command_watch)
 
     new = commands.add_parser("new", help="新建下一期（期号接续最近一期）")
     new.add_argument("name", metavar="年-月", help="如 2025-12")

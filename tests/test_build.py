@@ -79,7 +79,14 @@ def test_sample_metadata_fonts_and_size(sample_pdf: Path) -> None:
 
 def test_sample_page_one_is_masthead_and_last_has_distribution(sample_pdf: Path) -> None:
     first = pdf_text(sample_pdf, 1, 1)
-    for expected in ("上海交通大学中国质量发展研究院", "第11期", "总第58期", "—— 新闻动态", "—— 学者声音", "①"):
+    for expected in (
+        "上海交通大学中国质量发展研究院",
+        "第11期",
+        "总第58期",
+        "—— 新闻动态",
+        "—— 学者声音",
+        "①",
+    ):
         assert expected in first.replace("工 作 简 报", "工作简报")
     count = len(PdfReader(sample_pdf).pages)
     last = pdf_text(sample_pdf, count, count)
@@ -109,7 +116,15 @@ def test_markdown_features_render(make_edition: MakeEdition, builder: Builder, t
     )
     root = make_edition({"articles/01-first.md": article_text("格式稿件", body)})
     text = pdf_text(builder.build(root, tmp_path / "out.pdf").output)
-    for expected in ("一、总体要求", "（一）指导思想", "1.加强组织领导", "3.第三项", "4.第四项", "张三", "引文段落"):
+    for expected in (
+        "一、总体要求",
+        "（一）指导思想",
+        "1.加强组织领导",
+        "3.第三项",
+        "4.第四项",
+        "张三",
+        "引文段落",
+    ):
         assert expected in text.replace(" ", ""), expected
 
 
@@ -123,13 +138,14 @@ def test_image_inside_edition_is_placed_with_caption(
     make_edition: MakeEdition, builder: Builder, tmp_path: Path
 ) -> None:
     body = "前文。\n\n![图为测试图片](images/dot.png)\n\n后文。\n"
-    root = make_edition({"articles/01-first.md": article_text("图片稿件", body), "articles/images/dot.png": PNG_1PX})
+    root = make_edition(
+        {"articles/01-first.md": article_text("图片稿件", body), "articles/images/dot.png": PNG_1PX}
+    )
     output = builder.build(root, tmp_path / "out.pdf").output
     assert "图为测试图片" in pdf_text(output)
     page = PdfReader(output).pages[1]
     assert any(
-        xobject.get_object()["/Subtype"] == "/Image"
-        for xobject in page["/Resources"]["/XObject"].values()
+        xobject.get_object()["/Subtype"] == "/Image" for xobject in page["/Resources"]["/XObject"].values()
     )
 
 
@@ -155,12 +171,12 @@ def test_images_outside_edition_refused_with_line(
         builder.build(root, output)
     assert not output.exists()
     messages = [str(error) for error in caught.value.errors]
-    assert any(m.startswith("2025-11/articles/02-second.md:10: 图片：") and expected in m for m in messages), messages
+    assert any(
+        m.startswith("2025-11/articles/02-second.md:10: 图片：") and expected in m for m in messages
+    ), messages
 
 
-def test_stylesheet_reaching_outside_is_refused_by_fetcher(
-    make_edition: MakeEdition, tmp_path: Path
-) -> None:
+def test_stylesheet_reaching_outside_is_refused_by_fetcher(make_edition: MakeEdition, tmp_path: Path) -> None:
     styles = tmp_path / "styles"
     shutil.copytree(Path(__file__).parent.parent / "styles", styles)
     (tmp_path / "fonts").symlink_to(Path(__file__).parent.parent / "fonts")
@@ -191,7 +207,7 @@ def test_missing_font_file_is_a_clear_error(tmp_path: Path, capsys: pytest.Captu
     css.write_text(css.read_text("utf-8").replace("NotoSansCJKsc-Regular.otf", "Missing.otf"), "utf-8")
     from pipeline.typeset import SetupProblem
 
-    with pytest.raises(SetupProblem, match="缺少字体文件 .*Missing.otf"):
+    with pytest.raises(SetupProblem, match=r"缺少字体文件 .*Missing\.otf"):
         Builder.create(styles_dir=styles)
 
 
@@ -220,7 +236,9 @@ def test_check_catches_outline_missing_an_article(sample_pdf: Path, builder: Bui
     assert run(["check", str(broken), "--edition", str(SAMPLE_EDITION)]) == 1
 
 
-def test_check_catches_outline_pointing_at_wrong_page(sample_pdf: Path, builder: Builder, tmp_path: Path) -> None:
+def test_check_catches_outline_pointing_at_wrong_page(
+    sample_pdf: Path, builder: Builder, tmp_path: Path
+) -> None:
     outline = read_outline(PdfReader(sample_pdf))
 
     def shift(writer: PdfWriter) -> None:
@@ -228,7 +246,9 @@ def test_check_catches_outline_pointing_at_wrong_page(sample_pdf: Path, builder:
         for section in outline:
             parent = writer.add_outline_item(title=section.title, page_number=section.page - 1)
             for child in section.children:
-                writer.add_outline_item(title=child.title, page_number=child.page, parent=parent)  # one page late
+                writer.add_outline_item(
+                    title=child.title, page_number=child.page, parent=parent
+                )  # one page late
 
     broken = _broken_copy(sample_pdf, tmp_path / "shifted.pdf", shift)
     report = check_pdf(broken, load_edition(SAMPLE_EDITION), shipped_font_families(builder.styles_dir))
