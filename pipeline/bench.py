@@ -110,6 +110,43 @@ def phases(builder: Builder, edition: Path) -> dict[str, float]:
     return marks
 
 
+def partial_relayout(builder: Builder, edition: Path) -> dict[str, float]:
+    """Experiment: lay out only the changed article and splice its pages into the rest.
+
+    Each article is rendered as its own document (masthead and contents stripped);
+    after an edit only that document is laid out again, then all pages are combined
+    with Document.copy() and written. Contents page numbers are not refreshed here:
+    this measures the ceiling of the approach, not a finished feature.
+    """
+    import re
+
+    from weasyprint import HTML
+
+    from .typeset import Sandbox, make_fetcher
+
+    loaded = load_edition(edition)
+    rendered = builder.renderer.render(loaded)
+    head, rest = rendered.html.split("<body>", 1)
+    articles = re.findall(r'<article class="article".*?</article>', rest, flags=re.S)
+    sandbox = Sandbox((loaded.root, builder.styles_dir, builder.fonts_dir))
+    font_config = builder.typesetter.font_configuration()
+
+    def layout(article_html: str):  # type: ignore[no-untyped-def]
+        html = f'{head}<body><main class="articles">{article_html}</main></body></html>'
+        source = HTML(string=html, base_url=loaded.root.as_uri() + "/", url_fetcher=make_fetcher(sandbox))
+        return source.render(font_config=font_config, cache=builder.typesetter.image_cache)
+
+    documents = [layout(article) for article in articles]
+    started = time.perf_counter()
+    documents[0] = layout(articles[0])
+    relayout = time.perf_counter() - started
+    started = time.perf_counter()
+    pages = [page for document in documents for page in document.pages]
+    documents[0].copy(pages).write_pdf()
+    combine = time.perf_counter() - started
+    return {"re-layout one article": relayout, "combine + write PDF": combine}
+
+
 def watcher_latency(edition: Path, output: Path, saves: int) -> list[float]:
     from .watch import BuildOutcome, Watcher
 
@@ -177,6 +214,11 @@ def bench_edition(label: str, edition: Path, work: Path, runs: int, saves: int) 
     for name, seconds in breakdown.items():
         print(f"  {name:<28}{seconds:.3f} s ({seconds / total:.0%})")
     if saves:
+        splice = partial_relayout(builder, edition)
+        print("experiment: re-lay out only the changed article, splice pages")
+        for name, seconds in splice.items():
+            print(f"  {name:<28}{seconds:.3f} s")
+        print(f"  {'total':<28}{sum(splice.values()):.3f} s (vs warm full rebuild above)")
         copy = work / f"watch-{edition.name}"
         shutil.copytree(edition, copy)
         latency = watcher_latency(copy, work / "watch.pdf", saves)
