@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -300,3 +301,21 @@ def test_cli_schema_and_new(tmp_path: Path) -> None:
     january = load_edition(issues / "2026-01").manifest
     assert (january.number, january.cumulative_number) == (1, 60)
     assert run(["new", "2026-01", "--issues", str(issues)]) == 2  # exists: refused, untouched
+
+
+def test_html_output_builds_with_plain_weasyprint(
+    make_edition: MakeEdition, builder: Builder, tmp_path: Path
+) -> None:
+    body = "前文。\n\n![图为测试图片](images/dot.png)\n"
+    root = make_edition(
+        {"articles/01-first.md": article_text("图片稿件", body), "articles/images/dot.png": PNG_1PX}
+    )
+    html = tmp_path / "elsewhere" / "briefing.html"
+    html.parent.mkdir()
+    assert run(["build", str(root), "--html", str(html)]) == 0
+    assert html.read_text("utf-8") == builder.render(root).html
+    weasyprint = Path(sys.executable).parent / "weasyprint"
+    subprocess.run([str(weasyprint), str(html), str(tmp_path / "plain.pdf")], check=True, capture_output=True)
+    fonts = subprocess.run(["pdffonts", str(tmp_path / "plain.pdf")], capture_output=True, text=True).stdout
+    assert "Briefing-Serif" in fonts and "Briefing-Sans" in fonts
+    assert "图为测试图片" in pdf_text(tmp_path / "plain.pdf")
