@@ -24,18 +24,24 @@ def _complain(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def command_build(args: argparse.Namespace) -> int:
-    from .check import check_pdf, shipped_font_families
+def _ready_builder() -> Builder:
     from .typeset import harfbuzz_subsetting_available
 
-    edition_dir = Path(args.edition)
-    output = Path(args.output) if args.output else default_output(edition_dir)
     builder = Builder.create()
     if not harfbuzz_subsetting_available():
         _complain(
-            "警告：系统缺少 libharfbuzz-subset0，字体子集化将慢约 15 倍（每次约 10 秒）。"
-            "请运行 make setup（或 apt-get install libharfbuzz-subset0）。"
+            "警告！！系统缺少 libharfbuzz-subset0，字体子集化将慢约 15 倍（每次约 10 秒）。"
+            "请运行 make setup（或以 root 身份 apt-get install libharfbuzz-subset0）。"
         )
+    return builder
+
+
+def command_build(args: argparse.Namespace) -> int:
+    from .check import check_pdf, shipped_font_families
+
+    edition_dir = Path(args.edition)
+    output = Path(args.output) if args.output else default_output(edition_dir)
+    builder = _ready_builder()
     if args.html:
         rendered = builder.render(edition_dir)
         Path(args.html).write_text(rendered.html, "utf-8")
@@ -75,7 +81,7 @@ def command_watch(args: argparse.Namespace) -> int:
 
     edition_dir = Path(args.edition)
     output = Path(args.output) if args.output else default_output(edition_dir)
-    watcher = Watcher(Builder.create(), edition_dir, output, lambda outcome: _say(outcome.line()))
+    watcher = Watcher(_ready_builder(), edition_dir, output, lambda outcome: _say(outcome.line()))
     _say(f"正在监视 {edition_dir}（以及 styles/、fonts/），保存后自动更新 {output}。按 Ctrl-C 退出。")
     try:
         watcher.run()
