@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import queue
+import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -132,3 +133,40 @@ def test_article_removed_from_manifest_rebuilds_without_it(running: RunningWatch
 )
 def test_editor_temporary_files_are_ignored(tmp_path: Path, name: str, relevant: bool) -> None:
     assert is_relevant(str(tmp_path / name), tmp_path / "watch.pdf") is relevant
+
+
+def test_new_article_added_to_manifest_rebuilds(running: RunningWatcher) -> None:
+    root = running.watcher.edition_dir
+    (root / "articles" / "04-fourth.md").write_text(article_text("新增的第四篇"), "utf-8")
+    (root / "issue.yaml").write_text(
+        MANIFEST.replace("      - articles/03-third.md\n", "      - articles/03-third.md\n      - articles/04-fourth.md\n"),
+        "utf-8",
+    )
+    outcome = running.next_outcome()
+    if outcome.result is None:  # the new file alone is "not listed" until the manifest lands
+        outcome = running.next_outcome()
+    assert outcome.result is not None, outcome.errors
+    assert titles(running.watcher.output)[-1] == "新增的第四篇"
+
+
+def test_stylesheet_edit_rebuilds(make_edition: MakeEdition, tmp_path: Path) -> None:
+    repo = Path(__file__).resolve().parent.parent
+    styles = tmp_path / "styles"
+    shutil.copytree(repo / "styles", styles)
+    (tmp_path / "fonts").symlink_to(repo / "fonts")
+    outcomes: queue.Queue[BuildOutcome] = queue.Queue()
+    watcher = Watcher(Builder.create(styles_dir=styles), make_edition(), tmp_path / "w.pdf", outcomes.put)
+    thread = threading.Thread(target=watcher.run, daemon=True)
+    thread.start()
+    handle = RunningWatcher(watcher, outcomes)
+    try:
+        first = handle.next_outcome()
+        assert first.result is not None
+        pages_before = first.result.page_count
+        with (styles / "house.css").open("a", encoding="utf-8") as css:
+            css.write("\n:root { --body-size: 30pt; }\n")
+        second = handle.next_outcome()
+        assert second.result is not None and second.result.page_count > pages_before
+    finally:
+        watcher.stop()
+        thread.join(TIMEOUT)
