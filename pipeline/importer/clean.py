@@ -284,9 +284,12 @@ def _lift_lead(blocks: list[Block], lifted: _Lifted, hints: Hints) -> None:
         lifted.lead_source = agency.group(1).strip()
     if lifted.published is not None:
         return
-    full = _LEAD_FULL_DATE.search(first.text[:60])
-    if full:
-        date = _date_text(*full.groups())
+    # “2024年11月6日，…分论坛举办”: a full date at the start of one of the first paragraphs.
+    paragraphs = [block.text for block in blocks if isinstance(block, Paragraph)]
+    opening = [text[:60] for text in paragraphs[:3] + [t for t in paragraphs if len(t) >= 60][:3]]
+    for text in opening:
+        full = _LEAD_FULL_DATE.search(text)
+        date = _date_text(*full.groups()) if full else None
         if date:
             lifted.published, lifted.published_how = date, "正文开头的日期"
             return

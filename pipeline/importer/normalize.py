@@ -222,6 +222,10 @@ def normalize_text(
     changes: list[Change] = []
     for offset, line in enumerate(text.split("\n")):
         fixed, found = normalize_line(line, first_line + offset, simplify)
+        # One more pass settles punctuation whose neighbour was itself just converted
+        # (“??” after a Chinese character), so a fixed file lints clean.
+        while found:
+            changes += found
+            fixed, found = normalize_line(fixed, first_line + offset, False)
         lines_out.append(fixed)
-        changes += found
     return "\n".join(lines_out), changes
