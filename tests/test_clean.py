@@ -77,6 +77,15 @@ def test_text_that_only_looks_like_debris_stays() -> None:
     assert texts(draft) == body
 
 
+def test_short_lines_and_meta_like_lines_inside_the_text_stay() -> None:
+    names = ["张三", "李四", "王五"]
+    notice = ["时间：2025年11月5日上午", "地点：研究院报告厅"]
+    filler = [f"第{n}段，{BODY}" for n in "一二三四五六七"]
+    body = [filler[0], *names, filler[1], *notice, *filler[2:]]
+    draft = clean("标题\n" + "\n".join(body))
+    assert texts(draft) == body
+
+
 def test_repeated_block_kept_once() -> None:
     block = ["●第一条新闻内容。", "●第二条新闻内容。", "●第三条新闻内容。"]
     draft = clean("标题\n" + "\n".join([*block, "中间一段。", *block]))

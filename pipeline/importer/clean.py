@@ -154,7 +154,11 @@ def _drop_debris(blocks: list[Block], title: str, lifted: _Lifted) -> list[Block
             and isinstance(blocks[run], Paragraph)
         ):
             run += 1
-        if run - index >= 3:
+        # Page chrome sits above the text or below it; inside the text, short lines
+        # (a list of names, “时间：…” in a notice) are content.
+        in_header = not any(isinstance(item, Paragraph) and len(item.text) >= 40 for item in kept)
+        in_footer = len(blocks) - index <= 6
+        if run - index >= 3 and (in_header or in_footer):
             index = run
             continue
         index += 1
@@ -174,7 +178,8 @@ def _drop_debris(blocks: list[Block], title: str, lifted: _Lifted) -> list[Block
             continue  # the title repeated by the page
         if _SEARCH_BOX.match(text) or _BREADCRUMB.match(text):
             continue
-        if _META_LINE.match(text) or (_PUBLISHED_IN_LINE.search(text) and len(text) < 80):
+        is_meta = _META_LINE.match(text) or (_PUBLISHED_IN_LINE.search(text) and len(text) < 80)
+        if is_meta and (in_header or in_footer):
             _lift_meta_line(text, lifted)
             continue
         if _FOOTER.search(text) and len(text) < 120:
