@@ -167,3 +167,27 @@ def test_address_broken_over_two_lines_is_lifted() -> None:
     )
     assert draft.source_url == "https://www.samr.gov.cn/zw/art/2023/art_1ac305ef085b4d408.html"
     assert texts(draft) == [BODY]
+
+
+def test_two_line_label_after_a_gap_is_a_lost_photo_caption() -> None:
+    blocks = [
+        Paragraph("标题"),
+        Paragraph(BODY),
+        Paragraph("上海市人民政府副秘书长庄木弟", gap_before=3),
+        Paragraph("出席分论坛并致辞", gap_before=0),
+        Paragraph(BODY, gap_before=1),
+        # Not captions: a short line after a normal gap, and a sentence after a wide gap.
+        Paragraph("一、总体要求", gap_before=1),
+        Paragraph("二、主要任务", gap_before=0),
+        Paragraph("本次会议取得圆满成功。", gap_before=3),
+        Paragraph("与会代表一致表示。", gap_before=0),
+    ]
+    draft = clean_article(blocks, Hints(today=TODAY))
+    pictures = [block for block in draft.blocks if isinstance(block, Picture)]
+    assert [p.alt for p in pictures] == ["上海市人民政府副秘书长庄木弟出席分论坛并致辞"]
+    assert texts(draft)[-4:] == [
+        "一、总体要求",
+        "二、主要任务",
+        "本次会议取得圆满成功。",
+        "与会代表一致表示。",
+    ]

@@ -331,7 +331,9 @@ def _rejoin_wrapped(blocks: list[Block]) -> list[Block]:
             and display_width(previous.text) >= full - 6
             and previous.text[-1] not in "。！？：；"
         ):
-            joined[-1] = Paragraph(previous.text + block.text.strip(), previous.line)
+            joined[-1] = Paragraph(
+                previous.text + block.text.strip(), previous.line, previous.gap_before
+            )
         else:
             joined.append(block)
     return joined
@@ -354,15 +356,50 @@ def _rejoin_broken(blocks: list[Block]) -> list[Block]:
             and _BROKEN_START.search(block.text)
             and not _CAPTION.match(block.text)
         ):
-            joined[-1] = Paragraph(previous.text + block.text, previous.line)
+            joined[-1] = Paragraph(previous.text + block.text, previous.line, previous.gap_before)
         else:
             joined.append(block)
     return joined
 
 
+def _is_short_label(block: Block | None) -> bool:
+    return (
+        isinstance(block, Paragraph)
+        and display_width(block.text) <= 100
+        and block.text[-1] not in "。！？；"
+    )
+
+
+def _dropped_image_captions(blocks: list[Block], warnings: list[str]) -> list[Block]:
+    """Pasted web text: a wide gap (where the photo was) and then a two-line label
+    (“…总干事爱德华·夸夸” / “出席…分论坛并致辞”) is the caption of a lost photo."""
+    out: list[Block] = []
+    index = 0
+    while index < len(blocks):
+        block = blocks[index]
+        following = blocks[index + 1] if index + 1 < len(blocks) else None
+        if (
+            isinstance(block, Paragraph)
+            and block.gap_before >= 3
+            and isinstance(following, Paragraph)
+            and following.gap_before == 0
+            and _is_short_label(block)
+            and _is_short_label(following)
+            and not _CAPTION.match(block.text)
+        ):
+            caption = block.text + following.text
+            warnings.append(f"“{caption[:24]}…”像是缺失图片的说明：已留下图片占位，请补上图片")
+            out.append(Picture("", caption))
+            index += 2
+            continue
+        out.append(block)
+        index += 1
+    return out
+
+
 def _captions(blocks: list[Block], warnings: list[str]) -> list[Block]:
     out: list[Block] = []
-    for block in blocks:
+    for block in _dropped_image_captions(blocks, warnings):
         if isinstance(block, Paragraph) and _CAPTION.match(block.text) and len(block.text) <= 80:
             previous = out[-1] if out else None
             if isinstance(previous, Picture) and not previous.alt.startswith("图为"):
