@@ -112,6 +112,33 @@ def command_schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def command_import(args: argparse.Namespace) -> int:
+    from .importer.run import import_sources
+
+    report = import_sources(
+        [Path(source) for source in args.sources],
+        Path(args.into),
+        section=args.section,
+        keep_traditional=args.keep_traditional,
+    )
+    for line in report.lines:
+        _say(line)
+    for warning in report.warnings:
+        _complain(f"请注意：{warning}")
+    for failure in report.failed:
+        _complain(f"未导入：{failure}")
+    return EXIT_INVALID_INPUT if report.failed else EXIT_OK
+
+
+def command_lint(args: argparse.Namespace) -> int:
+    from .lint import lint_edition
+
+    result = lint_edition(Path(args.edition), fix=args.fix)
+    for line in result.lines():
+        _say(line)
+    return EXIT_CHECK_FAILED if result.findings and not args.fix else EXIT_OK
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="briefing",
@@ -147,6 +174,18 @@ def make_parser() -> argparse.ArgumentParser:
     schema = commands.add_parser("schema", help="写出 issue.yaml 与稿件信息块的 JSON Schema")
     schema.add_argument("--out", default="schema", help="输出文件夹（默认 schema）")
     schema.set_defaults(run=command_schema)
+
+    imports = commands.add_parser("import", help="把网页文字、保存的网页、Word 文件导入为稿件")
+    imports.add_argument("sources", nargs="+", metavar="源文件", help=".txt、.html/.htm 或 .docx")
+    imports.add_argument("--into", required=True, metavar="期次文件夹", help="没有时会新建")
+    imports.add_argument("--section", metavar="栏目", help="放入哪个栏目（默认第一个栏目）")
+    imports.add_argument("--keep-traditional", action="store_true", help="保留繁体字，不转简体")
+    imports.set_defaults(run=command_import)
+
+    lint = commands.add_parser("lint", help="检查稿件的标点、空格、繁体字等（--fix 直接改正）")
+    lint.add_argument("edition", metavar="期次文件夹")
+    lint.add_argument("--fix", action="store_true", help="直接改正并报告改了几处")
+    lint.set_defaults(run=command_lint)
     return parser
 
 
