@@ -32,7 +32,7 @@ from .check_text import (
 from .glyphs import MISSING_GLYPH_HINT, MissingGlyph, describe, notdef_characters
 from .load import Edition
 from .markdown import PlacedImage, new_parser
-from .render import RenderedEdition
+from .render import RenderedEdition, article_anchor
 
 A4_POINTS = (595.276, 841.89)
 SIZE_TOLERANCE = 1.0
@@ -268,18 +268,20 @@ def place_articles(
     if rendered is not None:
         for section in rendered.sections:
             for entry in section.entries:
-                title = entry.article.front.title
-                page = _destination_page(reader, entry.anchor)
-                if page is None:
-                    page = outline_pages.get(normalize(title))
-                places.append(ArticlePlace(title, entry.article.display_path, entry.anchor, page))
+                places.append((entry.article, entry.anchor))
     else:
-        for article in edition.articles:
-            title = article.front.title
-            places.append(
-                ArticlePlace(title, article.display_path, None, outline_pages.get(normalize(title)))
-            )
-    return Placement(tuple(places))
+        for section_number, section in enumerate(edition.manifest.sections, start=1):
+            for article_number, article in enumerate(edition.articles_in(section.name), start=1):
+                places.append((article, article_anchor(section_number, article_number)))
+    placed = []
+    for article, anchor in places:
+        title = article.front.title
+        # The article's own anchor is the truth; the outline is only a fallback.
+        page = _destination_page(reader, anchor)
+        if page is None:
+            page = outline_pages.get(normalize(title))
+        placed.append(ArticlePlace(title, article.display_path, anchor, page))
+    return Placement(tuple(placed))
 
 
 # —— Pages and metadata ——

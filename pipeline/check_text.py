@@ -70,8 +70,10 @@ def start_page_texts(pdf_path: Path) -> PendingTexts:
     tool = shutil.which("pdftotext")
     if tool is None:
         return PendingTexts(pdf_path, None)
+    # -layout keeps a wrapped contents entry's page number on the entry's last line;
+    # without it poppler may gather the numbers into a column of their own.
     process = subprocess.Popen(
-        [tool, "-q", "-enc", "UTF-8", str(pdf_path), "-"],
+        [tool, "-q", "-layout", "-enc", "UTF-8", str(pdf_path), "-"],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
     )

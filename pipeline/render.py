@@ -48,6 +48,11 @@ class RenderedEdition:
         return f"{manifest.title} {manifest.edition_label}"
 
 
+def article_anchor(section_number: int, article_number: int) -> str:
+    """The HTML id (and PDF named destination) of an article, both numbers 1-based."""
+    return f"a{section_number}-{article_number}"
+
+
 def circled_number(number: int) -> str:
     """①…⑳, ㉑…㉟, ㊱…㊿; plain (51) beyond what Unicode encodes."""
     if 1 <= number <= 20:
@@ -96,7 +101,7 @@ class Renderer:
                 images += body.images
                 entries.append(
                     Entry(
-                        anchor=f"a{section_index}-{article_index}",
+                        anchor=article_anchor(section_index, article_index),
                         mark=circled_number(article_index),
                         article=article,
                         body_html=body.html,
