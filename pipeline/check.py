@@ -8,8 +8,10 @@ to an article, on that article's file.
 
 from __future__ import annotations
 
+import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -261,9 +263,7 @@ def place_articles(
 ) -> Placement:
     if edition is None:
         return Placement(())
-    outline_pages = {
-        normalize(child.title): child.page for item in outline for child in item.children
-    }
+    outline_pages = {normalize(child.title): child.page for item in outline for child in item.children}
     places = []
     if rendered is not None:
         for section in rendered.sections:
@@ -406,9 +406,7 @@ def check_glyphs(
             for character in characters:
                 seen_on_paper.add(character)
                 # Of the articles on this page, the one whose file holds the character.
-                holders = [
-                    place for place in placement.on_page(page) if (place.file, character) in by_file
-                ]
+                holders = [place for place in placement.on_page(page) if (place.file, character) in by_file]
                 where = placement.where(page, holders[0] if holders else None)
                 if "file" not in where:  # masthead or contents: issue.yaml or a title
                     source = next((g for g in missing if g.character == character), None)
@@ -474,9 +472,7 @@ def check_structure(
             f"书签的栏目为 {got_sections}，应为 {[name for name, _ in expected]}",
             hint="用 briefing build 重新生成",
         )
-    children = {
-        normalize(child.title): (item.title, child) for item in outline for child in item.children
-    }
+    children = {normalize(child.title): (item.title, child) for item in outline for child in item.children}
     for section_name, titles in expected:
         for title in titles:
             place = placement.by_title(title)
@@ -486,27 +482,19 @@ def check_structure(
                 where["file"] = place.file
             found = children.get(normalize(title))
             if found is None:
-                report.error(
-                    "outline", "PDF 书签中缺少这篇稿件", hint="用 briefing build 重新生成", **where
-                )
+                report.error("outline", "PDF 书签中缺少这篇稿件", hint="用 briefing build 重新生成", **where)
                 continue
             parent, child = found
             if parent != section_name:
-                report.error(
-                    "outline", f"书签中这篇稿件在“{parent}”栏目下，应在“{section_name}”下", **where
-                )
+                report.error("outline", f"书签中这篇稿件在“{parent}”栏目下，应在“{section_name}”下", **where)
             if child.page is None:
                 report.error("outline", "书签没有指向任何页面", **where)
             elif place is not None and place.page is not None and child.page != place.page:
-                report.error(
-                    "outline", f"书签指向第{child.page}页，稿件实际从第{place.page}页开始", **where
-                )
+                report.error("outline", f"书签指向第{child.page}页，稿件实际从第{place.page}页开始", **where)
     order = [normalize(child.title) for item in outline for child in item.children]
     wanted = [normalize(title) for _, titles in expected for title in titles]
     if sorted(order) == sorted(wanted) and order != wanted:
-        report.error(
-            "outline", "书签中稿件的顺序与 issue.yaml 不一致", hint="用 briefing build 重新生成"
-        )
+        report.error("outline", "书签中稿件的顺序与 issue.yaml 不一致", hint="用 briefing build 重新生成")
 
     first = placement.first_article_page
     if first is None:
@@ -587,9 +575,7 @@ def _check_contents_links(
                 continue
             target = _link_target(annotation)
             if target and target[0] == "goto" and target[1] is not None:
-                targets.add(
-                    str(target[1].get_object() if hasattr(target[1], "get_object") else target[1])
-                )
+                targets.add(str(target[1].get_object() if hasattr(target[1], "get_object") else target[1]))
     for place in placement.articles:
         if place.anchor is None:
             continue
@@ -758,6 +744,18 @@ def check_images(
 # —— Entry point ——
 
 
+@contextmanager
+def _quiet_pypdf() -> Iterator[None]:
+    # pypdf logs repairs ("EOF marker not found") to stderr; the report says what matters.
+    logger = logging.getLogger("pypdf")
+    previous = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        logger.setLevel(previous)
+
+
 def check_pdf(
     pdf_path: Path,
     edition: Edition | None = None,
@@ -768,6 +766,18 @@ def check_pdf(
     typeset_warnings: Sequence[str] = (),
 ) -> CheckReport:
     """Check `pdf_path`; with `edition` (better: `rendered`) also against the edition."""
+    with _quiet_pypdf():
+        return _check_pdf(pdf_path, edition, shipped_families, rendered, missing_glyphs, typeset_warnings)
+
+
+def _check_pdf(
+    pdf_path: Path,
+    edition: Edition | None,
+    shipped_families: set[str] | None,
+    rendered: RenderedEdition | None,
+    missing_glyphs: Sequence[MissingGlyph],
+    typeset_warnings: Sequence[str],
+) -> CheckReport:
     if rendered is not None:
         edition = rendered.edition
     report = CheckReport(pdf_path)
@@ -775,7 +785,7 @@ def check_pdf(
         reader = PdfReader(pdf_path)
         report.page_count = len(reader.pages)
     except Exception as error:  # any unreadable file is a finding, not a crash
-        report.error("pdf", f"无法读取 PDF：{error}")
+        report.error("pdf", f"无法读取 PDF（文件已损坏或不是 PDF）：{error}")
         return report
     if report.page_count == 0:
         report.error("pages", "PDF 没有页面")
@@ -799,9 +809,7 @@ def check_pdf(
         pages: list[PageText] | None = clean_pages(
             texts, running_header(edition) if edition is not None else None
         )
-        if report.text_source == "pypdf" and any(
-            not font.identity_encoding for font in scan.fonts.values()
-        ):
+        if report.text_source == "pypdf" and any(not font.identity_encoding for font in scan.fonts.values()):
             # pypdf's text is unreliable once a glyph is missing: do not report what it misses.
             report.warn("text", "未安装 pdftotext，且 PDF 有缺字，无法核对目录和正文文字")
             pages = None
