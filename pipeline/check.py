@@ -713,7 +713,8 @@ def check_images(
     sizes = {image: _pixel_size(image.path) for image in images}
     told: set[tuple[int, tuple[int, int]]] = set()
     for drawn in scan.images:
-        dpi = drawn.dpi
+        # Rounded: an image placed at exactly 300 dpi measures 299.99 through the matrix.
+        dpi = round(drawn.dpi)
         if dpi >= PRINT_DPI_WARNING:
             continue
         key = (drawn.page, drawn.pixels)

@@ -209,7 +209,7 @@ def test_font_not_embedded(builder: Builder, clean: BuildResult, tmp_path: Path)
 def test_images_below_print_resolution(
     builder: Builder, make_edition: MakeEdition, tmp_path: Path
 ) -> None:
-    # 72 dpi by its own metadata; placed at its CSS size (1 px = 1/96 in) it prints at 96 dpi.
+    # Figures fill the 156 mm text block: 360 px across it prints at about 59 dpi.
     Image.new("RGB", (360, 240), "gray").save(tmp_path / "blurry.png", dpi=(72, 72))
     # Wide enough to fill the column: ~1000 px across ~156 mm is about 160 dpi.
     Image.new("RGB", (1000, 600), "gray").save(tmp_path / "soft.png")
@@ -225,7 +225,7 @@ def test_images_below_print_resolution(
 
     report = check(builder, result)
     [error] = only(report.errors, "images")
-    assert "blurry.png" in error.message and "96 dpi" in error.message
+    assert "blurry.png" in error.message and "59 dpi" in error.message
     assert (error.article, error.file, error.line) == (
         TITLES[0],
         "2025-11/articles/01-first.md",

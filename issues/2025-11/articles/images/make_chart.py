@@ -13,7 +13,7 @@ from PIL import Image, ImageDraw, ImageFont
 HERE = Path(__file__).resolve().parent
 FONT = HERE.parents[3] / "fonts" / "NotoSansCJKsc-Regular.otf"
 
-WIDTH, HEIGHT = 1800, 1100
+WIDTH, HEIGHT = 1860, 1140  # 1860 px across the 156 mm text block is 303 dpi
 RED = (178, 34, 34)
 LIGHT_RED = (214, 120, 110)
 GREY = (90, 90, 90)
