@@ -11,6 +11,7 @@ from typing import Any
 from pypdf import PdfReader
 from pypdf.generic import ContentStream, DictionaryObject, IndirectObject
 
+from .layout_metrics import check_typography
 from .load import Edition
 
 A4_POINTS = (595.276, 841.89)
@@ -325,6 +326,7 @@ def check_pdf(
         expected_title = f"{edition.manifest.title} {edition.manifest.edition_label}"
     check_metadata(reader, expected_title, report)
     check_fonts(reader, shipped_families or set(), report)
+    check_typography(pdf_path, report)
     if edition is not None:
         check_structure(reader, edition, report)
     return report

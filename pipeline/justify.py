@@ -1,0 +1,280 @@
+"""Inter-character justification for Chinese text, as an extension of WeasyPrint 70.0.
+
+WeasyPrint's `text-align: justify` stretches only spaces (`layout/inline.py`,
+`justify_line`; upstream #2269), so Chinese lines stay ragged and a line holding
+one space gets one huge gap. `inter_character_justification()` replaces that one
+function, for the duration of a render, with one that spreads a line's spare
+width evenly over every gap between characters (clreq: the adjustment goes
+between characters, not only at spaces).
+
+How: the spare width of a line is divided by the number of gaps between its
+characters. Each text box of the line gets a Pango letter-spacing attribute of
+that size when it is drawn (Pango trims the half-spacing before the first and
+after the last character, so a box of n characters grows by n - 1 gaps); the gap
+between two neighbouring boxes (e.g. plain text and <strong>) is added to the
+second box's position. The width each box really grows by is measured from
+Pango, so rounding never accumulates into a ragged edge. The text itself is not
+touched: copy and search give the characters the editor wrote.
+
+The patch hooks into WeasyPrint internals, so `check_weasyprint()` refuses to
+install it on any version or function shape other than the one it was written
+and tested against.
+"""
+
+from __future__ import annotations
+
+import inspect
+import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cache
+from typing import Any
+
+SUPPORTED_WEASYPRINT = "70.0"
+
+
+class UnsupportedWeasyPrint(RuntimeError):
+    """The installed WeasyPrint is not the one the justification patch was written for."""
+
+
+def check_weasyprint() -> None:
+    """Fail loudly unless WeasyPrint's line justification looks exactly as expected."""
+    import weasyprint
+    from weasyprint.layout import inline
+    from weasyprint.text import line_break
+
+    problems = []
+    if weasyprint.__version__ != SUPPORTED_WEASYPRINT:
+        problems.append(
+            f"WeasyPrint {weasyprint.__version__} is installed, the justification "
+            f"extension supports {SUPPORTED_WEASYPRINT} only"
+        )
+    justify = getattr(inline, "justify_line", None)
+    if justify is None or list(inspect.signature(justify).parameters) != [
+        "context", "line", "extra_width"
+    ]:
+        problems.append("weasyprint.layout.inline.justify_line(context, line, extra_width) changed")
+    text_align = getattr(inline, "text_align", None)
+    if text_align is None or "justify_line(context, line, offset)" not in inspect.getsource(
+        text_align
+    ):
+        problems.append("weasyprint.layout.inline.text_align no longer calls justify_line")
+    layout = getattr(line_break, "Layout", None)
+    if layout is None or list(inspect.signature(layout.set_text).parameters) != [
+        "self", "text", "justify"
+    ]:
+        problems.append("weasyprint.text.line_break.Layout.set_text(text, justify) changed")
+    for name in ("create_layout", "line_size"):
+        if not callable(getattr(line_break, name, None)):
+            problems.append(f"weasyprint.text.line_break.{name} is missing")
+    if problems:
+        raise UnsupportedWeasyPrint(
+            "Chinese justification cannot be installed: "
+            + "; ".join(problems)
+            + ". Pin weasyprint==70.0 (pyproject.toml) or port pipeline/justify.py."
+        )
+
+
+def gap_count(text: str) -> int:
+    """Gaps between the characters of `text` that justification may widen.
+
+    Combining marks and zero-width characters stick to the character before them.
+    """
+    clusters = sum(
+        1
+        for character in text
+        if not unicodedata.combining(character)
+        and unicodedata.category(character) not in ("Cf", "Mn", "Me")
+    )
+    return max(clusters - 1, 0)
+
+
+def _text_boxes(box: Any) -> Iterator[Any]:
+    from weasyprint.formatting_structure import boxes
+
+    if isinstance(box, boxes.TextBox):
+        yield box
+    elif isinstance(box, (boxes.LineBox, boxes.InlineBox)):
+        for child in box.children:
+            if child.is_in_normal_flow():
+                yield from _text_boxes(child)
+
+
+def _spaced_layout(box: Any, spacing: float, target_width: float) -> tuple[Any, float]:
+    """A Pango layout of `box` drawn `spacing` wider between characters, and its drawn width.
+
+    WeasyPrint writes glyph advances to the PDF in whole thousandths of an em,
+    truncating (`draw/text.py`), so a uniform spacing can lose up to 1/1000 em per
+    character: a third of a point short at the end of a 14 pt line. The drawn
+    width is a sawtooth of the spacing; within one period (1/1000 em) it passes
+    the target once. Shape twice to learn how each glyph's advance and offset move
+    with the spacing, predict the drawn width over one period of candidates, and
+    keep the closest.
+    """
+    from weasyprint.text.ffi import TO_UNITS
+
+    base = round(spacing * TO_UNITS)
+    probe = 16
+    first = _glyph_geometry(_layout_with_spacing(box, base))
+    second = _glyph_geometry(_layout_with_spacing(box, base + probe))
+    candidates: list[tuple[float, int]] = []
+    if len(first) == len(second) and first:
+        period = max(int(max(glyph[0] for glyph in first) * TO_UNITS / 1000) + 2, 4)
+        for delta in range(-period // 2 - 2, period // 2 + 3):
+            moved = [
+                (size, logical, width + (width2 - width) * delta / probe,
+                 offset + (offset2 - offset) * delta / probe)
+                for (size, logical, width, offset), (_, _, width2, offset2)
+                in zip(first, second, strict=True)
+            ]
+            candidates.append((abs(_drawn_width(moved) - target_width), base + delta))
+        candidates.sort()
+    tried = {base: _drawn_width(first), base + probe: _drawn_width(second)}
+    if candidates:
+        units = candidates[0][1]
+        tried[units] = _drawn_width(_glyph_geometry(_layout_with_spacing(box, units)))
+    units = min(tried, key=lambda key: abs(tried[key] - target_width))
+    layout = _layout_with_spacing(box, units)
+    layout.deactivate()
+    return layout, tried[units]
+
+
+def _layout_with_spacing(box: Any, units: int) -> Any:
+    layout = _inter_character_layout_class()(box.style, 0, None)
+    layout.letter_spacing_units = units
+    layout.set_text(box.text, justify=True)
+    return layout
+
+
+@cache
+def _inter_character_layout_class() -> type:
+    from weasyprint.text import line_break
+
+    class InterCharacterLayout(line_break.Layout):  # type: ignore[misc]
+        """A WeasyPrint layout that adds letter spacing when it is drawn."""
+
+        letter_spacing_units = 0
+
+        def set_text(self, text: str, justify: bool = False) -> None:
+            super().set_text(text, justify)
+            if justify and self.text and self.letter_spacing_units:
+                _add_letter_spacing(self, self.letter_spacing_units)
+
+    return InterCharacterLayout
+
+
+Glyph = tuple[float, float | None, float, float]  # font size, logical width, width, x offset
+
+
+def _glyph_geometry(layout: Any) -> list[Glyph]:
+    """The glyphs of the layout's first line, as `draw_first_line` reads them."""
+    from weasyprint.text.ffi import FROM_UNITS, ffi, pango
+    from weasyprint.text.fonts import get_pango_font_key
+
+    line, _ = layout.get_first_line()
+    logical = ffi.new("PangoRectangle *")
+    ink = ffi.new("PangoRectangle *")
+    glyphs: list[Glyph] = []
+    run = line.runs
+    while run != ffi.NULL:
+        glyph_item = run.data
+        run = run.next
+        string = glyph_item.glyphs
+        pango_font = glyph_item.item.analysis.font
+        font_size = get_pango_font_key(pango_font)[2]
+        for index in range(string.num_glyphs):
+            info = string.glyphs[index]
+            glyph = info.glyph
+            logical_width: float | None = None
+            if not (glyph == pango.PANGO_GLYPH_EMPTY or glyph & pango.PANGO_GLYPH_UNKNOWN_FLAG):
+                pango.pango_font_get_glyph_extents(pango_font, glyph, ink, logical)
+                logical_width = round(logical.width * 1000 * FROM_UNITS / font_size)
+            glyphs.append((font_size, logical_width, info.geometry.width, info.geometry.x_offset))
+    layout.deactivate()
+    return glyphs
+
+
+def _drawn_width(glyphs: list[Glyph]) -> float:
+    """Width of a line of glyphs as WeasyPrint's `draw_first_line` writes it to the PDF."""
+    from weasyprint.text.ffi import FROM_UNITS
+
+    total = 0.0
+    for font_size, logical_width, width, x_offset in glyphs:
+        if logical_width is None:
+            total += width * FROM_UNITS
+            continue
+        offset = x_offset / font_size
+        kerning = logical_width + offset - width * 1000 * FROM_UNITS / font_size
+        # Same arithmetic as draw_first_line: TJ adjustments in whole thousandths.
+        total += (offset + logical_width - int(kerning)) * font_size / 1000
+    return total
+
+
+def _add_letter_spacing(layout: Any, units: int) -> None:
+    from weasyprint.text.ffi import TO_UNITS, ffi, pango
+
+    letter_spacing = layout.style["letter_spacing"]
+    if letter_spacing == "normal":
+        letter_spacing = 0
+    attr_list = pango.pango_layout_get_attributes(layout.layout)
+    if attr_list == ffi.NULL:
+        attr_list = ffi.gc(pango.pango_attr_list_new(), pango.pango_attr_list_unref)
+    attr = pango.pango_attr_letter_spacing_new(round(letter_spacing * TO_UNITS) + units)
+    attr.start_index, attr.end_index = 0, len(layout.text.encode())
+    pango.pango_attr_list_change(attr_list, attr)
+    pango.pango_layout_set_attributes(layout.layout, attr_list)
+
+
+def justify_line(context: Any, line: Any, extra_width: float) -> None:
+    """Spread `extra_width` evenly over the gaps between the characters of `line`."""
+    texts = [box for box in _text_boxes(line) if box.text]
+    gaps = sum(gap_count(box.text) for box in texts) + max(len(texts) - 1, 0)
+    if gaps == 0 or extra_width <= 0:
+        return
+    spacing = extra_width / gaps
+    first = texts[0] if texts else None
+    _shift(context, line, spacing, 0.0, first)
+
+
+def _shift(context: Any, box: Any, spacing: float, x_advance: float, first: Any) -> float:
+    """Move and widen `box` and its children; return the advance for what follows."""
+    from weasyprint.formatting_structure import boxes
+
+    if isinstance(box, boxes.TextBox):
+        if box.text and box is not first:
+            x_advance += spacing  # the gap between this box and the previous one
+        box.position_x += x_advance
+        gaps = gap_count(box.text)
+        if gaps:
+            # Aim at the width the line needs; the text is drawn to within a
+            # hundredth of a point of it (see _spaced_layout).
+            target = box.width + gaps * spacing
+            layout, _ = _spaced_layout(box, spacing, target)
+            x_advance += target - box.width
+            box.width = target
+            box.pango_layout = layout
+    elif isinstance(box, (boxes.LineBox, boxes.InlineBox)):
+        box.position_x += x_advance
+        before = x_advance
+        children = box.children[::-1] if box.style["direction"] == "rtl" else box.children
+        for child in children:
+            if child.is_in_normal_flow():
+                x_advance = _shift(context, child, spacing, x_advance, first)
+        box.width += x_advance - before
+    else:  # atomic inline-level box (image, inline-block)
+        box.translate(x_advance, 0)
+    return x_advance
+
+
+@contextmanager
+def inter_character_justification() -> Iterator[None]:
+    """Within this block, WeasyPrint justifies Chinese lines between characters."""
+    check_weasyprint()
+    from weasyprint.layout import inline
+
+    original = inline.justify_line
+    inline.justify_line = justify_line
+    try:
+        yield
+    finally:
+        inline.justify_line = original
