@@ -110,14 +110,14 @@ def read_lines(pdf_path: Path) -> list[list[Line]]:
 
     with pdfplumber.open(pdf_path) as pdf:
         pages = [_lines_of_page(page, index) for index, page in enumerate(pdf.pages, start=1)]
-    # Running header: the same text at the same height on several pages.
-    seen = Counter((round(line.top), line.text) for lines in pages for line in lines)
+    # Running header: the first line of a page, repeated at the same height on other pages.
+    seen = Counter((round(lines[0].top), lines[0].text) for lines in pages if lines)
     return [
         [
             line
-            for line in lines
+            for index, line in enumerate(lines)
             if not PAGE_NUMBER.match(line.text)
-            and not (seen[(round(line.top), line.text)] > 1 and len(pages) > 1)
+            and not (index == 0 and seen[(round(line.top), line.text)] > 1)
         ]
         for lines in pages
     ]
