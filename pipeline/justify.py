@@ -24,6 +24,7 @@ and tested against.
 from __future__ import annotations
 
 import inspect
+import re
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -31,6 +32,7 @@ from functools import cache
 from typing import Any
 
 SUPPORTED_WEASYPRINT = "70.0"
+ZERO_WIDTH_SPACE = "\u200b"
 
 
 class UnsupportedWeasyPrint(RuntimeError):
@@ -186,7 +188,9 @@ def _glyph_geometry(layout: Any) -> list[Glyph]:
             info = string.glyphs[index]
             glyph = info.glyph
             logical_width: float | None = None
-            if not (glyph == pango.PANGO_GLYPH_EMPTY or glyph & pango.PANGO_GLYPH_UNKNOWN_FLAG):
+            if glyph & pango.PANGO_GLYPH_UNKNOWN_FLAG:
+                logical_width = round(info.geometry.width * 1000 * FROM_UNITS / font_size)
+            elif glyph != pango.PANGO_GLYPH_EMPTY:
                 pango.pango_font_get_glyph_extents(pango_font, glyph, ink, logical)
                 logical_width = round(logical.width * 1000 * FROM_UNITS / font_size)
             glyphs.append((font_size, logical_width, info.geometry.width, info.geometry.x_offset))
@@ -201,7 +205,8 @@ def _drawn_width(glyphs: list[Glyph]) -> float:
     total = 0.0
     for font_size, logical_width, width, x_offset in glyphs:
         if logical_width is None:
-            total += width * FROM_UNITS
+            # draw_first_line moves past an empty glyph by width / font_size thousandths.
+            total += width / 1000
             continue
         offset = x_offset / font_size
         kerning = logical_width + offset - width * 1000 * FROM_UNITS / font_size
@@ -220,8 +225,15 @@ def _add_letter_spacing(layout: Any, units: int) -> None:
     if attr_list == ffi.NULL:
         attr_list = ffi.gc(pango.pango_attr_list_new(), pango.pango_attr_list_unref)
     attr = pango.pango_attr_letter_spacing_new(round(letter_spacing * TO_UNITS) + units)
-    attr.start_index, attr.end_index = 0, len(layout.text.encode())
+    encoded = layout.text.encode()
+    attr.start_index, attr.end_index = 0, len(encoded)
     pango.pango_attr_list_change(attr_list, attr)
+    # A zero-width space (a break opportunity, see cjk_text.py) is not a character
+    # gap: no spacing on it, so its neighbours stay one gap apart.
+    for match in re.finditer(ZERO_WIDTH_SPACE.encode(), encoded):
+        attr = pango.pango_attr_letter_spacing_new(round(letter_spacing * TO_UNITS))
+        attr.start_index, attr.end_index = match.start(), match.end()
+        pango.pango_attr_list_change(attr_list, attr)
     pango.pango_layout_set_attributes(layout.layout, attr_list)
 
 
