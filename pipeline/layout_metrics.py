@@ -80,8 +80,12 @@ def _lines_of_page(page: Any, number: int) -> list[Line]:
         rows.setdefault(key, []).append(char)
     lines = []
     for key in sorted(rows, reverse=True):  # PDF y grows upwards
-        chars = sorted(rows[key], key=lambda char: char["x0"])
-        visible = [char for char in chars if char["text"].strip()]
+        # Text in drawing order (a half-width mark may be drawn shifted left of
+        # its predecessor's box); positions from the boxes sorted left to right.
+        chars = rows[key]
+        visible = sorted(
+            (char for char in chars if char["text"].strip()), key=lambda char: char["x0"]
+        )
         if not visible:
             continue
         gaps = tuple(
@@ -94,7 +98,7 @@ def _lines_of_page(page: Any, number: int) -> list[Line]:
                 page=number,
                 top=min(char["top"] for char in visible),
                 x0=visible[0]["x0"],
-                x1=visible[-1]["x1"],
+                x1=max(char["x1"] for char in visible),
                 size=sizes.most_common(1)[0][0],
                 font=fonts.most_common(1)[0][0],
                 text="".join(char["text"] for char in chars).strip(),
