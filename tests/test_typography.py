@@ -238,3 +238,37 @@ def test_seed_briefing_meets_the_figures(make_edition: MakeEdition, builder: Bui
     assert figures.flush_ratio >= 0.99, summary(figures)
     assert figures.max_gap_em <= MAX_GAP_EM, summary(figures)
     assert figures.bad_starts == figures.bad_ends == []
+
+
+def test_house_settings_change_the_page(make_edition: MakeEdition, tmp_path: Path) -> None:
+    """`styles/house.css` variables reach the page: Han–Latin space and page margins."""
+    from pipeline.build import REPO_ROOT
+
+    styles = tmp_path / "styles"
+    styles.mkdir()
+    for source in (REPO_ROOT / "styles").iterdir():
+        (styles / source.name).write_text(source.read_text("utf-8"), "utf-8")
+    (tmp_path / "fonts").symlink_to(REPO_ROOT / "fonts")
+    house = styles / "house.css"
+    text = house.read_text("utf-8")
+    house.write_text(
+        text.replace("--han-latin-space: 0;", "--han-latin-space: 0.25em;")
+        .replace("--page-margin-left: 28mm;", "--page-margin-left: 40mm;"),
+        "utf-8",
+    )
+    builder = Builder.create(styles, tmp_path / "fonts")
+    edition = edition_with(make_edition, [MIXED] * 3)
+    pdf = tmp_path / "house.pdf"
+    pdf.write_bytes(builder.typesetter.typeset(builder.render(edition)).pdf)
+    with pdfplumber.open(pdf) as document:
+        chars = document.pages[1].chars
+    body = [char for char in chars if abs(char["size"] - 14) < 0.1]
+    assert min(char["x0"] for char in body) == pytest.approx(40 / 25.4 * 72, abs=0.5)
+    gaps = [
+        following["x0"] - char["x1"]
+        for char, following in pairwise(body)
+        if char["text"] + following["text"] in ("成I", "5年")
+    ]
+    assert gaps and all(0.25 * 14 <= gap <= 0.5 * 14 for gap in gaps), gaps
+    figures = measure_pdf(pdf)
+    assert figures.flush_ratio >= 0.99, summary(figures)
