@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .load import LoadCache, load_edition
-from .render import Renderer, RenderedEdition
+from .render import RenderedEdition, Renderer
 from .typeset import SetupProblem, Typesetter, check_setup, use_only_shipped_fonts, write_atomically
 
 REPO_ROOT = Path(__file__).resolve().parent.parent

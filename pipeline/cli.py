@@ -24,18 +24,24 @@ def _complain(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def command_build(args: argparse.Namespace) -> int:
-    from .check import check_pdf, shipped_font_families
+def _ready_builder() -> Builder:
     from .typeset import harfbuzz_subsetting_available
 
-    edition_dir = Path(args.edition)
-    output = Path(args.output) if args.output else default_output(edition_dir)
     builder = Builder.create()
     if not harfbuzz_subsetting_available():
         _complain(
-            "警告：系统缺少 libharfbuzz-subset0，字体子集化将慢约 15 倍（每次约 10 秒）。"
-            "请运行 make setup（或 apt-get install libharfbuzz-subset0）。"
+            "警告！！系统缺少 libharfbuzz-subset0，字体子集化将慢约 15 倍（每次约 10 秒）。"
+            "请运行 make setup（或以 root 身份 apt-get install libharfbuzz-subset0）。"
         )
+    return builder
+
+
+def command_build(args: argparse.Namespace) -> int:
+    from .check import check_pdf, shipped_font_families
+
+    edition_dir = Path(args.edition)
+    output = Path(args.output) if args.output else default_output(edition_dir)
+    builder = _ready_builder()
     if args.html:
         rendered = builder.render(edition_dir)
         Path(args.html).write_text(rendered.html, "utf-8")
@@ -70,6 +76,20 @@ def command_check(args: argparse.Namespace) -> int:
     return EXIT_OK if report.ok(strict=args.strict) else EXIT_CHECK_FAILED
 
 
+def command_watch(args: argparse.Namespace) -> int:
+    from .watch import Watcher
+
+    edition_dir = Path(args.edition)
+    output = Path(args.output) if args.output else default_output(edition_dir)
+    watcher = Watcher(_ready_builder(), edition_dir, output, lambda outcome: _say(outcome.line()))
+    _say(f"正在监视 {edition_dir}（以及 styles/、fonts/），保存后自动更新 {output}。按 Ctrl-C 退出。")
+    try:
+        watcher.run()
+    except KeyboardInterrupt:
+        _say("已停止监视。")
+    return EXIT_OK
+
+
 def command_new(args: argparse.Namespace) -> int:
     from .scaffold import new_edition
 
@@ -90,6 +110,33 @@ def command_schema(args: argparse.Namespace) -> int:
         (out / name).write_text(json.dumps(schema, ensure_ascii=False, indent=2) + "\n", "utf-8")
         _say(f"已写出 {out / name}")
     return EXIT_OK
+
+
+def command_import(args: argparse.Namespace) -> int:
+    from .importer.run import import_sources
+
+    report = import_sources(
+        [Path(source) for source in args.sources],
+        Path(args.into),
+        section=args.section,
+        keep_traditional=args.keep_traditional,
+    )
+    for line in report.lines:
+        _say(line)
+    for warning in report.warnings:
+        _complain(f"请注意：{warning}")
+    for failure in report.failed:
+        _complain(f"未导入：{failure}")
+    return EXIT_INVALID_INPUT if report.failed else EXIT_OK
+
+
+def command_lint(args: argparse.Namespace) -> int:
+    from .lint import lint_edition
+
+    result = lint_edition(Path(args.edition), fix=args.fix)
+    for line in result.lines():
+        _say(line)
+    return EXIT_CHECK_FAILED if result.findings and not args.fix else EXIT_OK
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -114,6 +161,11 @@ def make_parser() -> argparse.ArgumentParser:
     check.add_argument("--strict", action="store_true", help="有提示也算不通过")
     check.set_defaults(run=command_check)
 
+    watch = commands.add_parser("watch", help="监视一期稿件，保存后自动重新生成 PDF")
+    watch.add_argument("edition", metavar="期次文件夹", help="如 issues/2025-11")
+    watch.add_argument("-o", "--output", metavar="PDF", help="输出文件（默认 build/<期次>.pdf）")
+    watch.set_defaults(run=command_watch)
+
     new = commands.add_parser("new", help="新建下一期（期号接续最近一期）")
     new.add_argument("name", metavar="年-月", help="如 2025-12")
     new.add_argument("--issues", default="issues", help="存放各期的文件夹（默认 issues）")
@@ -122,6 +174,18 @@ def make_parser() -> argparse.ArgumentParser:
     schema = commands.add_parser("schema", help="写出 issue.yaml 与稿件信息块的 JSON Schema")
     schema.add_argument("--out", default="schema", help="输出文件夹（默认 schema）")
     schema.set_defaults(run=command_schema)
+
+    imports = commands.add_parser("import", help="把网页文字、保存的网页、Word 文件导入为稿件")
+    imports.add_argument("sources", nargs="+", metavar="源文件", help=".txt、.html/.htm 或 .docx")
+    imports.add_argument("--into", required=True, metavar="期次文件夹", help="没有时会新建")
+    imports.add_argument("--section", metavar="栏目", help="放入哪个栏目（默认第一个栏目）")
+    imports.add_argument("--keep-traditional", action="store_true", help="保留繁体字，不转简体")
+    imports.set_defaults(run=command_import)
+
+    lint = commands.add_parser("lint", help="检查稿件的标点、空格、繁体字等（--fix 直接改正）")
+    lint.add_argument("edition", metavar="期次文件夹")
+    lint.add_argument("--fix", action="store_true", help="直接改正并报告改了几处")
+    lint.set_defaults(run=command_lint)
     return parser
 
 

@@ -179,16 +179,21 @@ def measure(pages: list[list[Line]]) -> TypographyFigures:
 
         if page_index + 1 < len(pages) and lines:
             last = lines[-1]
-            is_body = (last.size, last.font) == (body_size, body_font)
+            is_body = (last.size, last.font) == (body_size, body_font) and not last.is_leader
             following = _next_line(pages, page_index, len(lines) - 1)
             carries_on = following is not None and abs(following.x0 - left) < 1.0
             if is_body and last.x0 >= indent and carries_on:
                 figures.orphans.append(last)
-            if not is_body and last.size >= body_size and following is not None:
+            is_heading = (last.size, last.font) != (body_size, body_font) and not last.is_leader
+            if is_heading and last.size >= body_size and following is not None:
                 figures.headings_at_foot.append(last)
         if page_index > 0 and body and lines:
             first = lines[0]
-            if (first.size, first.font) == (body_size, body_font) and abs(first.x0 - left) < 1.0:
+            if (
+                (first.size, first.font) == (body_size, body_font)
+                and not first.is_leader
+                and abs(first.x0 - left) < 1.0
+            ):
                 following = lines[1] if len(lines) > 1 else None
                 ends_paragraph = following is None or abs(following.x0 - left) >= 1.0
                 previous = pages[page_index - 1][-1] if pages[page_index - 1] else None

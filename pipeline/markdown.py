@@ -71,6 +71,9 @@ def new_parser() -> MarkdownIt:
     parser = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable(
         ["table", "strikethrough"]
     )
+    # Accept every URL at parse time and vet it in render_article_body instead, so a
+    # refused image or link is reported to the editor rather than silently left as text.
+    parser.validateLink = lambda url: True
     parser.core.ruler.push("figures", _figures)
     parser.core.ruler.push("official_numbers", _official_numbers)
     cjk_text.install(parser)  # quote line breaks, punctuation compression, Han–Latin spacing

@@ -33,15 +33,9 @@ def test_all_errors_reported_at_once_with_file_line_and_field(make_edition: Make
         "editor: 研究院办公室", "editer: 研究院办公室"
     )
     broken_article = (
-        "---\n"
-        "titel: 拼错字段的稿件\n"
-        "source: 市场监管总局\n"
-        "published: 2025-13-05\n"
-        "---\n\n正文。\n"
+        "---\ntitel: 拼错字段的稿件\nsource: 市场监管总局\npublished: 2025-13-05\n---\n\n正文。\n"
     )
-    errors = errors_of(
-        make_edition({"articles/02-second.md": broken_article}, manifest=broken_manifest)
-    )
+    errors = errors_of(make_edition({"articles/02-second.md": broken_article}, manifest=broken_manifest))
     text = "\n".join(errors)
     assert "2025-11/issue.yaml:3:9: number：应为整数" in text
     assert "2025-11/issue.yaml:9:1: editer：不认识的字段" in text

@@ -1,0 +1,249 @@
+"""`make bench`: the speed figures, measured several times and printed (median and range).
+
+Not a test: the figures are for people to read next to the targets in the README.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import queue
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from .build import REPO_ROOT, Builder
+from .load import load_edition
+
+SAMPLE = REPO_ROOT / "issues" / "2025-11"
+
+
+def scaled_edition(sample: Path, target: Path, copies: int) -> Path:
+    """The sample's articles repeated `copies` times, as one valid edition."""
+    edition = load_edition(sample)
+    shutil.copytree(sample, target)
+    manifest = edition.manifest.model_dump(mode="json")
+    for section in manifest["sections"]:
+        listed = list(section["articles"])
+        for copy in range(2, copies + 1):
+            for relative in listed:
+                source = target / relative
+                duplicate = source.with_name(f"{source.stem}-{copy}{source.suffix}")
+                text = source.read_text("utf-8").replace("title: ", f"title: （{copy}）", 1)
+                duplicate.write_text(text, "utf-8")
+                section["articles"].append(str(duplicate.relative_to(target)))
+    # JSON is valid YAML, and keeps this free of a second serialiser.
+    (target / "issue.yaml").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), "utf-8")
+    return target
+
+
+def summary(values: list[float], unit: str = "s", digits: int = 2) -> str:
+    low, median, high = min(values), statistics.median(values), max(values)
+    return f"{median:.{digits}f} {unit} (range {low:.{digits}f}–{high:.{digits}f}, n={len(values)})"
+
+
+def child_build(edition: Path, output: Path) -> None:
+    """Runs in a fresh process: one cold build, then its own peak memory."""
+    builder = Builder.create()
+    result = builder.build(edition, output)
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"pages": result.page_count, "peak_mb": peak_kb / 1024}))
+
+
+def cold_build(edition: Path, output: Path) -> tuple[float, dict[str, float]]:
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-m", "pipeline.bench", "--child-build", str(edition), str(output)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return time.perf_counter() - started, json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def bare_weasyprint(html: Path, output: Path) -> float:
+    started = time.perf_counter()
+    subprocess.run(
+        [str(Path(sys.executable).parent / "weasyprint"), str(html), str(output)],
+        check=True,
+        capture_output=True,
+    )
+    return time.perf_counter() - started
+
+
+def repeat(times: int, measure: Callable[[], float]) -> list[float]:
+    return [measure() for _ in range(times)]
+
+
+def phases(builder: Builder, edition: Path) -> dict[str, float]:
+    """Where one warm build's time goes, stage by stage."""
+    from weasyprint import HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    from .load import load_edition as load
+    from .typeset import Sandbox, make_fetcher
+
+    marks: dict[str, float] = {}
+    started = time.perf_counter()
+    loaded = load(edition)
+    marks["load (YAML, schema)"] = time.perf_counter() - started
+    started = time.perf_counter()
+    rendered = builder.renderer.render(loaded)
+    marks["render (Markdown, Jinja2)"] = time.perf_counter() - started
+    sandbox = Sandbox((loaded.root, builder.styles_dir, builder.fonts_dir))
+    started = time.perf_counter()
+    document = HTML(
+        string=rendered.html, base_url=loaded.root.as_uri() + "/", url_fetcher=make_fetcher(sandbox)
+    ).render(font_config=FontConfiguration(), cache=builder.typesetter.image_cache)
+    marks["WeasyPrint layout"] = time.perf_counter() - started
+    started = time.perf_counter()
+    document.write_pdf()
+    marks["WeasyPrint PDF (fonts subset)"] = time.perf_counter() - started
+    return marks
+
+
+def partial_relayout(builder: Builder, edition: Path) -> dict[str, float]:
+    """Experiment: lay out only the changed article and splice its pages into the rest.
+
+    Each article is rendered as its own document (masthead and contents stripped);
+    after an edit only that document is laid out again, then all pages are combined
+    with Document.copy() and written. Contents page numbers are not refreshed here:
+    this measures the ceiling of the approach, not a finished feature.
+    """
+    import re
+
+    from weasyprint import HTML
+
+    from .typeset import Sandbox, make_fetcher
+
+    loaded = load_edition(edition)
+    rendered = builder.renderer.render(loaded)
+    head, rest = rendered.html.split("<body>", 1)
+    articles = re.findall(r'<article class="article".*?</article>', rest, flags=re.S)
+    sandbox = Sandbox((loaded.root, builder.styles_dir, builder.fonts_dir))
+    font_config = builder.typesetter.font_configuration()
+
+    def layout(article_html: str):  # type: ignore[no-untyped-def]
+        html = f'{head}<body><main class="articles">{article_html}</main></body></html>'
+        source = HTML(string=html, base_url=loaded.root.as_uri() + "/", url_fetcher=make_fetcher(sandbox))
+        return source.render(font_config=font_config, cache=builder.typesetter.image_cache)
+
+    documents = [layout(article) for article in articles]
+    started = time.perf_counter()
+    documents[0] = layout(articles[0])
+    relayout = time.perf_counter() - started
+    started = time.perf_counter()
+    pages = [page for document in documents for page in document.pages]
+    documents[0].copy(pages).write_pdf()
+    combine = time.perf_counter() - started
+    return {"re-layout one article": relayout, "combine + write PDF": combine}
+
+
+def watcher_latency(edition: Path, output: Path, saves: int) -> list[float]:
+    from .watch import BuildOutcome, Watcher
+
+    outcomes: queue.Queue[BuildOutcome] = queue.Queue()
+    watcher = Watcher(Builder.create(), edition, output, outcomes.put)
+    thread = threading.Thread(target=watcher.run, daemon=True)
+    thread.start()
+    outcomes.get(timeout=60)
+    article = sorted((edition / "articles").glob("*.md"))[0]
+    original = article.read_text("utf-8")
+    latencies = []
+    for number in range(saves):
+        saved = time.perf_counter()
+        article.write_text(original + f"\n补充第{number}段。\n", "utf-8")
+        outcome = outcomes.get(timeout=60)
+        if outcome.result is None:
+            raise RuntimeError("\n".join(outcome.errors))
+        latencies.append(time.perf_counter() - saved)
+        time.sleep(0.3)  # let the editor "read" the PDF before the next save
+    watcher.stop()
+    thread.join(60)
+    return latencies
+
+
+def check_seconds(pdf: Path, edition: Path, times: int) -> list[float]:
+    from .check import check_pdf, shipped_font_families
+
+    loaded = load_edition(edition)
+    families = shipped_font_families(REPO_ROOT / "styles")
+
+    def once() -> float:
+        started = time.perf_counter()
+        check_pdf(pdf, loaded, families)
+        return time.perf_counter() - started
+
+    return repeat(times, once)
+
+
+def bench_edition(label: str, edition: Path, work: Path, runs: int, saves: int) -> None:
+    print(f"\n== {label} ==", flush=True)
+    output = work / f"{edition.name}.pdf"
+    html = work / f"{edition.name}.html"
+    builder = Builder.create()
+    html.write_text(builder.render(edition).html, "utf-8")
+
+    colds, peaks, pages = [], [], 0
+    for _ in range(runs):
+        seconds, child = cold_build(edition, output)
+        colds.append(seconds)
+        peaks.append(child["peak_mb"])
+        pages = int(child["pages"])
+    bare = repeat(runs, lambda: bare_weasyprint(html, work / "bare.pdf"))
+    print(f"pages                       {pages}")
+    print(f"cold `briefing build`       {summary(colds)}")
+    print(f"bare `weasyprint` same HTML {summary(bare)}")
+    print(f"cold / bare                 {statistics.median(colds) / statistics.median(bare):.2f}×")
+    print(f"peak memory (cold build)    {summary(peaks, 'MB', 0)}")
+    print(f"PDF size                    {output.stat().st_size / 1024:.0f} KB")
+
+    builder.build(edition, work / "warm.pdf")
+    warm = repeat(runs, lambda: builder.build(edition, work / "warm.pdf").seconds)
+    print(f"warm rebuild (in process)   {summary(warm)}")
+    breakdown = phases(builder, edition)
+    total = sum(breakdown.values())
+    for name, seconds in breakdown.items():
+        print(f"  {name:<28}{seconds:.3f} s ({seconds / total:.0%})")
+    if saves:
+        splice = partial_relayout(builder, edition)
+        print("experiment: re-lay out only the changed article, splice pages")
+        for name, seconds in splice.items():
+            print(f"  {name:<28}{seconds:.3f} s")
+        print(f"  {'total':<28}{sum(splice.values()):.3f} s (vs warm full rebuild above)")
+        copy = work / f"watch-{edition.name}"
+        shutil.copytree(edition, copy)
+        latency = watcher_latency(copy, work / "watch.pdf", saves)
+        middle, worst = statistics.median(latency), max(latency)
+        print(f"save → PDF in watcher       median {middle:.2f} s, max {worst:.2f} s (n={saves})")
+    print(f"`briefing check`            {summary(check_seconds(output, edition, runs), 's', 3)}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Speed figures for the briefing build.")
+    parser.add_argument("--runs", type=int, default=3, help="repetitions per figure")
+    parser.add_argument("--saves", type=int, default=7, help="saves timed in the watcher")
+    parser.add_argument("--copies", type=int, default=8, help="sample repeated for the large case")
+    parser.add_argument("--child-build", nargs=2, metavar=("EDITION", "OUT"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child_build:
+        child_build(Path(args.child_build[0]), Path(args.child_build[1]))
+        return
+    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, {time.strftime('%Y-%m-%d')}")
+    with tempfile.TemporaryDirectory(prefix="briefing-bench-") as temporary:
+        work = Path(temporary)
+        bench_edition("sample edition (issues/2025-11)", SAMPLE, work, args.runs, args.saves)
+        large = scaled_edition(SAMPLE, work / "large", args.copies)
+        bench_edition(f"sample ×{args.copies}", large, work, max(2, args.runs - 1), 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,172 @@
+"""The watcher for real: watchdog on a temporary edition, waiting on build outcomes."""
+
+from __future__ import annotations
+
+import os
+import queue
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from pipeline.build import Builder
+from pipeline.check import read_outline
+from pipeline.watch import BuildOutcome, Watcher, is_relevant
+
+from .conftest import MANIFEST, MakeEdition, article_text
+
+TIMEOUT = 30.0
+
+
+class RunningWatcher:
+    def __init__(self, watcher: Watcher, outcomes: queue.Queue[BuildOutcome]) -> None:
+        self.watcher = watcher
+        self.outcomes = outcomes
+
+    def next_outcome(self) -> BuildOutcome:
+        try:
+            return self.outcomes.get(timeout=TIMEOUT)
+        except queue.Empty:
+            pytest.fail(f"no build within {TIMEOUT} s")
+
+    def drain(self) -> list[BuildOutcome]:
+        """Outcomes so far, after the build thread has gone idle."""
+        found = []
+        while True:
+            try:
+                found.append(self.outcomes.get(timeout=1.0))
+            except queue.Empty:
+                return found
+
+
+@pytest.fixture
+def running(make_edition: MakeEdition, builder: Builder, tmp_path: Path) -> Iterator[RunningWatcher]:
+    root = make_edition()
+    outcomes: queue.Queue[BuildOutcome] = queue.Queue()
+    watcher = Watcher(builder, root, tmp_path / "out" / "watch.pdf", outcomes.put)
+    thread = threading.Thread(target=watcher.run, daemon=True)
+    thread.start()
+    handle = RunningWatcher(watcher, outcomes)
+    first = handle.next_outcome()
+    assert first.result is not None, first.errors
+    yield handle
+    watcher.stop()
+    thread.join(TIMEOUT)
+    assert not thread.is_alive()
+
+
+def titles(pdf: Path) -> list[str]:
+    return [child.title for item in read_outline(PdfReader(pdf)) for child in item.children]
+
+
+def test_edit_rebuilds(running: RunningWatcher) -> None:
+    article = running.watcher.edition_dir / "articles" / "01-first.md"
+    article.write_text(article_text("改过的标题"), "utf-8")
+    outcome = running.next_outcome()
+    assert outcome.result is not None
+    assert titles(running.watcher.output)[0] == "改过的标题"
+    assert "已更新 watch.pdf" in outcome.line()
+
+
+def test_atomic_replace_save_rebuilds(running: RunningWatcher) -> None:
+    article = running.watcher.edition_dir / "articles" / "02-second.md"
+    temporary = article.with_name("02-second.md.tmp")
+    temporary.write_text(article_text("原子替换保存"), "utf-8")
+    os.replace(temporary, article)
+    assert running.next_outcome().result is not None
+    assert titles(running.watcher.output)[1] == "原子替换保存"
+
+
+def test_bad_edit_keeps_pdf_then_fix_rebuilds(running: RunningWatcher) -> None:
+    output = running.watcher.output
+    good = output.read_bytes()
+    article = running.watcher.edition_dir / "articles" / "01-first.md"
+    article.write_text("---\ntitle: 缺来源\npublished: 2025-11-05\n---\n\n正文\n", "utf-8")
+    failed = running.next_outcome()
+    assert failed.result is None
+    assert any("01-first.md" in error and "source：缺少必填项" in error for error in failed.errors)
+    assert "PDF 未更新" in failed.line()
+    assert output.read_bytes() == good
+    article.write_text(article_text("修好了"), "utf-8")
+    fixed = running.next_outcome()
+    assert fixed.result is not None
+    assert titles(output)[0] == "修好了"
+
+
+def test_burst_of_saves_coalesces(running: RunningWatcher) -> None:
+    article = running.watcher.edition_dir / "articles" / "03-third.md"
+    for number in range(20):
+        article.write_text(article_text(f"连续保存第{number}次"), "utf-8")
+    first = running.next_outcome()
+    later = running.drain()
+    assert first.result is not None
+    assert 1 + len(later) <= 2, [o.line() for o in [first, *later]]
+    assert titles(running.watcher.output)[-1] == "连续保存第19次"
+
+
+def test_article_removed_from_manifest_rebuilds_without_it(running: RunningWatcher) -> None:
+    root = running.watcher.edition_dir
+    (root / "articles" / "02-second.md").unlink()
+    (root / "issue.yaml").write_text(MANIFEST.replace("      - articles/02-second.md\n", ""), "utf-8")
+    outcome = running.next_outcome()
+    if outcome.result is None:  # the delete and the manifest edit can land as two builds
+        outcome = running.next_outcome()
+    assert outcome.result is not None, outcome.errors
+    assert titles(running.watcher.output) == ["研究院召开质量发展形势分析会", "学者谈计量基础设施建设"]
+
+
+@pytest.mark.parametrize(
+    ("name", "relevant"),
+    [
+        ("01.md", True),
+        ("issue.yaml", True),
+        (".01.md.swp", False),
+        ("01.md~", False),
+        (".#01.md", False),
+        ("4913", False),
+        (".watch.pdf.abc.tmp", False),
+        ("watch.pdf", False),
+    ],
+)
+def test_editor_temporary_files_are_ignored(tmp_path: Path, name: str, relevant: bool) -> None:
+    assert is_relevant(str(tmp_path / name), tmp_path / "watch.pdf") is relevant
+
+
+def test_new_article_added_to_manifest_rebuilds(running: RunningWatcher) -> None:
+    root = running.watcher.edition_dir
+    (root / "articles" / "04-fourth.md").write_text(article_text("新增的第四篇"), "utf-8")
+    (root / "issue.yaml").write_text(
+        MANIFEST.replace("      - articles/03-third.md\n", "      - articles/03-third.md\n      - articles/04-fourth.md\n"),
+        "utf-8",
+    )
+    outcome = running.next_outcome()
+    if outcome.result is None:  # the new file alone is "not listed" until the manifest lands
+        outcome = running.next_outcome()
+    assert outcome.result is not None, outcome.errors
+    assert titles(running.watcher.output)[-1] == "新增的第四篇"
+
+
+def test_stylesheet_edit_rebuilds(make_edition: MakeEdition, tmp_path: Path) -> None:
+    repo = Path(__file__).resolve().parent.parent
+    styles = tmp_path / "styles"
+    shutil.copytree(repo / "styles", styles)
+    (tmp_path / "fonts").symlink_to(repo / "fonts")
+    outcomes: queue.Queue[BuildOutcome] = queue.Queue()
+    watcher = Watcher(Builder.create(styles_dir=styles), make_edition(), tmp_path / "w.pdf", outcomes.put)
+    thread = threading.Thread(target=watcher.run, daemon=True)
+    thread.start()
+    handle = RunningWatcher(watcher, outcomes)
+    try:
+        first = handle.next_outcome()
+        assert first.result is not None
+        pages_before = first.result.page_count
+        with (styles / "house.css").open("a", encoding="utf-8") as css:
+            css.write("\n:root { --body-size: 30pt; }\n")
+        second = handle.next_outcome()
+        assert second.result is not None and second.result.page_count > pages_before
+    finally:
+        watcher.stop()
+        thread.join(TIMEOUT)
