@@ -69,12 +69,34 @@ def check_weasyprint() -> None:
     for name in ("create_layout", "line_size"):
         if not callable(getattr(line_break, name, None)):
             problems.append(f"weasyprint.text.line_break.{name} is missing")
+    problems += _line_break_problems()
     if problems:
         raise UnsupportedWeasyPrint(
             "Chinese justification cannot be installed: "
             + "; ".join(problems)
             + ". Pin weasyprint==70.0 (pyproject.toml) or port pipeline/justify.py."
         )
+
+
+def _line_break_problems() -> list[str]:
+    """Probe Pango's line breaking around curly quotes, which cjk_text.py relies on.
+
+    Pango 1.50 (UAX #14 before Unicode 15.1) never breaks next to “ ” ‘ ’, and
+    breaks after a zero-width space: cjk_text.py adds the breaks clreq allows and
+    nothing else is needed. Newer rules (LB19a) allow a break after “ between
+    Han characters, which would put “ at a line end; refuse rather than print it.
+    """
+    from weasyprint.text.line_break import get_log_attrs
+
+    probe = f"中“质量”{ZERO_WIDTH_SPACE}中"
+    attrs = get_log_attrs(probe, "zh-CN")
+    breaks = {index for index in range(len(probe) + 1) if attrs[index].is_line_break}
+    problems = []
+    if breaks & {2, 4}:  # after “ or before ”
+        problems.append(f"Pango breaks lines next to curly quotes differently ({sorted(breaks)})")
+    if 6 not in breaks:
+        problems.append("Pango ignores zero-width spaces as break opportunities")
+    return problems
 
 
 def gap_count(text: str) -> int:

@@ -272,3 +272,21 @@ def test_house_settings_change_the_page(make_edition: MakeEdition, tmp_path: Pat
     assert gaps and all(0.25 * 14 <= gap <= 0.5 * 14 for gap in gaps), gaps
     figures = measure_pdf(pdf)
     assert figures.flush_ratio >= 0.99, summary(figures)
+
+
+def test_guard_refuses_pango_that_breaks_after_opening_quote(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from weasyprint.text import line_break
+
+    real = line_break.get_log_attrs
+
+    def breaks_everywhere(text: str, lang: str):  # type: ignore[no-untyped-def]
+        attrs = real(text, lang)
+        for index in range(1, len(text)):
+            attrs[index].is_line_break = 1
+        return attrs
+
+    monkeypatch.setattr(line_break, "get_log_attrs", breaks_everywhere)
+    with pytest.raises(justify.UnsupportedWeasyPrint, match="curly quotes"):
+        justify.check_weasyprint()
