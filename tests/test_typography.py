@@ -290,3 +290,17 @@ def test_guard_refuses_pango_that_breaks_after_opening_quote(
     monkeypatch.setattr(line_break, "get_log_attrs", breaks_everywhere)
     with pytest.raises(justify.UnsupportedWeasyPrint, match="curly quotes"):
         justify.check_weasyprint()
+
+
+def test_sample_edition_meets_the_figures(builder: Builder, tmp_path: Path) -> None:
+    from .conftest import SAMPLE_EDITION
+
+    if not (SAMPLE_EDITION / "issue.yaml").is_file():
+        pytest.skip(f"sample edition not found at {SAMPLE_EDITION}")
+    pdf = build_pdf(builder, SAMPLE_EDITION, tmp_path / "sample.pdf", inter_character=True)
+    figures = measure_pdf(pdf)
+    assert figures.justified_lines > 100
+    assert figures.flush_ratio >= 0.99, summary(figures)
+    assert figures.max_gap_em <= MAX_GAP_EM, summary(figures)
+    assert figures.bad_starts == figures.bad_ends == []
+    assert figures.orphans == figures.widows == figures.headings_at_foot == []
