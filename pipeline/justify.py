@@ -28,7 +28,9 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import cache
+from itertools import pairwise
 from typing import Any
 
 SUPPORTED_WEASYPRINT = "70.0"
@@ -99,18 +101,40 @@ def _line_break_problems() -> list[str]:
     return problems
 
 
-def gap_count(text: str) -> int:
-    """Gaps between the characters of `text` that justification may widen.
+# A Latin word or number (ISO, 9001, 12.5%) is not spread apart, as in clreq.
+LATIN_WORD = re.compile(r"[A-Za-z0-9]+(?:[.,:/'’\-][A-Za-z0-9]+)*%?")
 
-    Combining marks and zero-width characters stick to the character before them.
+
+def spacing_weights(text: str, keep_latin_words: bool = True) -> list[float]:
+    """How much of a justification spacing each character of `text` carries (0 or 1).
+
+    Pango puts half of a character's letter spacing before it and half after, so
+    the gap between two characters grows by the mean of their weights. Combining
+    marks and zero-width characters carry none (they stick to their neighbour),
+    and neither do the letters inside a Latin word when `keep_latin_words`.
     """
-    clusters = sum(
-        1
+    weights = [
+        0.0
+        if unicodedata.combining(character)
+        or unicodedata.category(character) in ("Cf", "Mn", "Me")
+        else 1.0
         for character in text
-        if not unicodedata.combining(character)
-        and unicodedata.category(character) not in ("Cf", "Mn", "Me")
-    )
-    return max(clusters - 1, 0)
+    ]
+    if keep_latin_words:
+        for match in LATIN_WORD.finditer(text):
+            if match.end() - match.start() > 1:
+                weights[match.start() : match.end()] = [0.0] * (match.end() - match.start())
+    return weights
+
+
+def gap_units(weights: list[float]) -> float:
+    """Spacings a box of characters with these weights grows by (Pango trims both ends)."""
+    return sum((left + right) / 2 for left, right in pairwise(weights))
+
+
+def gap_count(text: str) -> int:
+    """Gaps between the characters of `text`, Latin words included (for reports and tests)."""
+    return round(gap_units(spacing_weights(text, keep_latin_words=False)))
 
 
 def _text_boxes(box: Any) -> Iterator[Any]:
@@ -124,7 +148,9 @@ def _text_boxes(box: Any) -> Iterator[Any]:
                 yield from _text_boxes(child)
 
 
-def _spaced_layout(box: Any, spacing: float, target_width: float) -> tuple[Any, float]:
+def _spaced_layout(
+    box: Any, spacing: float, target_width: float, weights: list[float]
+) -> tuple[Any, float]:
     """A Pango layout of `box` drawn `spacing` wider between characters, and its drawn width.
 
     WeasyPrint writes glyph advances to the PDF in whole thousandths of an em,
@@ -139,8 +165,8 @@ def _spaced_layout(box: Any, spacing: float, target_width: float) -> tuple[Any, 
 
     base = round(spacing * TO_UNITS)
     probe = 16
-    first = _glyph_geometry(_layout_with_spacing(box, base))
-    second = _glyph_geometry(_layout_with_spacing(box, base + probe))
+    first = _glyph_geometry(_layout_with_spacing(box, base, weights))
+    second = _glyph_geometry(_layout_with_spacing(box, base + probe, weights))
     candidates: list[tuple[float, int]] = []
     if len(first) == len(second) and first:
         period = max(int(max(glyph[0] for glyph in first) * TO_UNITS / 1000) + 2, 4)
@@ -156,16 +182,17 @@ def _spaced_layout(box: Any, spacing: float, target_width: float) -> tuple[Any, 
     tried = {base: _drawn_width(first), base + probe: _drawn_width(second)}
     if candidates:
         units = candidates[0][1]
-        tried[units] = _drawn_width(_glyph_geometry(_layout_with_spacing(box, units)))
+        tried[units] = _drawn_width(_glyph_geometry(_layout_with_spacing(box, units, weights)))
     units = min(tried, key=lambda key: abs(tried[key] - target_width))
-    layout = _layout_with_spacing(box, units)
+    layout = _layout_with_spacing(box, units, weights)
     layout.deactivate()
     return layout, tried[units]
 
 
-def _layout_with_spacing(box: Any, units: int) -> Any:
+def _layout_with_spacing(box: Any, units: int, weights: list[float]) -> Any:
     layout = _inter_character_layout_class()(box.style, 0, None)
     layout.letter_spacing_units = units
+    layout.spacing_weights = weights
     layout.set_text(box.text, justify=True)
     return layout
 
@@ -178,11 +205,12 @@ def _inter_character_layout_class() -> type:
         """A WeasyPrint layout that adds letter spacing when it is drawn."""
 
         letter_spacing_units = 0
+        spacing_weights: tuple[float, ...] = ()
 
         def set_text(self, text: str, justify: bool = False) -> None:
             super().set_text(text, justify)
             if justify and self.text and self.letter_spacing_units:
-                _add_letter_spacing(self, self.letter_spacing_units)
+                _add_letter_spacing(self, self.letter_spacing_units, self.spacing_weights)
 
     return InterCharacterLayout
 
@@ -237,67 +265,89 @@ def _drawn_width(glyphs: list[Glyph]) -> float:
     return total
 
 
-def _add_letter_spacing(layout: Any, units: int) -> None:
+def _add_letter_spacing(layout: Any, units: int, weights: list[float]) -> None:
     from weasyprint.text.ffi import TO_UNITS, ffi, pango
 
     letter_spacing = layout.style["letter_spacing"]
     if letter_spacing == "normal":
         letter_spacing = 0
+    own = round(letter_spacing * TO_UNITS)
     attr_list = pango.pango_layout_get_attributes(layout.layout)
     if attr_list == ffi.NULL:
         attr_list = ffi.gc(pango.pango_attr_list_new(), pango.pango_attr_list_unref)
-    attr = pango.pango_attr_letter_spacing_new(round(letter_spacing * TO_UNITS) + units)
-    encoded = layout.text.encode()
-    attr.start_index, attr.end_index = 0, len(encoded)
-    pango.pango_attr_list_change(attr_list, attr)
-    # A zero-width space (a break opportunity, see cjk_text.py) is not a character
-    # gap: no spacing on it, so its neighbours stay one gap apart.
-    for match in re.finditer(ZERO_WIDTH_SPACE.encode(), encoded):
-        attr = pango.pango_attr_letter_spacing_new(round(letter_spacing * TO_UNITS))
-        attr.start_index, attr.end_index = match.start(), match.end()
-        pango.pango_attr_list_change(attr_list, attr)
+    # One attribute per run of characters with the same weight, in UTF-8 offsets.
+    start = 0
+    offset = 0
+    text = layout.text
+    for index, character in enumerate(text):
+        end = offset + len(character.encode())
+        last = index + 1 == len(text)
+        if last or weights[index + 1] != weights[index]:
+            attr = pango.pango_attr_letter_spacing_new(own + round(units * weights[index]))
+            attr.start_index, attr.end_index = start, end
+            pango.pango_attr_list_change(attr_list, attr)
+            start = end
+        offset = end
     pango.pango_layout_set_attributes(layout.layout, attr_list)
 
 
 def justify_line(context: Any, line: Any, extra_width: float) -> None:
     """Spread `extra_width` evenly over the gaps between the characters of `line`."""
-    texts = [box for box in _text_boxes(line) if box.text]
-    gaps = sum(gap_count(box.text) for box in texts) + max(len(texts) - 1, 0)
-    if gaps == 0 or extra_width <= 0:
+    if extra_width <= 0:
         return
-    spacing = extra_width / gaps
-    first = texts[0] if texts else None
-    _shift(context, line, spacing, 0.0, first)
+    texts = [box for box in _text_boxes(line) if box.text]
+    # Keep Latin words whole unless the line has nothing else to spread.
+    for keep_latin_words in (True, False):
+        weights = {id(box): spacing_weights(box.text, keep_latin_words) for box in texts}
+        units = sum(gap_units(weights[id(box)]) for box in texts) + sum(
+            (weights[id(left)][-1] + weights[id(right)][0]) / 2
+            for left, right in pairwise(texts)
+        )
+        if units > 0:
+            _Walk(extra_width / units, weights).shift(line, 0.0)
+            return
 
 
-def _shift(context: Any, box: Any, spacing: float, x_advance: float, first: Any) -> float:
-    """Move and widen `box` and its children; return the advance for what follows."""
-    from weasyprint.formatting_structure import boxes
+@dataclass
+class _Walk:
+    """One pass over a line's boxes, moving and widening them left to right."""
 
-    if isinstance(box, boxes.TextBox):
-        if box.text and box is not first:
-            x_advance += spacing  # the gap between this box and the previous one
-        box.position_x += x_advance
-        gaps = gap_count(box.text)
-        if gaps:
-            # Aim at the width the line needs; the text is drawn to within a
-            # hundredth of a point of it (see _spaced_layout).
-            target = box.width + gaps * spacing
-            layout, _ = _spaced_layout(box, spacing, target)
-            x_advance += target - box.width
-            box.width = target
-            box.pango_layout = layout
-    elif isinstance(box, (boxes.LineBox, boxes.InlineBox)):
-        box.position_x += x_advance
-        before = x_advance
-        children = box.children[::-1] if box.style["direction"] == "rtl" else box.children
-        for child in children:
-            if child.is_in_normal_flow():
-                x_advance = _shift(context, child, spacing, x_advance, first)
-        box.width += x_advance - before
-    else:  # atomic inline-level box (image, inline-block)
-        box.translate(x_advance, 0)
-    return x_advance
+    spacing: float
+    weights: dict[int, list[float]]
+    previous_weight: float | None = None
+
+    def shift(self, box: Any, x_advance: float) -> float:
+        """Move and widen `box` and its children; return the advance for what follows."""
+        from weasyprint.formatting_structure import boxes
+
+        if isinstance(box, boxes.TextBox):
+            weights = self.weights.get(id(box)) or []
+            if weights:
+                if self.previous_weight is not None:
+                    # The gap between this box and the previous one.
+                    x_advance += self.spacing * (self.previous_weight + weights[0]) / 2
+                self.previous_weight = weights[-1]
+            box.position_x += x_advance
+            units = gap_units(weights)
+            if units:
+                # Aim at the width the line needs; the text is drawn to within a
+                # few hundredths of a point of it (see _spaced_layout).
+                target = box.width + units * self.spacing
+                layout, _ = _spaced_layout(box, self.spacing, target, weights)
+                x_advance += target - box.width
+                box.width = target
+                box.pango_layout = layout
+        elif isinstance(box, (boxes.LineBox, boxes.InlineBox)):
+            box.position_x += x_advance
+            before = x_advance
+            children = box.children[::-1] if box.style["direction"] == "rtl" else box.children
+            for child in children:
+                if child.is_in_normal_flow():
+                    x_advance = self.shift(child, x_advance)
+            box.width += x_advance - before
+        else:  # atomic inline-level box (image, inline-block)
+            box.translate(x_advance, 0)
+        return x_advance
 
 
 @contextmanager

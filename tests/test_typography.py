@@ -304,3 +304,27 @@ def test_sample_edition_meets_the_figures(builder: Builder, tmp_path: Path) -> N
     assert figures.max_gap_em <= MAX_GAP_EM, summary(figures)
     assert figures.bad_starts == figures.bad_ends == []
     assert figures.orphans == figures.widows == figures.headings_at_foot == []
+
+
+def test_latin_words_and_numbers_are_not_spread(mixed_pdfs: dict[bool, Path]) -> None:
+    with pdfplumber.open(mixed_pdfs[True]) as document:
+        chars = [char for page in document.pages[1:] for char in page.chars]
+    inside_words = [
+        following["x0"] - char["x1"]
+        for char, following in pairwise(chars)
+        if char["text"].isascii() and char["text"].isalnum()
+        and following["text"].isascii() and following["text"].isalnum()
+        and abs(following["top"] - char["top"]) < 1
+        and following["x0"] > char["x0"]
+    ]
+    assert len(inside_words) > 20
+    # ISO 9001 has a space that is not drawn as a character: allow one space width.
+    assert sorted(inside_words)[-len(inside_words) // 4] < 0.02 * 14, inside_words
+    assert max(inside_words) < 0.5 * 14, inside_words
+
+
+def test_spacing_weights() -> None:
+    assert justify.spacing_weights("质量ISO 9001认证") == [1, 1, 0, 0, 0, 1, 0, 0, 0, 0, 1, 1]
+    assert justify.gap_units(justify.spacing_weights("质量ISO")) == 1.5
+    assert justify.spacing_weights(f"质{ZERO_WIDTH_SPACE}量") == [1, 0, 1]
+    assert justify.gap_count("质量ISO") == 4
