@@ -32,6 +32,7 @@ from .check_text import (
     start_page_texts,
 )
 from .glyphs import MISSING_GLYPH_HINT, MissingGlyph, describe, notdef_characters
+from .layout_metrics import check_typography
 from .load import Edition
 from .markdown import PlacedImage, new_parser
 from .render import RenderedEdition, article_anchor
@@ -805,6 +806,7 @@ def _check_pdf(
         check_metadata(reader, expected_title, report)
         check_fonts(scan, shipped_families or set(), placement, report)
         check_glyphs(scan, placement, missing_glyphs, typeset_warnings, report)
+        check_typography(pdf_path, report)
 
         texts, report.text_source = pending_texts.result(reader)
         pages: list[PageText] | None = clean_pages(

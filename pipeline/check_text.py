@@ -7,6 +7,7 @@ editor most needs the other checks to keep working.
 
 from __future__ import annotations
 
+import html
 import re
 import shutil
 import subprocess
@@ -27,8 +28,9 @@ MAX_SENTENCE = 60  # enough to identify an article; a longer first sentence is c
 
 
 def normalize(text: str) -> str:
-    """Compare texts as a reader would: NFKC, no whitespace."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    """Compare texts as a reader would: NFKC, no whitespace, no zero-width marks (the
+    break opportunities cjk_text adds around quotes are in the HTML, not the PDF text)."""
+    return re.sub(r"[\s\u200b-\u200d\u2060\ufeff]+", "", unicodedata.normalize("NFKC", text))
 
 
 @dataclass
@@ -163,10 +165,14 @@ def first_sentence(article: Article, parser: MarkdownIt) -> str:
     for token in tokens:
         if token.type != "inline":
             continue
+        # cjk_text wraps Latin runs and punctuation in spans (html_inline tokens):
+        # their text is printed too.
         text = "".join(
-            child.content
+            html.unescape(re.sub(r"<[^>]*>", "", child.content))
+            if child.type == "html_inline"
+            else child.content
             for child in token.children or []
-            if child.type in ("text", "code_inline", "softbreak")
+            if child.type in ("text", "code_inline", "softbreak", "html_inline")
         )
         text = text.strip()
         if not text:

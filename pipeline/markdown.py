@@ -11,6 +11,7 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
+from . import cjk_text
 from .errors import EditorError
 from .load import Article
 
@@ -75,6 +76,7 @@ def new_parser() -> MarkdownIt:
     parser.validateLink = lambda url: True
     parser.core.ruler.push("figures", _figures)
     parser.core.ruler.push("official_numbers", _official_numbers)
+    cjk_text.install(parser)  # quote line breaks, punctuation compression, Han–Latin spacing
     # Article headings sit below the article title (h2).
     parser.add_render_rule("heading_open", _heading_open)
     parser.add_render_rule("heading_close", _heading_close)

@@ -8,13 +8,14 @@ import os
 import re
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
 from .errors import EditionInvalid, EditorError
+from .justify import UnsupportedWeasyPrint, check_weasyprint, inter_character_justification
 from .render import STYLESHEET_NAMES, RenderedEdition
 
 FONTCONFIG_NAME = "fonts.conf"
@@ -143,6 +144,8 @@ class Typesetter:
     styles_dir: Path
     fonts_dir: Path
     image_cache: dict[str, object] = field(default_factory=dict)
+    # Off only to show what plain WeasyPrint does (before/after measurements).
+    inter_character: bool = True
     _font_config: object | None = None
     _fonts_stamp: tuple[tuple[str, int, int], ...] = ()
 
@@ -167,10 +170,19 @@ class Typesetter:
     def typeset(self, rendered: RenderedEdition) -> TypesetPDF:
         from weasyprint import HTML
 
+        try:
+            check_weasyprint()
+        except UnsupportedWeasyPrint as error:
+            raise SetupProblem(
+                f"排版引擎 WeasyPrint 的版本与本工具不符，无法两端对齐中文：{error}"
+            ) from error
+
         sandbox = Sandbox(
             (rendered.edition.root, self.styles_dir.resolve(), self.fonts_dir.resolve())
         )
-        with _captured_warnings() as warnings:
+        # Chinese justification between characters (WeasyPrint stretches only spaces).
+        justification = inter_character_justification() if self.inter_character else nullcontext()
+        with _captured_warnings() as warnings, justification:
             document = HTML(
                 string=rendered.html,
                 base_url=rendered.edition.root.as_uri() + "/",

@@ -18,7 +18,14 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import DecodedStreamObject, NameObject, RectangleObject, TextStringObject
 
 from pipeline.build import Builder, BuildResult
-from pipeline.check import CheckReport, Finding, check_pdf, shipped_font_families, well_formed_uri
+from pipeline.check import (
+    CheckReport,
+    Finding,
+    check_pdf,
+    read_outline,
+    shipped_font_families,
+    well_formed_uri,
+)
 from pipeline.check_content import scan_content
 from pipeline.cli import run
 from pipeline.glyphs import notdef_characters
@@ -58,6 +65,11 @@ def clean(tmp_path_factory: pytest.TempPathFactory, builder: Builder) -> BuildRe
         name = ["01-first", "02-second", "03-third"][index - 1]
         (root / "articles" / f"{name}.md").write_text(article_text(title), "utf-8")
     return build(builder, root)
+
+
+def article_pages(pdf: Path) -> dict[str, int]:
+    """1-based first page of each article, from the PDF's own outline."""
+    return {child.title: child.page for item in read_outline(PdfReader(pdf)) for child in item.children}
 
 
 def rewrite(source: Path, target: Path, change) -> Path:  # type: ignore[no-untyped-def]
@@ -173,7 +185,11 @@ def test_contents_number_off_names_article_and_page(
 def test_outline_missing_an_article_names_it_and_its_page(
     builder: Builder, clean: BuildResult, tmp_path: Path
 ) -> None:
-    outline = [("新闻动态", 1, [(TITLES[0], 1)]), ("学者声音", 2, [(TITLES[2], 2)])]
+    pages = article_pages(clean.output)
+    outline = [
+        ("新闻动态", pages[TITLES[0]] - 1, [(TITLES[0], pages[TITLES[0]] - 1)]),
+        ("学者声音", pages[TITLES[2]] - 1, [(TITLES[2], pages[TITLES[2]] - 1)]),
+    ]
 
     def drop_second_article(writer: PdfWriter) -> None:
         del writer._root_object["/Outlines"]
@@ -186,7 +202,7 @@ def test_outline_missing_an_article_names_it_and_its_page(
     report = check(builder, clean, pdf)
     [finding] = report.errors
     assert finding.check == "outline" and "缺少" in finding.message
-    assert finding.article == TITLES[1] and finding.page == 2
+    assert finding.article == TITLES[1] and finding.page == pages[TITLES[1]]
     assert finding.file == "2025-11/articles/02-second.md"
 
 
@@ -254,14 +270,17 @@ def test_pdf_out_of_date_with_its_edition_fails_text_present(
     )
     [finding] = report.errors
     assert finding.check == "text" and "验收专家组一致同意通过。" in finding.message
-    assert finding.article == TITLES[1] and finding.page == 2
+    assert finding.article == TITLES[1] and finding.page == article_pages(pdf)[TITLES[1]]
 
 
 def test_bad_pages_links_and_metadata(builder: Builder, clean: BuildResult, tmp_path: Path) -> None:
+    pages = article_pages(clean.output)
+    third, first = pages[TITLES[2]], pages[TITLES[0]]
+
     def damage(writer: PdfWriter) -> None:
         letter = RectangleObject([0, 0, 612, 792])  # US Letter
-        writer.pages[2].mediabox = writer.pages[2].trimbox = letter
-        for annotation in writer.pages[1].get("/Annots", []):
+        writer.pages[third - 1].mediabox = writer.pages[third - 1].trimbox = letter
+        for annotation in writer.pages[first - 1].get("/Annots", []):
             action = annotation.get_object().get("/A")
             if action is not None and action.get_object().get("/S") == "/URI":
                 action.get_object()[NameObject("/URI")] = TextStringObject("htps//samr gov")
@@ -271,7 +290,7 @@ def test_bad_pages_links_and_metadata(builder: Builder, clean: BuildResult, tmp_
     pdf = rewrite(clean.output, tmp_path / "damaged.pdf", damage)
     report = check(builder, clean, pdf)
     checks = {(finding.check, finding.page) for finding in report.errors}
-    assert ("pages", 3) in checks and ("links", 2) in checks and ("metadata", None) in checks
+    assert ("pages", third) in checks and ("links", first) in checks and ("metadata", None) in checks
     [page] = only(report.errors, "pages")
     assert page.article == TITLES[2] and "不是 A4" in page.message
 
