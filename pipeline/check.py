@@ -806,7 +806,7 @@ def _check_pdf(
         check_metadata(reader, expected_title, report)
         check_fonts(scan, shipped_families or set(), placement, report)
         check_glyphs(scan, placement, missing_glyphs, typeset_warnings, report)
-        check_typography(pdf_path, report)
+        check_typography(pdf_path, report, scan.chars)
 
         texts, report.text_source = pending_texts.result(reader)
         pages: list[PageText] | None = clean_pages(

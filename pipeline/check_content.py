@@ -1,4 +1,5 @@
-"""One pass over every page's content stream: which fonts draw, missing glyphs, placed images.
+"""One pass over every page's content stream: which fonts draw, missing glyphs, placed
+images, and where every character is drawn (for the typography checks).
 
 Fonts are taken from the `Tf` operators actually executed, never from `/Resources`
 (WeasyPrint shares one resource dictionary between pages). The transformation matrix
@@ -15,6 +16,8 @@ from typing import Any
 
 from pypdf import PdfReader
 from pypdf.generic import ContentStream, DictionaryObject, IndirectObject
+
+from .placed_text import FontMetrics, PlacedChar, TextState
 
 Matrix = tuple[float, float, float, float, float, float]
 IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
@@ -48,6 +51,7 @@ class DrawnFont:
     notdef_pages: dict[int, set[bytes]] = field(default_factory=dict)
     notdef_codes: frozenset[bytes] = frozenset()
     identity_encoding: bool = True
+    metrics: FontMetrics | None = None
 
     def characters_for(self, codes: set[bytes]) -> str:
         """What the ToUnicode map says the glyph-0 codes stand for ("" if it does not say)."""
@@ -85,6 +89,7 @@ class DrawnImage:
 class ContentScan:
     fonts: dict[str, DrawnFont] = field(default_factory=dict)
     images: list[DrawnImage] = field(default_factory=list)
+    chars: list[list[PlacedChar]] = field(default_factory=list)  # each page's, in drawing order
 
 
 def _codes_for_glyph_zero(font: DictionaryObject) -> tuple[frozenset[bytes], bool]:
@@ -120,6 +125,10 @@ def _codes_drawn(strings: list[Any], codes: frozenset[bytes]) -> set[bytes]:
     return drawn
 
 
+_TEXT_OPERATORS = frozenset({b"BT", b"Tm", b"Td", b"TD", b"T*", b"Tc", b"Tw", b"Tz", b"TL", b"Ts"})
+_SHOW_OPERATORS = frozenset({b"TJ", b"Tj", b"'", b'"'})
+
+
 def scan_content(reader: PdfReader) -> ContentScan:
     scan = ContentScan()
     by_reference: dict[int, DrawnFont] = {}
@@ -131,7 +140,11 @@ def scan_content(reader: PdfReader) -> ContentScan:
             font = reference.get_object()
             base = str(font.get("/BaseFont", name)).lstrip("/")
             codes, identity = _codes_for_glyph_zero(font)
-            drawn = DrawnFont(base, font, notdef_codes=codes, identity_encoding=identity)
+            try:
+                metrics: FontMetrics | None = FontMetrics.of(font)
+            except (KeyError, IndexError, TypeError, ValueError, AttributeError):
+                metrics = None  # a font we cannot measure places no characters
+            drawn = DrawnFont(base, font, notdef_codes=codes, identity_encoding=identity, metrics=metrics)
             by_reference[key] = drawn
             scan.fonts.setdefault(base, drawn)
         return drawn
@@ -142,24 +155,17 @@ def scan_content(reader: PdfReader) -> ContentScan:
         page_number: int,
         ctm: Matrix,
         forms_open: set[int],
+        text: TextState,
     ) -> None:
         fonts = resources.get("/Font", DictionaryObject()).get_object() if resources else {}
         xobjects = resources.get("/XObject", DictionaryObject()).get_object() if resources else {}
-        stack: list[Matrix] = []
+        stack: list[tuple[Matrix, tuple[Any, ...], DrawnFont | None]] = []
         current: DrawnFont | None = None
         for operands, operator in ContentStream(content, reader).operations:
-            if operator == b"q":
-                stack.append(ctm)
-            elif operator == b"Q":
-                ctm = stack.pop() if stack else ctm
-            elif operator == b"cm" and len(operands) == 6:
-                ctm = multiply(tuple(float(value) for value in operands), ctm)  # type: ignore[arg-type]
-            elif operator == b"Tf" and operands:
-                reference = fonts.get(operands[0])
-                current = None if reference is None else font_for(reference, str(operands[0]))
-                if current is not None:
-                    current.pages.add(page_number)
-            elif operator in (b"TJ", b"Tj", b"'", b'"') and current is not None:
+            if operator in _SHOW_OPERATORS:
+                if current is None:
+                    continue
+                text.show(operator, operands, ctm)
                 if not current.notdef_codes:
                     continue
                 strings = operands[-1] if operator == b"TJ" else operands[-1:]
@@ -168,6 +174,24 @@ def scan_content(reader: PdfReader) -> ContentScan:
                 drawn = _codes_drawn(strings, current.notdef_codes)
                 if drawn:
                     current.notdef_pages.setdefault(page_number, set()).update(drawn)
+            elif operator in _TEXT_OPERATORS:
+                text.operate(operator, operands)
+            elif operator == b"q":
+                stack.append((ctm, text.save(), current))
+            elif operator == b"Q":
+                if stack:
+                    ctm, saved, current = stack.pop()
+                    text.restore(saved)
+            elif operator == b"cm" and len(operands) == 6:
+                ctm = multiply(tuple(float(value) for value in operands), ctm)  # type: ignore[arg-type]
+            elif operator == b"Tf" and operands:
+                reference = fonts.get(operands[0])
+                current = None if reference is None else font_for(reference, str(operands[0]))
+                if current is not None:
+                    current.pages.add(page_number)
+                text.font = current.metrics if current is not None else None
+                if len(operands) > 1 and isinstance(operands[1], int | float):
+                    text.size = float(operands[1])
             elif operator == b"Do" and operands:
                 reference = xobjects.get(operands[0])
                 if reference is None:
@@ -186,16 +210,21 @@ def scan_content(reader: PdfReader) -> ContentScan:
                         form_ctm = multiply(tuple(float(v) for v in matrix), ctm)  # type: ignore[arg-type]
                     inner = xobject.get("/Resources")
                     forms_open.add(key)
+                    saved = text.save()
                     visit(
                         xobject,
                         inner.get_object() if inner else resources,
                         page_number,
                         form_ctm,
                         forms_open,
+                        text,
                     )
+                    text.restore(saved)
                     forms_open.discard(key)
 
     for number, page in enumerate(reader.pages, start=1):
+        text = TextState(page_top=float(page.mediabox.top))
+        scan.chars.append(text.chars)
         contents = page.get_contents()
         if contents is None:
             continue
@@ -206,6 +235,7 @@ def scan_content(reader: PdfReader) -> ContentScan:
             number,
             IDENTITY,
             set(),
+            text,
         )
     return scan
 

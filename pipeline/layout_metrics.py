@@ -6,8 +6,9 @@ prohibited mark (避头尾); the widest gap between two characters of a justifie
 line; single lines of a paragraph left alone at a page's foot or head; headings
 at the foot of a page.
 
-Everything is read back from the PDF (pdfplumber gives each glyph's box), so the
-checks judge what a reader sees, whichever engine made the file.
+Everything is read back from the PDF (each glyph's box as placed by the content scan,
+`check_content.scan_content`, the same pass the other checks use), so the checks judge
+what a reader sees, whichever engine made the file.
 """
 
 from __future__ import annotations
@@ -18,7 +19,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from pypdf import PdfReader
+
+from .check_content import scan_content
+from .placed_text import PlacedChar
 
 if TYPE_CHECKING:
     from .check import CheckReport
@@ -69,51 +75,49 @@ class TypographyFigures:
         return self.flush_lines / self.justified_lines if self.justified_lines else 1.0
 
 
-def _lines_of_page(page: Any, number: int) -> list[Line]:
-    rows: dict[int, list[dict[str, Any]]] = {}
-    for char in page.chars:
-        if char.get("upright", True) is False:
+def _lines_of_page(page_chars: list[PlacedChar], number: int) -> list[Line]:
+    rows: dict[int, list[PlacedChar]] = {}
+    for char in page_chars:
+        if not char.upright:
             continue
         # Group by baseline (the text matrix), not by glyph box: Latin and Han
         # glyphs of one line have boxes of different heights.
-        key = round(char["matrix"][5] * 2)
+        key = round(char.baseline * 2)
         rows.setdefault(key, []).append(char)
     lines = []
     for key in sorted(rows, reverse=True):  # PDF y grows upwards
         # Text in drawing order (a half-width mark may be drawn shifted left of
         # its predecessor's box); positions from the boxes sorted left to right.
         chars = rows[key]
-        visible = sorted(
-            (char for char in chars if char["text"].strip()), key=lambda char: char["x0"]
-        )
+        visible = sorted((char for char in chars if char.text.strip()), key=lambda char: char.x0)
         if not visible:
             continue
-        gaps = tuple(
-            right["x0"] - left["x1"] for left, right in pairwise(visible)
-        )
-        sizes = Counter(round(char["size"], 1) for char in visible)
-        fonts = Counter(char["fontname"].split("+")[-1] for char in visible)
+        gaps = tuple(right.x0 - left.x1 for left, right in pairwise(visible))
+        sizes = Counter(round(char.size, 1) for char in visible)
+        fonts = Counter(char.font.split("+")[-1] for char in visible)
         lines.append(
             Line(
                 page=number,
-                top=min(char["top"] for char in visible),
-                x0=visible[0]["x0"],
-                x1=max(char["x1"] for char in visible),
+                top=min(char.top for char in visible),
+                x0=visible[0].x0,
+                x1=max(char.x1 for char in visible),
                 size=sizes.most_common(1)[0][0],
                 font=fonts.most_common(1)[0][0],
-                text="".join(char["text"] for char in chars).strip(),
+                text="".join(char.text for char in chars).strip(),
                 gaps=gaps,
             )
         )
     return lines
 
 
-def read_lines(pdf_path: Path) -> list[list[Line]]:
-    """Every page's text lines, top to bottom, without running headers and page numbers."""
-    import pdfplumber
+def read_chars(pdf_path: Path) -> list[list[PlacedChar]]:
+    """Every page's drawn characters, in drawing order."""
+    return scan_content(PdfReader(pdf_path)).chars
 
-    with pdfplumber.open(pdf_path) as pdf:
-        pages = [_lines_of_page(page, index) for index, page in enumerate(pdf.pages, start=1)]
+
+def lines_of(pages_chars: list[list[PlacedChar]]) -> list[list[Line]]:
+    """Every page's text lines, top to bottom, without running headers and page numbers."""
+    pages = [_lines_of_page(chars, index) for index, chars in enumerate(pages_chars, start=1)]
     # Running header: the first line of a page, repeated at the same height on other pages.
     seen = Counter((round(lines[0].top), lines[0].text) for lines in pages if lines)
     return [
@@ -125,6 +129,10 @@ def read_lines(pdf_path: Path) -> list[list[Line]]:
         ]
         for lines in pages
     ]
+
+
+def read_lines(pdf_path: Path) -> list[list[Line]]:
+    return lines_of(read_chars(pdf_path))
 
 
 def measure(pages: list[list[Line]]) -> TypographyFigures:
@@ -243,9 +251,14 @@ def _first(items: Iterable[Line], limit: int = 5) -> list[Line]:
     return list(items)[:limit]
 
 
-def check_typography(pdf_path: Path, report: CheckReport) -> TypographyFigures:
-    """Add the typography findings of `pdf_path` to `report`; return the figures."""
-    figures = measure_pdf(pdf_path)
+def check_typography(
+    pdf_path: Path, report: CheckReport, chars: list[list[PlacedChar]] | None = None
+) -> TypographyFigures:
+    """Add the typography findings of `pdf_path` to `report`; return the figures.
+
+    `chars`: the pages' characters if the caller has scanned the content already.
+    """
+    figures = measure(lines_of(chars if chars is not None else read_chars(pdf_path)))
     if figures.justified_lines and figures.flush_ratio < FLUSH_TARGET:
         pages = sorted({line.page for line in figures.ragged})
         report.error(

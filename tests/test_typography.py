@@ -10,10 +10,10 @@ from __future__ import annotations
 import dataclasses
 import re
 import subprocess
+import xml.etree.ElementTree as ElementTree
 from itertools import pairwise
 from pathlib import Path
 
-import pdfplumber
 import pytest
 
 from pipeline import justify
@@ -27,6 +27,7 @@ from pipeline.layout_metrics import (
     check_typography,
     measure,
     measure_pdf,
+    read_chars,
 )
 from pipeline.typeset import SetupProblem
 
@@ -138,8 +139,11 @@ def test_no_marks_at_forbidden_line_edges(make_edition: MakeEdition, builder: Bu
     assert [line.text[:8] for line in figures.bad_starts] == []
     assert [line.text[-8:] for line in figures.bad_ends] == []
     # The shifts really did bring the marks to line edges: some lines had to end on them.
-    with pdfplumber.open(pdf) as document:
-        text = "\n".join(page.extract_text() or "" for page in document.pages)
+    text = subprocess.run(
+        ["pdftotext", "-layout", "-enc", "UTF-8", str(pdf), "-"],
+        capture_output=True, text=True, check=True,
+    ).stdout
+    line_ends = {line.rstrip()[-1] for line in text.splitlines() if line.strip()}
     line_ends = {line[-1] for line in text.splitlines() if line}
     assert line_ends & set("，。”"), line_ends
     assert figures.flush_ratio >= 0.99, summary(figures)
@@ -147,17 +151,44 @@ def test_no_marks_at_forbidden_line_edges(make_edition: MakeEdition, builder: Bu
 
 
 def test_adjacent_punctuation_is_compressed(mixed_pdfs: dict[bool, Path]) -> None:
-    with pdfplumber.open(mixed_pdfs[True]) as document:
-        chars = [char for page in document.pages for char in page.chars]
+    chars = [char for page in read_chars(mixed_pdfs[True]) for char in page]
     advances = [
-        following["x0"] - char["x0"]
+        following.x0 - char.x0
         for char, following in pairwise(chars)
-        if char["text"] + following["text"] in ("。”", "），")
-        and abs(following["top"] - char["top"]) < 1
+        if char.text + following.text in ("。”", "），")
+        and abs(following.top - char.top) < 1
     ]
     assert advances
     # Full width would be 1 em (14 pt); half width plus justification spacing is far less.
     assert max(advances) < 0.75 * 14, advances
+
+
+def test_placed_characters_agree_with_poppler(mixed_pdfs: dict[bool, Path]) -> None:
+    """The content scan places glyphs where poppler does: every word poppler reads
+    starts at one of our glyph boxes and ends at one, on its line, with the same text."""
+    xhtml = subprocess.run(
+        ["pdftotext", "-q", "-bbox", "-enc", "UTF-8", str(mixed_pdfs[True]), "-"],
+        capture_output=True, check=True,
+    ).stdout
+    namespace = {"h": "http://www.w3.org/1999/xhtml"}
+    pages = ElementTree.fromstring(xhtml).findall(".//h:page", namespace)
+    placed = read_chars(mixed_pdfs[True])
+    assert len(pages) == len(placed) > 1
+    words = misplaced = 0
+    for page, chars in zip(pages, placed, strict=True):
+        page_words = page.findall("h:word", namespace)
+        assert sorted("".join(word.text for word in page_words)) == sorted(
+            "".join(char.text for char in chars if char.text.strip())
+        )
+        for word in page_words:
+            words += 1
+            top, bottom = float(word.get("yMin")), float(word.get("yMax"))
+            on_line = [char for char in chars if top <= char.top + char.size / 2 <= bottom]
+            starts = any(abs(char.x0 - float(word.get("xMin"))) < 0.01 for char in on_line)
+            ends = any(abs(char.x1 - float(word.get("xMax"))) < 0.01 for char in on_line)
+            misplaced += not (starts and ends)
+    assert words > 50
+    assert misplaced == 0
 
 
 def test_quote_break_opportunities() -> None:
@@ -260,14 +291,13 @@ def test_house_settings_change_the_page(make_edition: MakeEdition, tmp_path: Pat
     edition = edition_with(make_edition, [MIXED] * 3)
     pdf = tmp_path / "house.pdf"
     pdf.write_bytes(builder.typesetter.typeset(builder.render(edition)).pdf)
-    with pdfplumber.open(pdf) as document:
-        chars = document.pages[1].chars
-    body = [char for char in chars if abs(char["size"] - 14) < 0.1]
-    assert min(char["x0"] for char in body) == pytest.approx(40 / 25.4 * 72, abs=0.5)
+    chars = read_chars(pdf)[1]
+    body = [char for char in chars if abs(char.size - 14) < 0.1]
+    assert min(char.x0 for char in body) == pytest.approx(40 / 25.4 * 72, abs=0.5)
     gaps = [
-        following["x0"] - char["x1"]
+        following.x0 - char.x1
         for char, following in pairwise(body)
-        if char["text"] + following["text"] in ("成I", "5年")
+        if char.text + following.text in ("成I", "5年")
     ]
     assert gaps and all(0.25 * 14 <= gap <= 0.5 * 14 for gap in gaps), gaps
     figures = measure_pdf(pdf)
@@ -307,17 +337,16 @@ def test_sample_edition_meets_the_figures(builder: Builder, tmp_path: Path) -> N
 
 
 def test_latin_words_and_numbers_are_not_spread(mixed_pdfs: dict[bool, Path]) -> None:
-    with pdfplumber.open(mixed_pdfs[True]) as document:
-        chars = [
-            char for page in document.pages[1:] for char in page.chars
-            if abs(char["size"] - 14) < 0.1  # body text only
-        ]
+    chars = [
+        char for page in read_chars(mixed_pdfs[True])[1:] for char in page
+        if abs(char.size - 14) < 0.1  # body text only
+    ]
     inside_words = [
-        following["x0"] - char["x1"]
+        following.x0 - char.x1
         for char, following in pairwise(chars)
-        if char["text"].isascii() and char["text"].isalnum()
-        and following["text"].isascii() and following["text"].isalnum()
-        and abs(following["top"] - char["top"]) < 1
+        if char.text.isascii() and char.text.isalnum()
+        and following.text.isascii() and following.text.isalnum()
+        and abs(following.top - char.top) < 1
     ]
     assert len(inside_words) > 20
     # Between letters of a word: nothing added. (The space in ISO 9001 is not drawn
