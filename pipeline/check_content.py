@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pypdf import PdfReader
-from pypdf.generic import ContentStream, DictionaryObject, IndirectObject
+from pypdf.generic import DictionaryObject, IndirectObject
 
+from .content_stream import operations
 from .placed_text import FontMetrics, PlacedChar, TextState
 
 Matrix = tuple[float, float, float, float, float, float]
@@ -161,7 +162,7 @@ def scan_content(reader: PdfReader) -> ContentScan:
         xobjects = resources.get("/XObject", DictionaryObject()).get_object() if resources else {}
         stack: list[tuple[Matrix, tuple[Any, ...], DrawnFont | None]] = []
         current: DrawnFont | None = None
-        for operands, operator in ContentStream(content, reader).operations:
+        for operands, operator in operations(content, reader):
             if operator in _SHOW_OPERATORS:
                 if current is None:
                     continue
