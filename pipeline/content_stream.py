@@ -89,10 +89,11 @@ def parse_operations(data: bytes) -> list[tuple[list[Any], bytes]]:
         if kind == "number":
             target.append(float(token) if b"." in token else int(token))
         elif kind == "hex":
-            digits = re.sub(rb"\s+", b"", token[1:-1])
-            if len(digits) % 2:
-                digits += b"0"
-            target.append(bytes.fromhex(digits.decode()))
+            try:
+                target.append(bytes.fromhex(token[1:-1].decode()))  # skips whitespace itself
+            except ValueError:  # an odd number of digits: the last one is followed by 0
+                digits = re.sub(rb"\s+", b"", token[1:-1]) + b"0"
+                target.append(bytes.fromhex(digits.decode()))
         elif kind == "operator":
             if containers:
                 if token in (b"true", b"false", b"null"):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from pypdf.generic import DictionaryObject
 
@@ -22,8 +22,7 @@ _SECTION = re.compile(rb"beginbf(char|range)(.*?)endbf\1", re.S)
 _HEX = re.compile(rb"<([0-9A-Fa-f]*)>")
 
 
-@dataclass(frozen=True, slots=True)
-class PlacedChar:
+class PlacedChar(NamedTuple):
     """One drawn glyph, in pdfplumber's terms (y of `top` grows downwards from the page top)."""
 
     text: str
@@ -221,6 +220,8 @@ class TextState:
         high = low + size
         widths, default, to_unicode = font.widths, font.default_width, font.to_unicode
         word_space = self.word_space if font.code_length == 1 else 0.0
+        char_space = self.char_space * scaling
+        page_top, name = self.page_top, font.name
         x = 0.0
         chars = self.chars
         for item in sequence:
@@ -237,18 +238,18 @@ class TextState:
                 top_y = b * (x + advance) + d * high + f
                 text = to_unicode.get(code)
                 chars.append(
-                    PlacedChar(
-                        text=f"(cid:{code})" if text is None else text,
-                        x0=min(left_x, right_x),
-                        x1=max(left_x, right_x),
-                        top=self.page_top - max(bottom_y, top_y),
-                        baseline=b * x + f,
-                        size=abs(top_y - bottom_y),
-                        font=font.name,
-                        upright=upright,
+                    PlacedChar(  # text, x0, x1, top, baseline, size, font, upright
+                        f"(cid:{code})" if text is None else text,
+                        min(left_x, right_x),
+                        max(left_x, right_x),
+                        page_top - max(bottom_y, top_y),
+                        b * x + f,
+                        abs(top_y - bottom_y),
+                        name,
+                        upright,
                     )
                 )
-                x += advance + self.char_space * scaling
+                x += advance + char_space
                 if code == 32:
                     x += word_space * scaling
         # Advance the text matrix by the distance shown.

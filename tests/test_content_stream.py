@@ -58,7 +58,7 @@ def test_built_pdf_reads_the_same_as_pypdf(make_edition: MakeEdition, builder: B
 
 def test_strings_names_arrays_and_dictionaries() -> None:
     same_operations(
-        b"BT /F#201 12 Tf (a\\(b\\)c \\101\\n (nested) end) Tj [(x) -250 <4e2d 56fd> 1.5 (y)] TJ ET\n"
+        b"BT /F#201 12 Tf (a\\(b\\)c \\101\\n (nested) end) Tj [(x) -250 <4e2d 56fd> 1.5 (y) <4e2d5>] TJ ET\n"
         b"/Span <</MCID 3 /ActualText (\\376\\377)>> BDC EMC .5 -2 +3. 0 0 1 cm % a comment\n"
         b"[] 0 d"
     )
