@@ -26,13 +26,16 @@ from .load import load_edition
 SAMPLE = REPO_ROOT / "issues" / "2025-11"
 
 
-def scaled_edition(sample: Path, target: Path, copies: int) -> Path:
-    """The sample's articles repeated `copies` times, as one valid edition."""
+def scaled_edition(sample: Path, target: Path, copies: int, keep: int | None = None) -> Path:
+    """The sample's articles (the first `keep` of each section) repeated `copies` times."""
     edition = load_edition(sample)
     shutil.copytree(sample, target)
     manifest = edition.manifest.model_dump(mode="json")
     for section in manifest["sections"]:
-        listed = list(section["articles"])
+        listed = list(section["articles"])[:keep]
+        for dropped in section["articles"][len(listed) :]:
+            (target / dropped).unlink()
+        section["articles"] = list(listed)
         for copy in range(2, copies + 1):
             for relative in listed:
                 source = target / relative
@@ -241,6 +244,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="briefing-bench-") as temporary:
         work = Path(temporary)
         bench_edition("sample edition (issues/2025-11)", SAMPLE, work, args.runs, args.saves)
+        small = scaled_edition(SAMPLE, work / "small", 1, keep=3)
+        bench_edition("sample, first 3 articles of each section", small, work, args.runs, args.saves)
         large = scaled_edition(SAMPLE, work / "large", args.copies)
         bench_edition(f"sample ×{args.copies}", large, work, max(2, args.runs - 1), 0)
 

@@ -52,10 +52,15 @@ class BuildOutcome:
             listing = "\n".join(f"    {error}" for error in self.errors)
             return f"[{stamp}] 稿件有 {len(self.errors)} 处错误，PDF 未更新：\n{listing}"
         result = self.result
-        return (
+        line = (
             f"[{stamp}] 已更新 {result.output.name}：{result.page_count} 页，"
             f"{result.seconds:.2f} 秒，{len(result.warnings)} 个提示"
         )
+        if result.missing_glyphs:
+            # The PDF is written (boxes visible), but it is not fit to distribute.
+            line += f"，{len(result.missing_glyphs)} 处缺字（不宜分发）："
+            line += "".join(f"\n    {glyph.as_editor_error()}" for glyph in result.missing_glyphs)
+        return line
 
 
 class _Trigger(FileSystemEventHandler):

@@ -170,3 +170,12 @@ def test_stylesheet_edit_rebuilds(make_edition: MakeEdition, tmp_path: Path) -> 
     finally:
         watcher.stop()
         thread.join(TIMEOUT)
+
+
+def test_missing_glyph_is_shown_in_the_build_line(running: RunningWatcher) -> None:
+    article = running.watcher.edition_dir / "articles" / "01-first.md"
+    article.write_text(article_text("生僻字稿件", "张\U0002a6a5同志出席会议。\n"), "utf-8")
+    outcome = running.next_outcome()
+    assert outcome.result is not None
+    line = outcome.line()
+    assert "1 处缺字" in line and "01-first.md:8:2" in line and "U+2A6A5" in line
