@@ -15,10 +15,11 @@ from typing import Any
 from pypdf import PdfReader
 from pypdf.generic import ContentStream, NameObject
 
+_NUMBER = rb"[+-]?(?:\d+\.?\d*|\.\d+)"
 _DELIMITERS = rb"\x00\t\n\x0c\r ()<>\[\]{}/%"
 _TOKEN = re.compile(
     rb"[\x00\t\n\x0c\r ]+|%[^\r\n]*"  # whitespace, comments: skipped
-    rb"|(?P<number>[+-]?(?:\d+\.?\d*|\.\d+))(?=[" + _DELIMITERS + rb"]|$)"
+    rb"|(?P<number>" + _NUMBER + rb")(?=[" + _DELIMITERS + rb"]|$)"
     rb"|(?P<name>/[^" + _DELIMITERS + rb"]*)"
     rb"|(?P<dict_open><<)|(?P<dict_close>>>)"
     rb"|(?P<hex><[0-9A-Fa-f\x00\t\n\x0c\r ]*>)"
@@ -26,6 +27,12 @@ _TOKEN = re.compile(
     rb"|(?P<literal>\()"
     rb"|(?P<operator>[^" + _DELIMITERS + rb"]+)"
 )
+# The usual TJ operand, [<hex> number <hex> …]: read in one go. A number must not be
+# followed by a digit or dot, so a run of digits has one reading (no backtracking blow-up).
+_TEXT_ARRAY = re.compile(
+    rb"\[(?:[\x00\t\n\x0c\r ]*(?:<[0-9A-Fa-f]*>|" + _NUMBER + rb"(?![0-9.])))*[\x00\t\n\x0c\r ]*\]"
+)
+_TEXT_ITEM = re.compile(rb"<([0-9A-Fa-f]*)>|(" + _NUMBER + rb")")
 _NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
 _LITERAL_ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}
 _LITERAL_PART = re.compile(rb"\\([0-7]{1,3}|\r\n|[\s\S])|([()])|([^\\()]+)")
@@ -112,6 +119,21 @@ def parse_operations(data: bytes) -> list[tuple[list[Any], bytes]]:
         elif kind == "literal":
             text, position = _literal(data, position)
             target.append(text)
+        elif kind == "array_open" and (whole := _TEXT_ARRAY.match(data, match.start())):
+            try:
+                target.append(
+                    [
+                        (float(number) if b"." in number else int(number)) if number
+                        else bytes.fromhex(digits.decode())
+                        for digits, number in _TEXT_ITEM.findall(whole.group())
+                    ]
+                )
+            except ValueError:  # an odd number of hex digits: read item by item
+                containers.append(target)
+                kinds.append(kind)
+                target = []
+            else:
+                position = whole.end()
         elif kind in ("array_open", "dict_open"):
             containers.append(target)
             kinds.append(kind)

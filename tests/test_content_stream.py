@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
+import pytest
 from pypdf import PdfReader
 from pypdf.generic import ContentStream, DecodedStreamObject
 
@@ -62,6 +64,15 @@ def test_strings_names_arrays_and_dictionaries() -> None:
         b"/Span <</MCID 3 /ActualText (\\376\\377)>> BDC EMC .5 -2 +3. 0 0 1 cm % a comment\n"
         b"[] 0 d"
     )
+
+
+def test_long_malformed_arrays_are_read_quickly() -> None:
+    # A regular expression that could split a run of digits many ways would take ages here.
+    started = time.perf_counter()
+    with pytest.raises(Unreadable):
+        parse_operations(b"[" + b"1" * 3000 + b" 2.5 <00>" * 500 + b" x] TJ")
+    assert parse_operations(b"[" + b"1" * 3000 + b" <00>] TJ") == [([[int("1" * 3000), b"\x00"]], b"TJ")]
+    assert time.perf_counter() - started < 1.0
 
 
 def test_inline_images_and_broken_streams_go_to_pypdf() -> None:
