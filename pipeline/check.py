@@ -806,7 +806,10 @@ def _check_pdf(
         check_metadata(reader, expected_title, report)
         check_fonts(scan, shipped_families or set(), placement, report)
         check_glyphs(scan, placement, missing_glyphs, typeset_warnings, report)
-        check_typography(pdf_path, report, scan.chars)
+        # The masthead and contents pages are not prose: measure from the first article on.
+        article_pages = [child.page for item in outline for child in item.children]
+        body_from = min(article_pages) if article_pages else 1
+        check_typography(pdf_path, report, scan.chars, first_page=body_from)
 
         texts, report.text_source = pending_texts.result(reader)
         pages: list[PageText] | None = clean_pages(

@@ -129,20 +129,22 @@ def contents_key(title: str) -> str:
 def printed_contents(
     pages: list[PageText], contents_pages: range, section_names: list[str]
 ) -> list[PrintedEntry]:
-    """Each contents line: the text after a circled mark, up to the dot leader and number."""
-    headings = [normalize(f"—— {name}") for name in section_names]
+    """Each contents entry: the text after a circled mark, then dot leader and page number.
+
+    The number stands in its own column, so the extracted text has white space before
+    it even when the title fills the line and no leader dots are left.
+    """
     entries = []
     for page_number in contents_pages:
         text = pages[page_number - 1].raw
         # Split on the marks before normalising: NFKC turns ① into 1.
         for chunk in re.split(f"[{CIRCLED}]", text)[1:]:
-            chunk = normalize(chunk)
-            for heading in headings:  # the next section's heading follows the last entry
-                if heading in chunk:
-                    chunk = chunk[: chunk.index(heading)]
-            match = re.match(rf"^(.*)[{LEADER}]{{2,}}(\d+)$", chunk)
+            chunk = re.sub(r"\s+", " ", chunk).strip()
+            for name in section_names:  # the next section's heading follows the last entry
+                chunk = re.sub(rf"\s*——\s*{re.escape(name)}$", "", chunk)
+            match = re.match(rf"^(.*?)[\s{LEADER}]*\s(\d+)$", chunk)
             if match:
-                title = match.group(1).rstrip(LEADER)
+                title = normalize(match.group(1)).rstrip(LEADER)
                 entries.append(PrintedEntry(title, int(match.group(2)), page_number))
     return entries
 

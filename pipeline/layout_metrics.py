@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pypdf import PdfReader
 
@@ -238,8 +238,29 @@ def _next_line(pages: list[list[Line]], page_index: int, index: int) -> Line | N
     return None
 
 
+def first_body_page(pdf_path: Path) -> int:
+    """The first page with a bookmark (the first article): masthead and contents come before."""
+    reader = PdfReader(pdf_path)
+    pages: list[int] = []
+
+    def walk(items: list[Any]) -> None:
+        for item in items:
+            if isinstance(item, list):
+                walk(item)
+            else:
+                pages.append(reader.get_destination_page_number(item) + 1)
+
+    walk(reader.outline)
+    return min(pages) if pages else 1
+
+
+def _body_only(pages_chars: list[list[PlacedChar]], first_page: int) -> list[list[PlacedChar]]:
+    return [page if number >= first_page else [] for number, page in enumerate(pages_chars, start=1)]
+
+
 def measure_pdf(pdf_path: Path) -> TypographyFigures:
-    return measure(read_lines(pdf_path))
+    """The figures of the article pages (from the first bookmarked page on)."""
+    return measure(lines_of(_body_only(read_chars(pdf_path), first_body_page(pdf_path))))
 
 
 def _snippet(line: Line, at_end: bool = False) -> str:
@@ -252,13 +273,20 @@ def _first(items: Iterable[Line], limit: int = 5) -> list[Line]:
 
 
 def check_typography(
-    pdf_path: Path, report: CheckReport, chars: list[list[PlacedChar]] | None = None
+    pdf_path: Path,
+    report: CheckReport,
+    chars: list[list[PlacedChar]] | None = None,
+    first_page: int | None = None,
 ) -> TypographyFigures:
     """Add the typography findings of `pdf_path` to `report`; return the figures.
 
     `chars`: the pages' characters if the caller has scanned the content already.
+    `first_page`: pages before it (masthead, contents: not prose) are not measured;
+    by default the first bookmarked page.
     """
-    figures = measure(lines_of(chars if chars is not None else read_chars(pdf_path)))
+    pages_chars = chars if chars is not None else read_chars(pdf_path)
+    start = first_page if first_page is not None else first_body_page(pdf_path)
+    figures = measure(lines_of(_body_only(pages_chars, start)))
     if figures.justified_lines and figures.flush_ratio < FLUSH_TARGET:
         pages = sorted({line.page for line in figures.ragged})
         report.error(

@@ -166,8 +166,8 @@ def test_contents_number_off_names_article_and_page(
     def print_wrong_number(writer: PdfWriter) -> None:
         page = writer.pages[0]
         data = page.get_contents().get_data()
-        # The first entry's page number " 2" (glyphs space, 2) becomes " 4".
-        changed, count = re.subn(rb"\[<0001>0<0013>0\] TJ", b"[<0001>0<0015>0] TJ", data, count=1)
+        # The first entry's page number "2" (drawn alone, in its own column) becomes "4".
+        changed, count = re.subn(rb"\[<0013>0\] TJ", b"[<0015>0] TJ", data, count=1)
         assert count == 1
         stream = DecodedStreamObject()
         stream.set_data(changed)
