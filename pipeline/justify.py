@@ -12,9 +12,14 @@ characters. Each text box of the line gets a Pango letter-spacing attribute of
 that size when it is drawn (Pango trims the half-spacing before the first and
 after the last character, so a box of n characters grows by n - 1 gaps); the gap
 between two neighbouring boxes (e.g. plain text and <strong>) is added to the
-second box's position. The width each box really grows by is measured from
-Pango, so rounding never accumulates into a ragged edge. The text itself is not
-touched: copy and search give the characters the editor wrote.
+second box's position. Each box is shaped once; its drawn width is computed from
+its glyphs exactly as WeasyPrint writes them to the PDF (advances truncated to
+whole 1/1000 em), and a few glyphs spread evenly along the box are widened by
+one such step each to make up the difference, so every box, and so every line,
+ends within a hundredth of a point of where it should (see `Spacing`). The
+shaped layout is kept for drawing, and a `SpacingMemory` lets the next build
+reuse each box's spacing. The text itself is not touched: copy and search give
+the characters the editor wrote.
 
 The patch hooks into WeasyPrint internals, so `check_weasyprint()` refuses to
 install it on any version or function shape other than the one it was written
@@ -442,11 +447,9 @@ def _last_leaf(box: Any) -> Any:
     """The last in-flow box at the end of `box`'s descendants (what ends a line)."""
     from weasyprint.formatting_structure import boxes
 
-    while isinstance(box, (boxes.LineBox, boxes.InlineBox)):
-        children = [child for child in box.children if child.is_in_normal_flow()]
-        if not children:
-            break
-        box = children[0] if box.style["direction"] == "rtl" else children[-1]
+    while isinstance(box, (boxes.LineBox, boxes.InlineBox)) and box.children:
+        # Logical order: the last child ends the line (Chinese text runs left to right).
+        box = box.children[-1]
     return box
 
 
