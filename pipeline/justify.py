@@ -351,27 +351,32 @@ class _Justifier:
                 return self._shape(box, remembered, weights)
         plain = Spacing(round(spacing * TO_UNITS))
         layout = self._shape(box, plain, weights)
+        if box.style["font_size"] < 1e-6:  # not drawn (draw_first_line skips it)
+            return layout
         glyphs, characters = self._glyphs(layout)
         drawn = sum(_advance(*glyph) for glyph in glyphs)
+        # Glyphs that may change: those of spread characters (not of missing
+        # characters, nor of unspread Latin words), up to the last visible one.
+        adjustable = [
+            index for index, glyph in enumerate(glyphs)
+            if glyph[1] is not None and characters[index] >= 0 and weights[characters[index]]
+        ]
         end = len(glyphs) - 1
         widths = []
-        if ink_end:
-            end = max(
-                (index for index, glyph in enumerate(glyphs) if glyph[1] is not None), default=0
-            )
+        if ink_end and adjustable and adjustable[-1] == max(
+            index for index, glyph in enumerate(glyphs) if glyph[1] is not None
+        ):
+            end = adjustable[-1]
             ink = _width_truncating_to(glyphs[end], 0)
             drawn += _advance(*glyphs[end][:2], ink, glyphs[end][3]) - _advance(*glyphs[end])
             widths.append((end, ink))
-        # Glyphs of spread characters may change; not the last one, whose advance
-        # is its ink (the line's right edge), nor those of unspread Latin words.
-        spread = [
-            index for index, glyph in enumerate(glyphs[:end])
-            if glyph[1] is not None and weights[characters[index]]
-        ]
-        widths += _step_widths(glyphs, spread, target - drawn)
+        # Not the last glyph either: its advance is its ink, the line's right edge.
+        spread = [index for index in adjustable if index < end]
+        steps = _step_widths(glyphs, spread, target - drawn)
+        widths += steps
         chosen = plain
         if widths:
-            for index, width in widths[1 if ink_end else 0:]:
+            for index, width in steps:
                 drawn += _advance(*glyphs[index][:2], width, glyphs[index][3]) - _advance(
                     *glyphs[index]
                 )
@@ -429,7 +434,12 @@ class _Justifier:
                     if logical_width is None:
                         logical_width = self._logical_width(pango_font, font_size, glyph)
                 glyphs.append((font_size, logical_width, geometry.width, geometry.x_offset))
-                characters.append(offsets[item_offset + clusters[index]])
+                # A missing character's width is not ours to set (draw_first_line
+                # derives its .notdef width from it): mark it unspreadable.
+                characters.append(
+                    -1 if glyph & unknown_flag
+                    else offsets.get(item_offset + clusters[index], -1)
+                )
         return glyphs, characters
 
     def _logical_width(self, pango_font: Any, font_size: float, glyph: int) -> int:
