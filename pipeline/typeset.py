@@ -15,7 +15,12 @@ from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
 from .errors import EditionInvalid, EditorError
-from .justify import UnsupportedWeasyPrint, check_weasyprint, inter_character_justification
+from .justify import (
+    SpacingMemory,
+    UnsupportedWeasyPrint,
+    check_weasyprint,
+    inter_character_justification,
+)
 from .render import STYLESHEET_NAMES, RenderedEdition
 
 FONTCONFIG_NAME = "fonts.conf"
@@ -146,6 +151,8 @@ class Typesetter:
     image_cache: dict[str, object] = field(default_factory=dict)
     # Off only to show what plain WeasyPrint does (before/after measurements).
     inter_character: bool = True
+    # Justification spacings of the last build: the watcher's rebuilds reuse them.
+    spacing_memory: SpacingMemory = field(default_factory=SpacingMemory)
     _font_config: object | None = None
     _fonts_stamp: tuple[tuple[str, int, int], ...] = ()
 
@@ -165,6 +172,7 @@ class Typesetter:
         if self._font_config is None or stamp != self._fonts_stamp:
             self._font_config = FontConfiguration()
             self._fonts_stamp = stamp
+            self.spacing_memory.clear()  # measured with the old fonts
         return self._font_config
 
     def typeset(self, rendered: RenderedEdition) -> TypesetPDF:
@@ -181,13 +189,18 @@ class Typesetter:
             (rendered.edition.root, self.styles_dir.resolve(), self.fonts_dir.resolve())
         )
         # Chinese justification between characters (WeasyPrint stretches only spaces).
-        justification = inter_character_justification() if self.inter_character else nullcontext()
+        font_config = self.font_configuration()
+        justification = (
+            inter_character_justification(self.spacing_memory)
+            if self.inter_character
+            else nullcontext()
+        )
         with _captured_warnings() as warnings, justification:
             document = HTML(
                 string=rendered.html,
                 base_url=rendered.edition.root.as_uri() + "/",
                 url_fetcher=make_fetcher(sandbox),
-            ).render(font_config=self.font_configuration(), cache=self.image_cache)
+            ).render(font_config=font_config, cache=self.image_cache)
             pdf = document.write_pdf()
         if sandbox.refused:
             raise EditionInvalid([_refusal(url, rendered) for url in sandbox.refused])

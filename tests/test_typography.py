@@ -360,3 +360,73 @@ def test_spacing_weights() -> None:
     assert justify.gap_units(justify.spacing_weights("质量ISO")) == 1.5
     assert justify.spacing_weights(f"质{ZERO_WIDTH_SPACE}量") == [1, 0, 1]
     assert justify.gap_count("质量ISO") == 4
+
+
+def right_edge_residuals(pdf: Path) -> list[float]:
+    """How far short of the page's right-most body line each nearly-full body line ends, in pt."""
+    residuals = []
+    with pdfplumber.open(pdf) as document:
+        for page in document.pages:
+            rows: dict[int, list[float]] = {}
+            for char in page.chars:
+                if abs(char["size"] - 14) < 0.1:
+                    rows.setdefault(round(char["matrix"][5] * 2), []).append(char["x1"])
+            ends = [max(row) for row in rows.values() if len(row) > 10]
+            if ends:
+                residuals += [max(ends) - end for end in ends if max(ends) - end < 1.0]
+    return residuals
+
+
+def test_lines_end_within_hundredths_of_a_point(mixed_pdfs: dict[bool, Path]) -> None:
+    # Glyph advances are truncated to 1/1000 em in the PDF; the justification makes
+    # up for it glyph by glyph, so full lines end together, not only within 0.5 pt.
+    residuals = right_edge_residuals(mixed_pdfs[True])
+    assert len(residuals) >= 30
+    # Lines that end in a zero-width break before a quote included: they end at
+    # the ink of their last character, not half a gap before the edge.
+    assert max(residuals) <= 0.03, sorted(residuals)[-10:]
+
+
+def test_spacing_memory_gives_the_same_pdf_with_less_work(
+    make_edition: MakeEdition, builder: Builder
+) -> None:
+    from weasyprint import HTML
+
+    rendered = builder.render(edition_with(make_edition, [MIXED] * 6))
+    memory = justify.SpacingMemory()
+    typesetter = dataclasses.replace(builder.typesetter, spacing_memory=memory)
+    first = typesetter.typeset(rendered).pdf
+    assert len(memory) >= 10
+
+    def render(memory: justify.SpacingMemory | None) -> tuple[bytes, justify.JustificationStats]:
+        with justify.inter_character_justification(memory) as stats:
+            document = HTML(string=rendered.html, base_url=rendered.edition.root.as_uri() + "/"
+                            ).render(font_config=typesetter.font_configuration())
+            pdf = document.write_pdf()
+            # Drawn a second time, every box is shaped again and spread the same way.
+            assert document.write_pdf() == pdf
+        return pdf, stats
+
+    cold_pdf, cold = render(None)
+    assert cold.remembered == 0 and cold.boxes >= 10 and cold.widened > 0
+    assert cold.worst_error_pt < 0.02  # drawn widths match their targets
+    warm_pdf, warm = render(memory)
+    assert warm.remembered == warm.boxes == cold.boxes
+    assert cold_pdf == warm_pdf == first
+
+
+def test_memory_keeps_only_what_the_last_render_used() -> None:
+    memory = justify.SpacingMemory()
+    memory.put(("a",), justify.Spacing(1))
+    memory.start_render()
+    memory.put(("b",), justify.Spacing(2))
+    assert memory.get(("a",)) == justify.Spacing(1)  # from the previous render, carried on
+    memory.start_render()
+    memory.start_render()  # a render that justified nothing drops nothing
+    assert memory.get(("a",)) == justify.Spacing(1)
+    assert memory.get(("b",)) == justify.Spacing(2)
+    memory.start_render()
+    memory.put(("c",), justify.Spacing(3))
+    memory.start_render()
+    assert memory.get(("a",)) is None
+    assert memory.get(("c",)) == justify.Spacing(3)
