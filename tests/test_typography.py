@@ -365,15 +365,14 @@ def test_spacing_weights() -> None:
 def right_edge_residuals(pdf: Path) -> list[float]:
     """How far short of the page's right-most body line each nearly-full body line ends, in pt."""
     residuals = []
-    with pdfplumber.open(pdf) as document:
-        for page in document.pages:
-            rows: dict[int, list[float]] = {}
-            for char in page.chars:
-                if abs(char["size"] - 14) < 0.1:
-                    rows.setdefault(round(char["matrix"][5] * 2), []).append(char["x1"])
-            ends = [max(row) for row in rows.values() if len(row) > 10]
-            if ends:
-                residuals += [max(ends) - end for end in ends if max(ends) - end < 1.0]
+    for page in read_chars(pdf):
+        rows: dict[int, list[float]] = {}
+        for char in page:
+            if abs(char.size - 14) < 0.1:
+                rows.setdefault(round(char.baseline * 2), []).append(char.x1)
+        ends = [max(row) for row in rows.values() if len(row) > 10]
+        if ends:
+            residuals += [max(ends) - end for end in ends if max(ends) - end < 1.0]
     return residuals
 
 
