@@ -57,8 +57,18 @@ def child_build(edition: Path, output: Path) -> None:
     """Runs in a fresh process: one cold build, then its own peak memory."""
     builder = Builder.create()
     result = builder.build(edition, output)
-    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(json.dumps({"pages": result.page_count, "peak_mb": peak_kb / 1024}))
+    print(json.dumps({"pages": result.page_count, "peak_mb": peak_memory_mb()}))
+
+
+def peak_memory_mb() -> float:
+    """This process's peak resident memory. Read from VmHWM, which starts afresh at exec;
+    ru_maxrss would carry over the parent's peak (it survives execve on Linux)."""
+    status = Path("/proc/self/status")
+    if status.is_file():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def cold_build(edition: Path, output: Path) -> tuple[float, dict[str, float]]:
