@@ -85,7 +85,7 @@ class Watcher:
         edition_dir: Path,
         output: Path,
         report: Callable[[BuildOutcome], None],
-        quiet_seconds: float = 0.08,
+        quiet_seconds: float = 0.04,
     ) -> None:
         self.builder = builder
         self.edition_dir = edition_dir.resolve()
