@@ -71,6 +71,8 @@ class _Trigger(FileSystemEventHandler):
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.event_type in ("opened", "closed_no_write"):
             return
+        if event.is_directory and event.event_type == "modified":
+            return  # accompanies every change inside it, ignored or not
         paths = [str(event.src_path), str(getattr(event, "dest_path", "") or "")]
         if any(path and is_relevant(path, self.output) for path in paths):
             self.poke()

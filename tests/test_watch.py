@@ -179,3 +179,13 @@ def test_missing_glyph_is_shown_in_the_build_line(running: RunningWatcher) -> No
     assert outcome.result is not None
     line = outcome.line()
     assert "1 处缺字" in line and "01-first.md:8:2" in line and "U+2A6A5" in line
+
+
+def test_editor_swap_file_alone_does_not_rebuild(running: RunningWatcher) -> None:
+    articles = running.watcher.edition_dir / "articles"
+    (articles / ".01-first.md.swp").write_bytes(b"vim swap")
+    (articles / "01-first.md~").write_text("backup", "utf-8")
+    assert running.drain() == []  # no build within a second
+    (articles / "03-third.md").write_text(article_text("保存之后"), "utf-8")
+    assert running.next_outcome().result is not None
+    assert titles(running.watcher.output)[-1] == "保存之后"
