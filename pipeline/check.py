@@ -28,7 +28,6 @@ from .check_text import (
     first_sentence,
     normalize,
     printed_contents,
-    running_header,
     start_page_texts,
 )
 from .glyphs import MISSING_GLYPH_HINT, MissingGlyph, describe, notdef_characters
@@ -802,7 +801,7 @@ def _check_pdf(
         check_pages(reader, placement, report)
         expected_title = None
         if edition is not None:
-            expected_title = f"{edition.manifest.title} {edition.manifest.edition_label}"
+            expected_title = edition.manifest.document_title
         check_metadata(reader, expected_title, report)
         check_fonts(scan, shipped_families or set(), placement, report)
         check_glyphs(scan, placement, missing_glyphs, typeset_warnings, report)
@@ -813,7 +812,7 @@ def _check_pdf(
 
         texts, report.text_source = pending_texts.result(reader)
         pages: list[PageText] | None = clean_pages(
-            texts, running_header(edition) if edition is not None else None
+            texts, edition.manifest.running_header if edition is not None else None
         )
         if report.text_source == "pypdf" and any(not font.identity_encoding for font in scan.fonts.values()):
             # pypdf's text is unreliable once a glyph is missing: do not report what it misses.

@@ -18,7 +18,7 @@ from pathlib import Path
 from markdown_it import MarkdownIt
 from pypdf import PdfReader
 
-from .load import Article, Edition
+from .load import Article
 
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳㉑㉒㉓㉔㉕㉖㉗㉘㉙㉚㉛㉜㉝㉞㉟㊱㊲㊳㊴㊵㊶㊷㊸㊹㊺㊻㊼㊽㊾㊿"
 # The footer page number as set by the house style: —3— (or - 3 -, or a bare 3).
@@ -147,18 +147,6 @@ def printed_contents(
                 title = normalize(match.group(1)).rstrip(LEADER)
                 entries.append(PrintedEntry(title, int(match.group(2)), page_number))
     return entries
-
-
-def running_header(edition: Edition) -> str:
-    manifest = edition.manifest
-    period = manifest.period
-
-    def chinese(value: object) -> str:
-        return f"{value.year}年{value.month}月{value.day}日"  # type: ignore[attr-defined]
-
-    return (
-        f"{manifest.title}　{manifest.edition_label}　{chinese(period.start)}—{chinese(period.end)}"
-    )
 
 
 def first_sentence(article: Article, parser: MarkdownIt) -> str:

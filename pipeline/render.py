@@ -10,6 +10,7 @@ import jinja2
 from .errors import EditionInvalid, EditorError
 from .load import Article, Edition
 from .markdown import PlacedImage, new_parser, render_article_body
+from .schema import chinese_date
 
 TEMPLATE_NAME = "briefing.html.j2"
 STYLESHEET_NAMES = ("house.css", "briefing.css")
@@ -42,10 +43,6 @@ class RenderedEdition:
     images: tuple[PlacedImage, ...]
     styles_dir: Path
 
-    @property
-    def pdf_title(self) -> str:
-        manifest = self.edition.manifest
-        return f"{manifest.title} {manifest.edition_label}"
 
 
 def article_anchor(section_number: int, article_number: int) -> str:
@@ -62,10 +59,6 @@ def circled_number(number: int) -> str:
     if 36 <= number <= 50:
         return chr(0x32B1 + number - 36)
     return f"({number})"
-
-
-def chinese_date(value: object) -> str:
-    return f"{value.year}年{value.month}月{value.day}日"  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -115,6 +108,6 @@ class Renderer:
             manifest=edition.manifest,
             sections=sections,
             stylesheets=[(self.styles_dir / name).as_uri() for name in STYLESHEET_NAMES],
-            title=f"{edition.manifest.title} {edition.manifest.edition_label}",
+            title=edition.manifest.document_title,
         )
         return RenderedEdition(edition, html, tuple(sections), tuple(images), self.styles_dir)

@@ -20,6 +20,11 @@ _DATETIME_TEXT = re.compile(
 )
 
 
+def chinese_date(value: dt.date) -> str:
+    """2025年11月30日"""
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
 class _Strict(BaseModel):
     # Unknown keys are errors: a misspelt field must not vanish silently.
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
@@ -91,6 +96,17 @@ class IssueManifest(_Strict):
     def edition_label(self) -> str:
         """E.g. `2025年第11期`, used in the running header and PDF title."""
         return f"{self.issue_date.year}年第{self.number}期"
+
+    @property
+    def document_title(self) -> str:
+        """The PDF's title: `工作简报 2025年第11期`."""
+        return f"{self.title} {self.edition_label}"
+
+    @property
+    def running_header(self) -> str:
+        """The header of every article page: title, edition and period."""
+        period = f"{chinese_date(self.period.start)}—{chinese_date(self.period.end)}"
+        return f"{self.title}　{self.edition_label}　{period}"
 
 
 class Published(BaseModel):

@@ -15,8 +15,6 @@ from urllib.parse import unquote, urlsplit
 
 import charset_normalizer
 
-SUPPORTED_SUFFIXES = {".txt", ".html", ".htm", ".docx"}
-
 
 class SourceProblem(Exception):
     """A source file that cannot be read; the message is for the editor."""
