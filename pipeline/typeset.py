@@ -10,6 +10,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
+from hashlib import md5
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
@@ -155,6 +156,24 @@ class Typesetter:
     spacing_memory: SpacingMemory = field(default_factory=SpacingMemory)
     _font_config: object | None = None
     _fonts_stamp: tuple[tuple[str, int, int], ...] = ()
+    _image_stamps: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+    def forget_changed_images(self, rendered: RenderedEdition) -> None:
+        """Drop cached images whose files changed since the last build.
+
+        WeasyPrint keys its image cache by URL (and by the URL's MD5 for the encoded
+        data), so a photo replaced under the same name would otherwise stay stale.
+        """
+        for image in rendered.images:
+            url = image.path.as_uri()
+            stat = image.path.stat()
+            stamp = (stat.st_mtime_ns, stat.st_size)
+            if self._image_stamps.get(url) == stamp:
+                continue
+            self._image_stamps[url] = stamp
+            digest = md5(url.encode(), usedforsecurity=False).hexdigest()
+            for key in [key for key in self.image_cache if key == url or key.startswith(digest)]:
+                del self.image_cache[key]
 
     def font_configuration(self) -> object:
         """WeasyPrint's font configuration, kept while fonts/ is unchanged.
@@ -188,6 +207,7 @@ class Typesetter:
         sandbox = Sandbox(
             (rendered.edition.root, self.styles_dir.resolve(), self.fonts_dir.resolve())
         )
+        self.forget_changed_images(rendered)
         # Chinese justification between characters (WeasyPrint stretches only spaces).
         font_config = self.font_configuration()
         justification = (

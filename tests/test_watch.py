@@ -189,3 +189,30 @@ def test_editor_swap_file_alone_does_not_rebuild(running: RunningWatcher) -> Non
     (articles / "03-third.md").write_text(article_text("保存之后"), "utf-8")
     assert running.next_outcome().result is not None
     assert titles(running.watcher.output)[-1] == "保存之后"
+
+
+def test_replaced_image_is_not_served_from_cache(
+    make_edition: MakeEdition, builder: Builder, tmp_path: Path
+) -> None:
+    from PIL import Image
+    from pypdf import PdfReader
+
+    def image_sizes(pdf: Path) -> set[tuple[int, int]]:
+        sizes = set()
+        for page in PdfReader(pdf).pages:
+            for xobject in (page["/Resources"].get("/XObject") or {}).values():
+                xobject = xobject.get_object()
+                if xobject["/Subtype"] == "/Image":
+                    sizes.add((int(xobject["/Width"]), int(xobject["/Height"])))
+        return sizes
+
+    body = "前文。\n\n![图为现场](images/photo.png)\n"
+    root = make_edition({"articles/01-first.md": article_text("图片稿件", body)})
+    (root / "articles" / "images").mkdir()
+    photo = root / "articles" / "images" / "photo.png"
+    Image.new("RGB", (1900, 1000), "gray").save(photo)
+    first = builder.build(root, tmp_path / "a.pdf").output
+    assert (1900, 1000) in image_sizes(first)
+    Image.new("RGB", (1950, 1100), "white").save(photo)  # same name, new picture
+    second = builder.build(root, tmp_path / "b.pdf").output
+    assert image_sizes(second) == {(1950, 1100)}
