@@ -18,27 +18,12 @@ from pypdf import PdfReader
 from pypdf.generic import DictionaryObject, IndirectObject
 
 from .content_stream import operations
-from .placed_text import FontMetrics, PlacedChar, TextState
+from .placed_text import FontMetrics, Matrix, PlacedChar, TextState, multiply
 
-Matrix = tuple[float, float, float, float, float, float]
 IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 _CIDCHAR = re.compile(rb"<([0-9A-Fa-f]+)>\s*(\d+)")
 _CIDRANGE = re.compile(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*(\d+)")
 _BFCHAR = re.compile(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]*)>")
-
-
-def multiply(first: Matrix, second: Matrix) -> Matrix:
-    """first × second, PDF row-vector convention (first applied first)."""
-    a, b, c, d, e, f = first
-    a2, b2, c2, d2, e2, f2 = second
-    return (
-        a * a2 + b * c2,
-        a * b2 + b * d2,
-        c * a2 + d * c2,
-        c * b2 + d * d2,
-        e * a2 + f * c2 + e2,
-        e * b2 + f * d2 + f2,
-    )
 
 
 @dataclass

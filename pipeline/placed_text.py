@@ -129,7 +129,8 @@ class FontMetrics:
         return (int.from_bytes(raw[index : index + 2], "big") for index in range(0, len(raw) - 1, 2))
 
 
-def _multiply(first: Matrix, second: Matrix) -> Matrix:
+def multiply(first: Matrix, second: Matrix) -> Matrix:
+    """first × second, PDF row-vector convention (first applied first)."""
     a, b, c, d, e, f = first
     a2, b2, c2, d2, e2, f2 = second
     return (
@@ -214,7 +215,7 @@ class TextState:
         if font is None or not isinstance(sequence, list):
             return
         size, scaling = self.size, self.scaling
-        a, b, c, d, e, f = _multiply(self.matrix, ctm)
+        a, b, c, d, e, f = multiply(self.matrix, ctm)
         upright = a * d * scaling > 0 and b * c <= 0
         low = font.descent * size + self.rise
         high = low + size
