@@ -830,7 +830,16 @@ def _check_pdf(
 
 
 def shipped_font_families(styles_dir: Path) -> set[str]:
-    """Family names declared by @font-face in the house stylesheet."""
+    """Names the shipped fonts appear under in a PDF.
+
+    The @font-face family names (how the stylesheets load them), and each font file's
+    own family name: text in a generic family such as `monospace` reaches the same
+    files through fontconfig, which is limited to fonts/ and names them that way.
+    """
+    from fontTools.ttLib import TTFont
+
+    from .typeset import required_font_files
+
     families = set()
     for stylesheet in styles_dir.glob("*.css"):
         families |= set(
@@ -839,4 +848,8 @@ def shipped_font_families(styles_dir: Path) -> set[str]:
                 stylesheet.read_text("utf-8"),
             )
         )
-    return families
+    for path in required_font_files(styles_dir):
+        if path.is_file():
+            with TTFont(path, lazy=True) as font:
+                families.add(font["name"].getDebugName(1) or "")
+    return families - {""}

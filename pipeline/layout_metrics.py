@@ -131,6 +131,9 @@ def lines_of(pages_chars: list[list[PlacedChar]]) -> list[list[Line]]:
     ]
 
 
+SHORT_LINE_EM = 2.0
+
+
 def read_lines(pdf_path: Path) -> list[list[Line]]:
     return lines_of(read_chars(pdf_path))
 
@@ -174,6 +177,11 @@ def measure(pages: list[list[Line]]) -> TypographyFigures:
                 and line.x0 >= left - 1.0
             )
             if not continues:
+                continue
+            if right - line.x1 > SHORT_LINE_EM * body_size:
+                # Far short of the edge: a line that ends its own block (a 报/送/发 line,
+                # a forced break), not a justified line that failed to reach the edge,
+                # which falls short by less than a character.
                 continue
             figures.justified_lines += 1
             if abs(right - line.x1) <= FLUSH_TOLERANCE_PT:

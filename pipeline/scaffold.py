@@ -16,14 +16,13 @@ EDITION_NAME = re.compile(r"^(\d{4})-(\d{2})$")
 
 PLACEHOLDER_ARTICLE = """\
 ---
-title: 请在此填写稿件标题
+# 插入图片的写法（在正文中单独一段）：![图为……（图片说明）](images/photo.jpg)
+title: 请在此填写“{section}”栏目的第一篇稿件标题
 source: 请填写来源单位
 published: {date}
 ---
 
 请在此粘贴或撰写正文。段落之间空一行。
-
-插入图片的写法：![图为……（图片说明）](images/photo.jpg)
 """
 
 
@@ -103,8 +102,9 @@ def new_edition(issues_dir: Path, name: str) -> NewEdition:
     (folder / "issue.yaml").write_text(
         manifest_text(previous, year, month, number, cumulative, sections), "utf-8"
     )
-    for index in range(1, len(sections) + 1):
+    for index, section in enumerate(sections, start=1):
         (folder / "articles" / f"{index:02d}-new.md").write_text(
-            PLACEHOLDER_ARTICLE.format(date=dt.date(year, month, 1).isoformat()), "utf-8"
+            PLACEHOLDER_ARTICLE.format(section=section, date=dt.date(year, month, 1).isoformat()),
+            "utf-8",
         )
     return NewEdition(folder, number, cumulative)
