@@ -11,7 +11,8 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+from ..cjk_text import HAN  # one definition of the Han ranges, shared with the renderer
+
 CJK_PUNCT = "，。、；：？！“”‘’（）《》〈〉【】〔〕…—·「」『』％"
 _HAN_CHAR = re.compile(f"[{HAN}]")
 _CHINESE = re.compile(f"[{HAN}{CJK_PUNCT}]")
