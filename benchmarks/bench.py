@@ -20,8 +20,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from pipeline.build import REPO_ROOT, Builder
+from pipeline.build import Builder
 from pipeline.edition.load import load_edition
+from pipeline.house import REPO_ROOT
 
 SAMPLE = REPO_ROOT / "issues" / "2025-11"
 

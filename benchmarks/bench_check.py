@@ -33,7 +33,7 @@ def measure_check(
     styles_dir: Path | None = None,
 ) -> dict[str, Any]:
     """Seconds for a full check of `pdf_path` (best of `repeat`), and what it found."""
-    from pipeline.build import REPO_ROOT
+    from pipeline.house import REPO_ROOT
 
     styles_dir = styles_dir or REPO_ROOT / "styles"
     if isinstance(edition, Path):

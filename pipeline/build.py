@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .edition.load import LoadCache, load_edition
+from .house import FONTS_DIR, REPO_ROOT, STYLES_DIR
 from .render.html import RenderedEdition, Renderer
 from .typeset.glyphs import FontCoverage, MissingGlyph
 from .typeset.typesetter import (
@@ -16,8 +17,6 @@ from .typeset.typesetter import (
     use_only_shipped_fonts,
     write_atomically,
 )
-
-REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
 @dataclass(frozen=True)
@@ -46,8 +45,8 @@ class Builder:
 
     @classmethod
     def create(cls, styles_dir: Path | None = None, fonts_dir: Path | None = None) -> Builder:
-        styles_dir = (styles_dir or REPO_ROOT / "styles").resolve()
-        fonts_dir = (fonts_dir or REPO_ROOT / "fonts").resolve()
+        styles_dir = (styles_dir or STYLES_DIR).resolve()
+        fonts_dir = (fonts_dir or FONTS_DIR).resolve()
         problems = check_setup(styles_dir)
         if problems:
             raise SetupProblem("；".join(problems))

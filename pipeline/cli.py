@@ -9,8 +9,9 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from .build import REPO_ROOT, Builder, default_output
+from .build import Builder, default_output
 from .errors import EditionInvalid
+from .house import FONTS_DIR, STYLES_DIR
 from .typeset.typesetter import SetupProblem
 
 EXIT_OK, EXIT_CHECK_FAILED, EXIT_INVALID_INPUT, EXIT_SETUP = 0, 1, 2, 3
@@ -79,13 +80,13 @@ def command_check(args: argparse.Namespace) -> int:
     if not pdf.is_file():
         _complain(f"找不到 PDF 文件：{pdf}")
         return EXIT_INVALID_INPUT
-    styles_dir = REPO_ROOT / "styles"
+    styles_dir = STYLES_DIR
     rendered, missing = None, []
     if args.edition:
         edition = load_edition(Path(args.edition))
         # Rendering the HTML (no typesetting) tells which anchor and images each article has.
         rendered = Renderer.from_styles(styles_dir).render(edition)
-        missing = FontCoverage.from_fonts_dir(REPO_ROOT / "fonts").find_missing(edition)
+        missing = FontCoverage.from_fonts_dir(FONTS_DIR).find_missing(edition)
     report = check_pdf(
         pdf,
         shipped_families=shipped_font_families(styles_dir),

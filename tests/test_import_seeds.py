@@ -13,10 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.build import REPO_ROOT, Builder, BuildResult
+from pipeline.build import Builder, BuildResult
 from pipeline.check.run import check_pdf, shipped_font_families
 from pipeline.cli import run
 from pipeline.edition.load import Edition, load_edition
+from pipeline.house import REPO_ROOT
 from pipeline.importer.normalize import is_traditional
 from tests.conftest import SEEDS
 

@@ -273,7 +273,7 @@ def test_seed_briefing_meets_the_figures(make_edition: MakeEdition, builder: Bui
 
 def test_house_settings_change_the_page(make_edition: MakeEdition, tmp_path: Path) -> None:
     """`styles/house.css` variables reach the page: Han–Latin space and page margins."""
-    from pipeline.build import REPO_ROOT
+    from pipeline.house import REPO_ROOT
 
     styles = tmp_path / "styles"
     styles.mkdir()

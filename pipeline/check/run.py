@@ -21,6 +21,7 @@ from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject
 
 from ..edition.load import Edition
+from ..house import HouseNumbers, font_faces
 from ..pdfread.content import ContentScan, scan_content
 from ..pdfread.page_text import (
     PageText,
@@ -36,7 +37,6 @@ from ..render.markdown import PlacedImage, new_parser
 from ..typeset.glyphs import MISSING_GLYPH_HINT, MissingGlyph, describe, notdef_characters
 from .typography import check_typography
 
-A4_POINTS = (595.276, 841.89)
 SIZE_TOLERANCE = 1.0
 SUBSET_TAG = re.compile(r"^[A-Z]{6}\+")
 PRINT_DPI_ERROR = 150
@@ -291,7 +291,8 @@ def check_pages(reader: PdfReader, placement: Placement, report: CheckReport) ->
     for number, page in enumerate(reader.pages, start=1):
         box = page.trimbox if "/TrimBox" in page else page.mediabox
         size = (float(box.width), float(box.height))
-        if any(abs(a - b) > SIZE_TOLERANCE for a, b in zip(size, A4_POINTS, strict=True)):
+        wanted = HouseNumbers.read().page_size_points
+        if any(abs(a - b) > SIZE_TOLERANCE for a, b in zip(size, wanted, strict=True)):
             report.error(
                 "pages",
                 f"页面尺寸 {size[0]:.0f}×{size[1]:.0f} pt（{size[0] / 72 * 25.4:.0f}×"
@@ -838,18 +839,10 @@ def shipped_font_families(styles_dir: Path) -> set[str]:
     """
     from fontTools.ttLib import TTFont
 
-    from ..typeset.typesetter import required_font_files
-
     families = set()
-    for stylesheet in styles_dir.glob("*.css"):
-        families |= set(
-            re.findall(
-                r"@font-face\s*{[^}]*font-family:\s*['\"]([^'\"]+)['\"]",
-                stylesheet.read_text("utf-8"),
-            )
-        )
-    for path in required_font_files(styles_dir):
-        if path.is_file():
-            with TTFont(path, lazy=True) as font:
+    for face in font_faces(styles_dir):
+        families.add(face.family)
+        if face.file.is_file():
+            with TTFont(face.file, lazy=True) as font:
                 families.add(font["name"].getDebugName(1) or "")
     return families - {""}

@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING, Any
 
 from pypdf import PdfReader
 
+from ..cjk import LATIN_CLOSING, LATIN_OPENING, NO_LINE_END, NO_LINE_START
+from ..house import HouseNumbers
 from ..pdfread.content import scan_content
 from ..pdfread.placed_text import PlacedChar
 
@@ -32,10 +34,10 @@ if TYPE_CHECKING:
 FLUSH_TOLERANCE_PT = 0.5
 FLUSH_TARGET = 0.99
 MAX_GAP_EM = 0.5
-# clreq 避头尾: never at the start of a line / never at the end of one.
-# ASCII , . : are left out: a URL broken across lines may rightly start with them.
-NO_LINE_START = frozenset("，。、；：？！）》」』】〕〉”’…‥)]}")
-NO_LINE_END = frozenset("（《「『【〔〈“‘([{")
+# clreq 避头尾, as the renderer applies it. ASCII , . : are left out: a URL broken
+# across lines may rightly start with them.
+PROHIBITED_AT_START = frozenset(NO_LINE_START + LATIN_CLOSING)
+PROHIBITED_AT_END = frozenset(NO_LINE_END + LATIN_OPENING)
 LEADER = re.compile(r"[.·…]{6,}")
 PAGE_NUMBER = re.compile(r"^[—–-]\s*\d+\s*[—–-]$")
 
@@ -149,9 +151,9 @@ def measure(pages: list[list[Line]]) -> TypographyFigures:
     body_size, body_font = weight.most_common(1)[0][0]
 
     for line in every:
-        if line.text[0] in NO_LINE_START:
+        if line.text[0] in PROHIBITED_AT_START:
             figures.bad_starts.append(line)
-        if line.text[-1] in NO_LINE_END:
+        if line.text[-1] in PROHIBITED_AT_END:
             figures.bad_ends.append(line)
 
     for page_index, lines in enumerate(pages):
@@ -237,7 +239,7 @@ def _next_line(pages: list[list[Line]], page_index: int, index: int) -> Line | N
     if index + 1 < len(lines):
         line, following = lines[index], lines[index + 1]
         # A blank band of more than two line heights ends the text flow (figure, table).
-        if following.top - line.top > 3 * line.size * 1.8:
+        if following.top - line.top > 3 * line.size * HouseNumbers.read().body_leading:
             return None
         return following
     for later in pages[page_index + 1 :]:

@@ -18,9 +18,9 @@ from pathlib import Path
 from markdown_it import MarkdownIt
 from pypdf import PdfReader
 
+from ..cjk import CIRCLED_NUMBERS
 from ..edition.load import Article
 
-CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳㉑㉒㉓㉔㉕㉖㉗㉘㉙㉚㉛㉜㉝㉞㉟㊱㊲㊳㊴㊵㊶㊷㊸㊹㊺㊻㊼㊽㊾㊿"
 # The footer page number as set by the house style: —3— (or - 3 -, or a bare 3).
 _FOOTER_LINE = re.compile(r"^\s*[—\-－]*\s*\d+\s*[—\-－]*\s*$")
 _SENTENCE_END = "。！？；!?"
@@ -138,7 +138,7 @@ def printed_contents(
     for page_number in contents_pages:
         text = pages[page_number - 1].raw
         # Split on the marks before normalising: NFKC turns ① into 1.
-        for chunk in re.split(f"[{CIRCLED}]", text)[1:]:
+        for chunk in re.split(f"[{CIRCLED_NUMBERS}]", text)[1:]:
             chunk = re.sub(r"\s+", " ", chunk).strip()
             for name in section_names:  # the next section's heading follows the last entry
                 chunk = re.sub(rf"\s*——\s*{re.escape(name)}$", "", chunk)
