@@ -6,8 +6,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .check.expected import Expected
 from .edition.load import LoadCache, load_edition
-from .house import FONTS_DIR, REPO_ROOT, STYLES_DIR
+from .house import FONTS_DIR, REPO_ROOT, STYLES_DIR, shipped_font_families
 from .render.html import RenderedEdition, Renderer
 from .typeset.glyphs import FontCoverage, MissingGlyph
 from .typeset.typesetter import (
@@ -29,6 +30,16 @@ class BuildResult:
     # Characters no shipped font has, found before typesetting. They do not stop the
     # build: the PDF is written so the editor can see the boxes, and the check fails.
     missing_glyphs: tuple[MissingGlyph, ...] = ()
+
+    @property
+    def expected(self) -> Expected:
+        """What the check compares this PDF with."""
+        return Expected.from_rendered(
+            self.rendered,
+            shipped_font_families(self.rendered.styles_dir),
+            self.missing_glyphs,
+            self.warnings,
+        )
 
 
 @dataclass
