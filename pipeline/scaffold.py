@@ -10,20 +10,21 @@ from pathlib import Path
 
 from .edition.load import load_edition
 from .edition.manifest import Masthead, NewManifest, manifest_text
+from .edition.placeholders import FILL_IN, FILL_IN_BODY, FILL_IN_SOURCE
 from .edition.schema import DEFAULT_ISSUER, DEFAULT_TITLE, Distribution, IssueManifest
 from .errors import EditionInvalid, EditorError
 
 EDITION_NAME = re.compile(r"^(\d{4})-(\d{2})$")
 
-PLACEHOLDER_ARTICLE = """\
+PLACEHOLDER_ARTICLE = f"""\
 ---
 # 插入图片的写法（在正文中单独一段）：![图为……（图片说明）](images/photo.jpg)
-title: 请在此填写“{section}”栏目的第一篇稿件标题
-source: 请填写来源单位
-published: {date}
+title: {FILL_IN}“{{section}}”栏目的第一篇稿件标题
+source: {FILL_IN_SOURCE}
+published: {{date}}
 ---
 
-请在此粘贴或撰写正文。段落之间空一行。
+{FILL_IN_BODY}。段落之间空一行。
 """
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from pypdf import PdfReader
 
 from ..house import HouseNumbers
-from ..pdfread.content import ContentScan
+from ..pdfread.content import ContentScan, DrawnImage
 from ..render.markdown import PlacedImage
 from .placement import Placement
 from .report import CheckReport
@@ -60,31 +60,48 @@ def _pixel_size(path: Path) -> tuple[int, int] | None:
         return None
 
 
+def pair_images(
+    drawn: Sequence[DrawnImage], images: Sequence[PlacedImage], placement: Placement
+) -> list[PlacedImage | None]:
+    """The placed image each drawn one shows, by order: pages print the articles' pictures
+    in the order the articles hold them. Pixel size alone cannot tell two pictures of
+    the same size apart; it is used only when the counts disagree (a picture drawn
+    twice, or one missing), and then only among the articles on the drawn page."""
+    rasters = [image for image in images if _pixel_size(image.path) is not None]
+    if len(rasters) == len(drawn):
+        return list(rasters)
+    sizes = {image: _pixel_size(image.path) for image in rasters}
+    paired: list[PlacedImage | None] = []
+    for picture in drawn:
+        files = {place.file for place in placement.on_page(picture.page)}
+        same_size = [image for image in rasters if sizes[image] == picture.pixels]
+        own = [image for image in same_size if image.article in files]
+        paired.append((own or same_size or [None])[0])
+    return paired
+
+
 def check_images(
     scan: ContentScan,
     images: Sequence[PlacedImage],
     placement: Placement,
     report: CheckReport,
 ) -> None:
-    sizes = {image: _pixel_size(image.path) for image in images}
-    told: set[tuple[int, tuple[int, int]]] = set()
-    for drawn in scan.images:
+    """Each raster image prints at 300 dpi or more; the finding names its file and line."""
+    told: set[tuple[int, tuple[int, int], Path | None]] = set()
+    for drawn, source in zip(scan.images, pair_images(scan.images, images, placement), strict=True):
         # Rounded: an image placed at exactly 300 dpi measures 299.99 through the matrix.
         dpi = round(drawn.dpi)
-        if dpi >= PRINT_DPI_WARNING:
-            continue
-        key = (drawn.page, drawn.pixels)
-        if key in told:
+        key = (drawn.page, drawn.pixels, source.path if source else None)
+        if dpi >= PRINT_DPI_WARNING or key in told:
             continue
         told.add(key)
         where = placement.where(drawn.page)
-        # Name the file: an image of the same pixel size in the page's article first.
-        candidates = [image for image in images if sizes[image] == drawn.pixels]
-        own = [image for image in candidates if image.article == where.get("file")]
-        source = (own or candidates or [None])[0]
         name = source.path.name if source else f"{drawn.pixels[0]}×{drawn.pixels[1]} 像素的图片"
         if source is not None:
+            owner = next((place for place in placement.articles if place.file == source.article), None)
             where = {**where, "file": source.article, "line": source.line}
+            if owner is not None:
+                where["article"] = owner.title
         width_mm = drawn.size_points[0] / 72 * 25.4
         needed = round(width_mm / 25.4 * PRINT_DPI_WARNING)
         message = (

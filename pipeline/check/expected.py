@@ -8,9 +8,10 @@ typesetting to get the same value; a bare PDF is checked against `pdf_only`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..edition.load import Edition
 from ..edition.schema import ArticleFrontMatter, IssueManifest
@@ -18,6 +19,7 @@ from ..house import FONTS_DIR, STYLES_DIR, shipped_font_families
 from ..render.html import RenderedEdition, Renderer
 from ..render.markdown import PlacedImage
 from ..typeset.glyphs import FontCoverage, MissingGlyph
+from .report import FRONT
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,8 @@ class ExpectedArticle:
     first_sentence: str  # as printed, for the text-present check
     first_line: int  # the body's first line in the file
     front: ArticleFrontMatter
+    body: str = ""  # the Markdown body as written, to find a printed line's source line
+    field_lines: Mapping[str, int] = field(default_factory=dict)  # front-matter field → line
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,8 @@ class Expected:
     shipped_families: frozenset[str]
     missing_glyphs: tuple[MissingGlyph, ...] = ()
     typeset_warnings: tuple[str, ...] = ()
+    manifest_file: str | None = None  # issue.yaml as shown to the editor
+    manifest_lines: Mapping[str, int] = field(default_factory=dict)  # field → line
 
     @classmethod
     def pdf_only(cls, shipped_families: Iterable[str]) -> Expected:
@@ -64,6 +70,8 @@ class Expected:
                 first_sentence=entry.first_sentence,
                 first_line=entry.article.body_first_line,
                 front=entry.article.front,
+                body=entry.article.body,
+                field_lines=entry.article.field_lines,
             )
             for section in rendered.sections
             for entry in section.entries
@@ -75,6 +83,8 @@ class Expected:
             frozenset(shipped_families),
             tuple(missing_glyphs),
             tuple(typeset_warnings),
+            rendered.edition.manifest_file,
+            rendered.edition.manifest_lines,
         )
 
     @classmethod
@@ -94,6 +104,13 @@ class Expected:
     @property
     def running_header(self) -> str | None:
         return self.manifest.running_header if self.manifest else None
+
+    def manifest_where(self, name: str) -> dict[str, Any]:
+        """Keyword arguments placing a finding on field `name` of issue.yaml."""
+        if self.manifest_file is None:
+            return {}
+        line = self.manifest_lines.get(name) or self.manifest_lines.get(name.split(".")[0])
+        return {"article": FRONT, "file": self.manifest_file, "line": line}
 
     def sections(self) -> list[tuple[str, list[ExpectedArticle]]]:
         """(section name, its articles) in contents order, as issue.yaml lists them."""

@@ -14,8 +14,9 @@ from pypdf import PdfReader
 
 from ..pdfread.outline import OutlineItem, destination_page
 from ..pdfread.page_text import normalize
-from .expected import Expected
+from .expected import Expected, ExpectedArticle
 from .report import FRONT
+from .source_lines import PRINTED_FIELDS, SourceText
 
 
 @dataclass(frozen=True)
@@ -30,9 +31,10 @@ class ArticlePlace:
 
 @dataclass(frozen=True)
 class Placement:
-    """Which article each page belongs to."""
+    """Which article each page belongs to, and where in its file a printed text is."""
 
     articles: tuple[ArticlePlace, ...]
+    sources: tuple[SourceText, ...] = ()  # parallel to `articles`
 
     @property
     def first_article_page(self) -> int | None:
@@ -54,27 +56,65 @@ class Placement:
         found = self.on_page(page)
         return found[-1] if found else None
 
-    def where(self, page: int | None, owner: ArticlePlace | None = None) -> dict[str, Any]:
-        """Keyword arguments placing a finding on `page` and its article."""
+    def where(
+        self, page: int | None, owner: ArticlePlace | None = None, text: str | None = None
+    ) -> dict[str, Any]:
+        """Keyword arguments placing a finding on `page`, its article, file and line.
+
+        `text`: what is printed there (a line, a word): the article on the page whose
+        file holds it owns the finding, and the finding points at that line. On the
+        masthead and contents pages, a title found there names its article.
+        """
         if page is None:
             return {}
+        if text:
+            found = self.source_of(text, page)
+            if found is not None:
+                place, line = found
+                return {"page": page, "article": place.title, "file": place.file, "line": line}
         owner = owner or self.owner(page)
         first = self.first_article_page
         if owner is None:
             return {"page": page, "article": FRONT if first is not None else None}
         return {"page": page, "article": owner.title, "file": owner.file}
 
-    def by_title(self, title: str) -> ArticlePlace | None:
-        wanted = normalize(title)
-        return next((place for place in self.articles if normalize(place.title) == wanted), None)
+    def source_of(self, text: str, page: int) -> tuple[ArticlePlace, int] | None:
+        """(article, line) whose file holds `text` printed on `page`."""
+        if not self.sources:
+            return None
+        first = self.first_article_page
+        # The contents pages list every title.
+        front = first is not None and page < first
+        candidates = list(self.articles) if front else self.on_page(page)
+        index_of = {id(place): index for index, place in enumerate(self.articles)}
+        # The article running into the page is tried last: a new one starting here
+        # more often holds a heading or title that is found at a page's foot.
+        for place in reversed(candidates):
+            line = self.sources[index_of[id(place)]].line_of(text)
+            if line is not None:
+                return place, line
+        return None
+
+
+def _source_text(article: ExpectedArticle) -> SourceText:
+    front = article.front
+    fields = [
+        (str(getattr(front, name)), article.field_lines.get(name, 1))
+        for name in PRINTED_FIELDS
+        if getattr(front, name, None)
+    ]
+    return SourceText.of(fields, article.body, article.first_line)
 
 
 def place_articles(reader: PdfReader, expected: Expected, outline: list[OutlineItem]) -> Placement:
-    outline_pages = {normalize(child.title): child.page for item in outline for child in item.children}
+    """Each article's first page from its anchor; the outline (in order) where it has none."""
+    children = [child for item in outline for child in item.children]
+    by_order = len(children) == len(expected.articles)
+    outline_pages = {normalize(child.title): child.page for child in children}
     placed = []
-    for article in expected.articles:
+    for index, article in enumerate(expected.articles):
         page = destination_page(reader, article.anchor)
         if page is None:
-            page = outline_pages.get(normalize(article.title))
+            page = children[index].page if by_order else outline_pages.get(normalize(article.title))
         placed.append(ArticlePlace(article.title, article.file, article.anchor, page))
-    return Placement(tuple(placed))
+    return Placement(tuple(placed), tuple(_source_text(article) for article in expected.articles))

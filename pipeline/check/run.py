@@ -21,6 +21,8 @@ from ..pdfread.page_text import PageText, clean_pages, start_page_texts
 from .document import check_images, check_metadata, check_pages
 from .expected import Expected
 from .fonts import check_fonts, check_glyphs
+from .masthead import check_distribution, check_masthead
+from .placeholders import check_printed, check_sources
 from .placement import place_articles
 from .report import CheckReport
 from .structure import check_links, check_structure, check_text_present
@@ -69,7 +71,7 @@ def _check_pdf(pdf_path: Path, expected: Expected) -> CheckReport:
         check_glyphs(scan, placement, expected.missing_glyphs, expected.typeset_warnings, report)
         # The masthead and contents pages are not prose: measure from the first article on.
         body_from = placement.first_article_page or first_bookmarked_page(outline)
-        check_typography(pdf_path, report, scan.chars, first_page=body_from)
+        check_typography(pdf_path, report, scan.chars, first_page=body_from, placement=placement)
 
         texts, report.text_source = pending_texts.result(reader)
         pages: list[PageText] | None = clean_pages(texts, expected.running_header)
@@ -77,10 +79,15 @@ def _check_pdf(pdf_path: Path, expected: Expected) -> CheckReport:
             # pypdf's text is unreliable once a glyph is missing: do not report what it misses.
             report.warn("text", "未安装 pdftotext，且 PDF 有缺字，无法核对目录和正文文字")
             pages = None
+        check_sources(expected, report)
         if expected.manifest is not None:
             check_structure(reader, expected, outline, placement, pages, report)
+            check_distribution(expected, pages, report)
             if pages is not None:
+                check_masthead(expected, pages, report)
                 check_text_present(expected, placement, pages, report)
+        if pages is not None:
+            check_printed(pages, placement, report)
         check_links(reader, placement, report)
         check_images(scan, expected.images, placement, report)
     finally:

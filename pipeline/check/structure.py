@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from difflib import SequenceMatcher
 from urllib.parse import urlsplit
 
 from pypdf import PdfReader
@@ -20,6 +21,23 @@ _HOST = re.compile(
 )
 
 
+def aligned(wanted: list[str], got: list[str]) -> list[tuple[int | None, int | None]]:
+    """Pairs (index in `wanted`, index in `got`) matching two lists of titles in order.
+
+    By order, not by title: sixty articles may share one title. A title missing
+    from `got` pairs with None, an extra one in `got` pairs None with it.
+    """
+    pairs: list[tuple[int | None, int | None]] = []
+    matcher = SequenceMatcher(None, wanted, got, autojunk=False)
+    for tag, a0, a1, b0, b1 in matcher.get_opcodes():
+        if tag == "equal" or (tag == "replace" and a1 - a0 == b1 - b0):
+            pairs += list(zip(range(a0, a1), range(b0, b1), strict=True))
+        else:
+            pairs += [(index, None) for index in range(a0, a1)]
+            pairs += [(None, index) for index in range(b0, b1)]
+    return pairs
+
+
 def check_structure(
     reader: PdfReader,
     wanted: Expected,
@@ -28,48 +46,48 @@ def check_structure(
     pages: list[PageText] | None,
     report: CheckReport,
 ) -> None:
-    expected = [
-        (name, [article.title for article in articles]) for name, articles in wanted.sections()
-    ]
+    section_names = [name for name, _ in wanted.sections()]
     got_sections = [item.title for item in outline]
-    if got_sections != [name for name, _ in expected]:
+    if got_sections != section_names:
         report.error(
             "outline",
-            f"书签的栏目为 {got_sections}，应为 {[name for name, _ in expected]}",
+            f"书签的栏目为 {got_sections}，应为 {section_names}",
             hint="用 briefing build 重新生成",
         )
-    children = {normalize(child.title): (item.title, child) for item in outline for child in item.children}
-    for section_name, titles in expected:
-        for title in titles:
-            place = placement.by_title(title)
-            where = placement.where(place.page if place else None) or {"article": title}
-            where["article"] = title
-            if place is not None:
-                where["file"] = place.file
-            found = children.get(normalize(title))
-            if found is None:
-                report.error("outline", "PDF 书签中缺少这篇稿件", hint="用 briefing build 重新生成", **where)
-                continue
-            parent, child = found
-            if parent != section_name:
-                report.error("outline", f"书签中这篇稿件在“{parent}”栏目下，应在“{section_name}”下", **where)
-            if child.page is None:
-                report.error("outline", "书签没有指向任何页面", **where)
-            elif place is not None and place.page is not None and child.page != place.page:
-                report.error("outline", f"书签指向第{child.page}页，稿件实际从第{place.page}页开始", **where)
-    order = [normalize(child.title) for item in outline for child in item.children]
-    wanted = [normalize(title) for _, titles in expected for title in titles]
-    if sorted(order) == sorted(wanted) and order != wanted:
-        report.error("outline", "书签中稿件的顺序与 issue.yaml 不一致", hint="用 briefing build 重新生成")
-
+    _check_outline_articles(wanted, outline, placement, report)
     first = placement.first_article_page
     if first is None:
         return
     contents_pages = range(1, max(2, first))
     if pages is not None:
-        section_names = [name for name, _ in expected]
         _check_printed_contents(pages, contents_pages, section_names, placement, report)
     _check_contents_links(reader, contents_pages, placement, report)
+
+
+def _check_outline_articles(
+    wanted: Expected, outline: list[OutlineItem], placement: Placement, report: CheckReport
+) -> None:
+    children = [(item.title, child) for item in outline for child in item.children]
+    got = [normalize(child.title) for _, child in children]
+    titles = [normalize(article.title) for article in wanted.articles]
+    if sorted(got) == sorted(titles) and got != titles:
+        report.error("outline", "书签中稿件的顺序与 issue.yaml 不一致", hint="用 briefing build 重新生成")
+        return
+    for index, child_index in aligned(titles, got):
+        if index is None:
+            continue
+        article, place = wanted.articles[index], placement.articles[index]
+        where = placement.where(place.page, place) or {"article": place.title, "file": place.file}
+        if child_index is None:
+            report.error("outline", "PDF 书签中缺少这篇稿件", hint="用 briefing build 重新生成", **where)
+            continue
+        parent, child = children[child_index]
+        if parent != article.section:
+            report.error("outline", f"书签中这篇稿件在“{parent}”栏目下，应在“{article.section}”下", **where)
+        if child.page is None:
+            report.error("outline", "书签没有指向任何页面", **where)
+        elif place.page is not None and child.page != place.page:
+            report.error("outline", f"书签指向第{child.page}页，稿件实际从第{place.page}页开始", **where)
 
 
 def _check_printed_contents(
@@ -80,11 +98,20 @@ def _check_printed_contents(
     report: CheckReport,
 ) -> None:
     printed = printed_contents(pages, contents_pages, section_names)
-    by_title = {entry.title: entry for entry in printed}
-    for place in placement.articles:
-        entry = by_title.get(contents_key(place.title))
+    titles = [contents_key(place.title) for place in placement.articles]
+    for index, entry_index in aligned(titles, [entry.title for entry in printed]):
+        if index is None:
+            assert entry_index is not None
+            entry = printed[entry_index]
+            report.error(
+                "contents",
+                f"目录中的“{entry.title}”不是本期的稿件（第{entry.number}页）",
+                page=entry.page,
+            )
+            continue
+        place = placement.articles[index]
         where = {"article": place.title, "file": place.file}
-        if entry is None:
+        if entry_index is None:
             report.error(
                 "contents",
                 f"目录页上找不到这篇稿件（稿件在第{place.page}页）",
@@ -93,6 +120,7 @@ def _check_printed_contents(
                 **where,
             )
             continue
+        entry = printed[entry_index]
         if place.page is not None and entry.number != place.page:
             report.error(
                 "contents",
@@ -100,14 +128,6 @@ def _check_printed_contents(
                 page=entry.page,
                 hint="用 briefing build 重新生成；若仍不符，请报告排版问题",
                 **where,
-            )
-    known = {contents_key(place.title) for place in placement.articles}
-    for entry in printed:
-        if entry.title not in known:
-            report.error(
-                "contents",
-                f"目录中的“{entry.title}”不是本期的稿件（第{entry.number}页）",
-                page=entry.page,
             )
 
 

@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from pypdf import PdfReader
 
@@ -25,6 +26,7 @@ from ..house import HouseNumbers
 from ..pdfread.lines import Line, lines_of, read_chars
 from ..pdfread.outline import first_bookmarked_page, read_outline
 from ..pdfread.placed_text import PlacedChar
+from .placement import Placement
 from .report import CheckReport
 
 FLUSH_TOLERANCE_PT = 0.5
@@ -190,13 +192,21 @@ def check_typography(
     report: CheckReport,
     chars: list[list[PlacedChar]] | None = None,
     first_page: int | None = None,
+    placement: Placement | None = None,
 ) -> TypographyFigures:
     """Add the typography findings of `pdf_path` to `report`; return the figures.
 
     `chars`: the pages' characters if the caller has scanned the content already.
     `first_page`: pages before it (masthead, contents: not prose) are not measured;
     by default the first bookmarked page.
+    `placement`: names each finding's article, file and line from the line's text.
     """
+
+    def at(line: Line) -> dict[str, Any]:
+        if placement is None:
+            return {"page": line.page}
+        return placement.where(line.page, text=line.text)
+
     pages_chars = chars if chars is not None else read_chars(pdf_path)
     if first_page is None:
         first_page = first_bookmarked_page(read_outline(PdfReader(pdf_path)))
@@ -208,26 +218,26 @@ def check_typography(
             "typography",
             f"两端对齐的段落中只有 {figures.flush_ratio:.0%} 的行（非末行）右端齐平，"
             f"应不少于 {FLUSH_TARGET:.0%}；不齐的行在第 {'、'.join(map(str, pages[:10]))} 页",
-            page=pages[0] if pages else None,
+            **(at(figures.ragged[0]) if figures.ragged else {}),
         )
     for line in _first(figures.bad_starts):
         report.error(
-            "typography", f"行首出现标点“{line.text[0]}”：{_snippet(line)}", page=line.page
+            "typography", f"行首出现标点“{line.text[0]}”：{_snippet(line)}", **at(line)
         )
     for line in _first(figures.bad_ends):
         report.error(
-            "typography", f"行尾出现标点“{line.text[-1]}”：{_snippet(line, True)}", page=line.page
+            "typography", f"行尾出现标点“{line.text[-1]}”：{_snippet(line, True)}", **at(line)
         )
     for line, widest in figures.wide_gaps[:5]:
         report.error(
             "typography",
             f"字间距过大（{widest:.2f} 个字宽，应不超过 {MAX_GAP_EM}）：{_snippet(line)}",
-            page=line.page,
+            **at(line),
         )
     for line in _first(figures.orphans):
-        report.error("typography", f"段落首行孤零零留在页末：{_snippet(line)}", page=line.page)
+        report.error("typography", f"段落首行孤零零留在页末：{_snippet(line)}", **at(line))
     for line in _first(figures.widows):
-        report.error("typography", f"段落末行孤零零留在页首：{_snippet(line)}", page=line.page)
+        report.error("typography", f"段落末行孤零零留在页首：{_snippet(line)}", **at(line))
     for line in _first(figures.headings_at_foot):
-        report.error("typography", f"标题落在页末，正文在下一页：{_snippet(line)}", page=line.page)
+        report.error("typography", f"标题落在页末，正文在下一页：{_snippet(line)}", **at(line))
     return figures

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,6 +30,8 @@ class Article:
     front: ArticleFrontMatter
     body: str
     body_first_line: int  # 1-based line in the file where `body` starts
+    # 1-based line of each front-matter field: "title", "confirm", "confirm.published".
+    field_lines: Mapping[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,9 @@ class Edition:
     root: Path
     manifest: IssueManifest
     articles: tuple[Article, ...]
+    manifest_file: str = MANIFEST_NAME  # as shown to the editor
+    # 1-based line of each field of issue.yaml: "number", "period.start", "confirm.issuer".
+    manifest_lines: Mapping[str, int] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -134,6 +139,20 @@ def _position(data: Any, loc: tuple[Any, ...], key_position: bool) -> tuple[int 
     return line, column
 
 
+def field_lines(data: Any, first_line: int) -> dict[str, int]:
+    """1-based line of every field and of every field one level below it ("a", "a.b")."""
+    lines: dict[str, int] = {}
+    if not isinstance(data, CommentedMap):
+        return lines
+    for key, (key_line, *_) in data.lc.data.items():
+        lines[str(key)] = key_line + first_line
+        value = data.get(key)
+        if isinstance(value, CommentedMap):
+            for inner, (inner_line, *_) in value.lc.data.items():
+                lines[f"{key}.{inner}"] = inner_line + first_line
+    return lines
+
+
 def _field_name(loc: tuple[Any, ...]) -> str | None:
     parts = [f"[{part + 1}]" if isinstance(part, int) else str(part) for part in loc]
     name = ".".join(parts).replace(".[", "[")
@@ -189,7 +208,7 @@ def load_article(path: Path, shown_as: str, section: str) -> tuple[Article | Non
     front, errors = validate(ArticleFrontMatter, data, shown_as, first_line=2)
     if errors:
         return None, errors
-    return Article(path, shown_as, section, front, body, body_line), []
+    return Article(path, shown_as, section, front, body, body_line, field_lines(data, 2)), []
 
 
 def _inside(path: Path, root: Path) -> bool:
@@ -271,7 +290,7 @@ def load_edition(edition_dir: Path, cache: LoadCache | None = None) -> Edition:
 
     if errors or manifest is None:
         raise EditionInvalid(errors)
-    return Edition(root, manifest, tuple(articles))
+    return Edition(root, manifest, tuple(articles), manifest_shown, field_lines(data, 1))
 
 
 def _load_cached(

@@ -8,10 +8,11 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from ..edition.placeholders import SOURCE_PENDING
 from .normalize import HAN
 from .sources import Block, Heading, Paragraph, Picture, Table
 
-PLACEHOLDER_SOURCE = "来源待核"
+PLACEHOLDER_SOURCE = SOURCE_PENDING
 
 _BREADCRUMB = re.compile(r"^(你的|您的|当前)(所在)?位置\s*[:：]")
 _SEARCH_BOX = re.compile(r"^(请输入.{0,12}(内容|关键词|关键字|查询)|搜索|检索|站内搜索)$")

@@ -9,11 +9,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..edition.manifest import Masthead, yaml_scalar
+from ..edition.placeholders import IMAGE_PENDING
 from ..edition.schema import DEFAULT_ISSUER, DEFAULT_TITLE
 from .clean import Draft, squash
 from .sources import Heading, Paragraph, Picture, Table
 
-IMAGE_PLACEHOLDER = "［待补图片］"
+IMAGE_PLACEHOLDER = IMAGE_PENDING
 _INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<])")
 _LIST_START = re.compile(r"^(\d{1,9})([.)])(\s)")
 _BLOCK_START = re.compile(r"^([#>+\-=]|\*\s)")
