@@ -59,6 +59,7 @@ class HouseNumbers:
 
     page_size_points: tuple[float, float]
     body_leading: float  # line height as a multiple of the font size
+    body_size_points: float = 14.0  # the body text's font size (--body-size)
 
     @classmethod
     def read(cls, styles_dir: Path = STYLES_DIR) -> HouseNumbers:
@@ -74,7 +75,16 @@ def _read_house_numbers(styles_dir: Path) -> HouseNumbers:
     size = _PAGE_SIZE.search(text)
     width, height = PAGE_SIZES_MM[(size.group(1) if size else "A4").upper()]
     leading = float(variables.get("--body-leading", "1.8"))
-    return HouseNumbers((width * POINTS_PER_MM, height * POINTS_PER_MM), leading)
+    body_size = _points(variables.get("--body-size", "14pt"))
+    return HouseNumbers((width * POINTS_PER_MM, height * POINTS_PER_MM), leading, body_size)
+
+
+def _points(length: str) -> float:
+    """A CSS length in pt or mm (the units house.css uses for sizes) as points."""
+    value = length.strip().lower()
+    if value.endswith("mm"):
+        return float(value[:-2]) * POINTS_PER_MM
+    return float(value.removesuffix("pt"))
 
 
 def shipped_font_families(styles_dir: Path = STYLES_DIR) -> frozenset[str]:

@@ -11,7 +11,15 @@ from pipeline.build import Builder
 from pipeline.house import REPO_ROOT
 
 SAMPLE_EDITION = REPO_ROOT / "issues" / "2025-11"
-SEEDS = REPO_ROOT.parent / "shared" / "seeds"
+# ../shared/seeds beside the checkout; a worktree under /work/wt/ finds it one level up.
+SEEDS = next(
+    (
+        candidate
+        for candidate in (REPO_ROOT.parent / "shared" / "seeds", REPO_ROOT.parent.parent / "shared" / "seeds")
+        if candidate.is_dir()
+    ),
+    REPO_ROOT.parent / "shared" / "seeds",
+)
 
 MANIFEST = """\
 issuer: 上海交通大学中国质量发展研究院

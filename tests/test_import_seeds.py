@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from pipeline.cli import run
 from pipeline.edition.load import Edition, load_edition
 from pipeline.importer.normalize import is_traditional
 from tests.conftest import SEEDS
+from tests.support import fill_and_confirm
 
 pytestmark = pytest.mark.skipif(
     not SEEDS.is_dir(), reason=f"没有种子材料 {SEEDS}（共享目录不在本机），跳过导入种子的测试"
@@ -117,14 +119,38 @@ def test_briefing_builds_and_lints_clean(
         ["pdftotext", str(result.output), "-"], capture_output=True, text=True, check=True
     ).stdout
     assert all(without_spaces(t)[:12] in without_spaces(printed) for t in titles)
+
+
+def test_briefing_as_imported_is_not_fit_to_send(briefing: tuple[Edition, BuildResult]) -> None:
+    """Guesses not yet confirmed, photos still missing, an empty 报尾: each an error at its line."""
+    edition, result = briefing
+    report = check_pdf(result.output, result.expected)
+    assert not report.ok()
+    # Nothing but what the editor still has to do: no false alarm among them.
+    assert {finding.check for finding in report.errors} <= {"placeholders", "distribution"}, report.text()
+    confirms = [finding for finding in report.errors if "尚未核对" in finding.message]
+    assert confirms, report.text()
+    for finding in [*confirms, *(f for f in report.errors if "占位文字" in f.message)]:
+        assert finding.file and finding.line, finding
+        line = (edition.root.parent / finding.file).read_text("utf-8").split("\n")[finding.line - 1]
+        if "尚未核对" in finding.message:
+            assert line.startswith("  ") and ":" in line, (finding, line)  # an entry under confirm:
+        else:
+            assert any(marker in line for marker in ("［待补图片］", "来源待核")), (finding, line)
+    assert len([f for f in report.errors if "［待补图片］" in f.message]) == 5
+    assert {f.check for f in report.errors if "报尾" in f.message} == {"distribution"}
+
+
+def test_briefing_passes_once_filled_and_confirmed(
+    briefing: tuple[Edition, BuildResult], tmp_path: Path
+) -> None:
+    edition, _ = briefing
+    filled = tmp_path / edition.root.name
+    shutil.copytree(edition.root, filled)
+    fill_and_confirm(filled)
+    result = Builder.create().build(filled, tmp_path / "filled.pdf")
     report = check_pdf(result.output, result.expected)
     assert report.errors == [], report.text()
-
-
-def test_briefing_passes_check(briefing: tuple[Edition, BuildResult]) -> None:
-    _, result = briefing
-    report = check_pdf(result.output, result.expected)
-    assert report.ok(), report.text()
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ from pypdf.generic import DictionaryObject
 from ..pdfread.content import ContentScan
 from ..typeset.glyphs import MISSING_GLYPH_HINT, MissingGlyph, describe, notdef_characters
 from .placement import Placement
-from .report import FRONT, CheckReport
+from .report import FRONT, CheckReport, shorten
 
 SUBSET_TAG = re.compile(r"^[A-Z]{6}\+")
 
@@ -48,7 +48,7 @@ def _articles_text(pages: set[int], placement: Placement) -> str:
         on_page = placement.on_page(page)
         front = front or (not on_page and bool(placement.articles))
         titles += [place.title for place in on_page if place.title not in titles]
-    shown = [f"《{title}》" for title in titles[:5]] + ([FRONT] if front else [])
+    shown = [f"《{shorten(title)}》" for title in titles[:5]] + ([FRONT] if front else [])
     if not shown:
         return ""
     return f"，涉及{'、'.join(shown)}{'等' if len(titles) > 5 else ''}"

@@ -16,6 +16,13 @@ FRONT = "报头与目录"
 
 WHOLE = "全文"
 
+SHORT_TITLE = 40
+
+
+def shorten(title: str, limit: int = SHORT_TITLE) -> str:
+    """A title as quoted in a message: a long one cut, with “…”."""
+    return title if len(title) <= limit else title[:limit] + "…"
+
 
 @dataclass(frozen=True)
 class Finding:
@@ -87,7 +94,7 @@ class CheckReport:
             if finding.article is None:
                 key = WHOLE
             elif finding.file is not None and finding.article != FRONT:
-                key = f"《{finding.article}》 {finding.file}"
+                key = f"《{shorten(finding.article)}》 {finding.file}"
             else:
                 key = finding.article
             groups.setdefault(key, []).append(finding)

@@ -12,7 +12,9 @@ from ..pdfread.outline import OutlineItem, destination_page, link_target
 from ..pdfread.page_text import PageText, contents_key, normalize, printed_contents
 from .expected import Expected
 from .placement import Placement
-from .report import CheckReport
+from .report import CheckReport, shorten
+
+TITLE_OPENING = 60
 
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 
@@ -229,18 +231,21 @@ def check_links(reader: PdfReader, placement: Placement, report: CheckReport) ->
 def check_text_present(
     wanted: Expected, placement: Placement, pages: list[PageText], report: CheckReport
 ) -> None:
-    """Each article's title and first sentence are printed on its first page or the next."""
+    """Each article's title and first sentence are printed on its first page or the next
+    (or further on, up to where the next article starts, after a title of many lines)."""
+    starts = sorted(place.page for place in placement.articles if place.page is not None)
     for place, article in zip(placement.articles, wanted.articles, strict=True):
         if place.page is None or place.page > len(pages):
             continue
-        haystack = pages[place.page - 1].body
-        if place.page < len(pages):
-            haystack += pages[place.page].body
+        next_start = next((page for page in starts if page > place.page), len(pages))
+        last = min(max(place.page + 1, next_start), len(pages))
+        haystack = "".join(page.body for page in pages[place.page - 1 : last])
         where = {"page": place.page, "article": place.title, "file": place.file}
-        if normalize(place.title) not in haystack:
+        # A title's opening words: a very long one runs on over several pages.
+        if normalize(place.title)[:TITLE_OPENING] not in haystack:
             report.error(
                 "text",
-                f"第{place.page}页及下一页上找不到标题“{place.title}”的文字",
+                f"第{place.page}页及下一页上找不到标题“{shorten(place.title)}”的文字",
                 hint="可能是字体缺字或文字被转成了图形；用 briefing build 重新生成",
                 **where,
             )

@@ -65,10 +65,7 @@ def measure(pages: list[list[Line]]) -> TypographyFigures:
     every = [line for lines in pages for line in lines]
     if not every:
         return figures
-    weight = Counter()
-    for line in every:
-        weight[(line.size, line.font)] += len(line.text)
-    body_size, body_font = weight.most_common(1)[0][0]
+    body_size, body_font = _body_style(every)
 
     for line in every:
         if line.text[0] in PROHIBITED_AT_START:
@@ -138,6 +135,20 @@ def measure(pages: list[list[Line]]) -> TypographyFigures:
                 if ends_paragraph and previous is not None and _same_style(previous, first):
                     figures.widows.append(first)
     return figures
+
+
+def _body_style(lines: list[Line]) -> tuple[float, str]:
+    """(size, font) of the body text: the commonest style at the house body size.
+
+    By weight among all lines only when none is at that size: a 10,000-row table
+    set smaller must not make its cells the "body" that prose is judged by.
+    """
+    weight: Counter[tuple[float, str]] = Counter()
+    for line in lines:
+        weight[(line.size, line.font)] += len(line.text)
+    wanted = round(HouseNumbers.read().body_size_points, 1)
+    at_body_size = Counter({style: count for style, count in weight.items() if abs(style[0] - wanted) < 0.2})
+    return (at_body_size or weight).most_common(1)[0][0]
 
 
 def _right_edge(ends: list[float]) -> float:

@@ -11,7 +11,9 @@ import re
 import shutil
 import subprocess
 import unicodedata
+from bisect import bisect_right
 from dataclasses import dataclass
+from itertools import accumulate
 from pathlib import Path
 
 from pypdf import PdfReader
@@ -81,7 +83,7 @@ def start_page_texts(pdf_path: Path) -> PendingTexts:
 class PageText:
     """A page's text, normalised, without the running header and footer number."""
 
-    raw: str  # as extracted, less the footer line
+    raw: str  # as extracted, less the running header and the footer line
     body: str
 
 
@@ -100,6 +102,9 @@ def clean_pages(texts: list[str], running_header: str | None) -> list[PageText]:
         body = normalize(raw)
         if header and body.startswith(header):
             body = body[len(header) :]
+            lines = raw.split("\n")
+            first = next(index for index, line in enumerate(lines) if line.strip())
+            raw = "\n".join(lines[first + 1 :])
         cleaned.append(PageText(raw, body))
     return cleaned
 
@@ -115,6 +120,8 @@ class PrintedEntry:
 
 LEADER = ".·…"
 
+_ENTRY_MARK = re.compile(rf"[{CIRCLED_NUMBERS}]|^[ \t]*\(\d+\)", re.MULTILINE)
+
 
 def contents_key(title: str) -> str:
     """A title as compared with the contents page (leader dots run into its end)."""
@@ -129,16 +136,21 @@ def printed_contents(
     The number stands in its own column, so the extracted text has white space before
     it even when the title fills the line and no leader dots are left.
     """
+    # One text for all contents pages: a long title's entry runs on to the next page.
+    texts = [pages[number - 1].raw for number in contents_pages if number <= len(pages)]
+    text = "\n".join(texts)
+    page_starts = list(accumulate(len(page) + 1 for page in texts))
     entries = []
-    for page_number in contents_pages:
-        text = pages[page_number - 1].raw
-        # Split on the marks before normalising: NFKC turns ① into 1.
-        for chunk in re.split(f"[{CIRCLED_NUMBERS}]", text)[1:]:
-            chunk = re.sub(r"\s+", " ", chunk).strip()
-            for name in section_names:  # the next section's heading follows the last entry
-                chunk = re.sub(rf"\s*——\s*{re.escape(name)}$", "", chunk)
-            match = re.match(rf"^(.*?)[\s{LEADER}]*\s(\d+)$", chunk)
-            if match:
-                title = normalize(match.group(1)).rstrip(LEADER)
-                entries.append(PrintedEntry(title, int(match.group(2)), page_number))
+    marks = list(_ENTRY_MARK.finditer(text))
+    for mark, following in zip(marks, [*marks[1:], None], strict=True):
+        chunk = text[mark.end() : following.start() if following else len(text)]
+        page_number = contents_pages.start + bisect_right(page_starts, mark.start())
+        chunk = re.sub(r"\s+", " ", chunk).strip()
+        for name in section_names:  # the next section's heading follows the last entry
+            chunk = re.sub(rf"\s*——\s*{re.escape(name)}$", "", chunk)
+        # A wrapped entry carries the leader and number on its last line only.
+        match = re.match(rf"^(.*?)[\s{LEADER}]*\s(\d+)$", chunk)
+        if match:
+            title = normalize(match.group(1)).rstrip(LEADER)
+            entries.append(PrintedEntry(title, int(match.group(2)), page_number))
     return entries

@@ -1,0 +1,20 @@
+"""The clean three-article build the tampering tests copy and rewrite."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.build import Builder, BuildResult
+from tests.conftest import MANIFEST, article_text
+from tests.support import TITLES, build
+
+
+@pytest.fixture(scope="session")
+def clean(tmp_path_factory: pytest.TempPathFactory, builder: Builder) -> BuildResult:
+    root = tmp_path_factory.mktemp("clean") / "2025-11"
+    (root / "articles").mkdir(parents=True)
+    (root / "issue.yaml").write_text(MANIFEST, "utf-8")
+    for index, title in enumerate(TITLES, start=1):
+        name = ["01-first", "02-second", "03-third"][index - 1]
+        (root / "articles" / f"{name}.md").write_text(article_text(title), "utf-8")
+    return build(builder, root)
