@@ -116,7 +116,15 @@ def measure(pages: list[list[Line]]) -> TypographyFigures:
             last = lines[-1]
             is_body = (last.size, last.font) == (body_size, body_font) and not last.is_leader
             following = _next_line(pages, page_index, len(lines) - 1)
-            carries_on = following is not None and abs(following.x0 - left) < 1.0
+            # The paragraph goes on overleaf only if its line is full (a one-line
+            # paragraph ends short) and body text follows at the left edge (not a
+            # heading or a new section).
+            carries_on = (
+                following is not None
+                and _same_style(following, last)
+                and abs(following.x0 - left) < 1.0
+                and right - last.x1 <= body_size
+            )
             if is_body and last.x0 >= indent and carries_on:
                 figures.orphans.append(last)
             is_heading = (last.size, last.font) != (body_size, body_font) and not last.is_leader
