@@ -64,3 +64,24 @@ def test_images_below_print_resolution(
     [warning] = only(report.warnings, "images")
     assert "soft.png" in warning.message and warning.line == 12
     assert not any("sharp.png" in finding.message for finding in report.findings)
+
+
+def test_two_pictures_of_one_pixel_size_each_name_their_own_article(
+    builder: Builder, make_edition: MakeEdition, tmp_path: Path
+) -> None:
+    # Both on one page (short articles), same pixel size, both too coarse to print.
+    for name, colour in (("first", "gray"), ("second", "white")):
+        Image.new("RGB", (360, 40), colour).save(tmp_path / f"{name}.png")
+    files: dict[str, str | bytes] = {}
+    for index, name in enumerate(("first", "second")):
+        relative = f"articles/0{index + 1}-{name}.md"
+        files[relative] = article_text(TITLES[index], f"开头一句。\n\n![图为{name}](images/{name}.png)\n")
+        files[f"articles/images/{name}.png"] = (tmp_path / f"{name}.png").read_bytes()
+    result = build(builder, make_edition(files))
+    found = only(check(builder, result).errors, "images")
+    assert [(f.article, f.file, f.line) for f in found] == [
+        (TITLES[0], "2025-11/articles/01-first.md", 10),
+        (TITLES[1], "2025-11/articles/02-second.md", 10),
+    ]
+    assert "first.png" in found[0].message and "second.png" in found[1].message
+    assert found[0].page == found[1].page
