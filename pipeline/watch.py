@@ -18,6 +18,8 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
 from .build import Builder, BuildResult
+from .check.report import CheckReport
+from .check.run import check_pdf
 from .errors import EditionInvalid
 
 # Editors' temporary and backup files: vim (.swp, .swx, 4913, ~), emacs (.#*, #*#),
@@ -45,6 +47,7 @@ class BuildOutcome:
     started: dt.datetime
     result: BuildResult | None
     errors: tuple[str, ...]
+    verdict: CheckReport | None = None  # the check of the PDF just written
 
     def line(self) -> str:
         stamp = self.started.strftime("%H:%M:%S")
@@ -56,6 +59,8 @@ class BuildOutcome:
             f"[{stamp}] 已更新 {result.output.name}：{result.page_count} 页，"
             f"{result.seconds:.2f} 秒，{len(result.warnings)} 个提示"
         )
+        if self.verdict is not None:  # in the same words as `briefing build`
+            return f"{line}\n{self.verdict.text()}"
         if result.missing_glyphs:
             # The PDF is written (boxes visible), but it is not fit to distribute.
             line += f"，{len(result.missing_glyphs)} 处缺字（不宜分发）："
@@ -88,12 +93,14 @@ class Watcher:
         output: Path,
         report: Callable[[BuildOutcome], None],
         quiet_seconds: float = 0.04,
+        check: bool = True,
     ) -> None:
         self.builder = builder
         self.edition_dir = edition_dir.resolve()
         self.output = output.resolve()
         self.report = report
         self.quiet_seconds = quiet_seconds
+        self.check = check  # check each PDF once written, as `briefing build` does
         self._changed = threading.Event()
         self._stopping = threading.Event()
         self._last_change = time.monotonic()
@@ -111,7 +118,8 @@ class Watcher:
         except EditionInvalid as invalid:
             outcome = BuildOutcome(started, None, tuple(str(error) for error in invalid.errors))
         else:
-            outcome = BuildOutcome(started, result, ())
+            verdict = check_pdf(result.output, result.expected) if self.check else None
+            outcome = BuildOutcome(started, result, (), verdict)
         self.builds += 1
         self.report(outcome)
         return outcome

@@ -178,7 +178,8 @@ def test_missing_glyph_is_shown_in_the_build_line(running: RunningWatcher) -> No
     outcome = running.next_outcome()
     assert outcome.result is not None
     line = outcome.line()
-    assert "1 处缺字" in line and "01-first.md:8:2" in line and "U+2A6A5" in line
+    # Told by the check that follows each build, with its file and line.
+    assert "不宜分发" in line and "01-first.md:8" in line and "U+2A6A5" in line
 
 
 def test_editor_swap_file_alone_does_not_rebuild(running: RunningWatcher) -> None:
@@ -216,3 +217,18 @@ def test_replaced_image_is_not_served_from_cache(
     Image.new("RGB", (1950, 1100), "white").save(photo)  # same name, new picture
     second = builder.build(root, tmp_path / "b.pdf").output
     assert image_sizes(second) == {(1950, 1100)}
+
+
+def test_each_build_is_checked_in_the_words_of_build(running: RunningWatcher) -> None:
+    article = running.watcher.edition_dir / "articles" / "01-first.md"
+    article.write_text(article_text("改过的标题").replace("source: 市场监管总局", "source: 来源待核"), "utf-8")
+    outcome = running.next_outcome()
+    assert outcome.verdict is not None and not outcome.verdict.ok()
+    shown = outcome.line()
+    # The PDF line first, then the verdict exactly as `briefing build` prints it.
+    assert shown.index("已更新 watch.pdf") < shown.index("不宜分发")
+    assert outcome.verdict.text() in shown and "01-first.md:3" in shown and "来源待核" in shown
+    article.write_text(article_text("改过的标题"), "utf-8")
+    fixed = running.next_outcome()
+    assert fixed.verdict is not None and fixed.verdict.ok()
+    assert "检查通过" in fixed.line()
