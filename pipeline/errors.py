@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -9,7 +10,7 @@ from typing import Any
 
 @dataclass(frozen=True, order=True)
 class EditorError:
-    """One thing the editor must fix. `file` is relative to the edition's parent folder."""
+    """One thing the editor must fix. `file` as `display_path` shows it."""
 
     file: str
     line: int | None
@@ -53,12 +54,17 @@ def _sort_key(error: EditorError) -> tuple[str, int, int, str]:
     return (error.file, error.line or 0, error.column or 0, error.message)
 
 
-def display_path(path: Path, edition_dir: Path) -> str:
-    """A path as the editor knows it: `2025-11/articles/01.md`."""
+def display_path(path: Path, edition_dir: Path | None = None) -> str:
+    """A path the editor can open from where the command was typed (a terminal or VS
+    Code turns `issues/2025-11/articles/01.md:2:27` into a link): relative to the
+    current folder, or absolute when the file lies outside it. `edition_dir` is
+    accepted for callers that still pass it; the current folder decides."""
+    absolute = path if path.is_absolute() else Path.cwd() / path
+    absolute = Path(os.path.normpath(absolute))
     try:
-        return str(path.relative_to(edition_dir.parent))
+        return str(absolute.relative_to(Path.cwd()))
     except ValueError:
-        return str(path)
+        return str(absolute)
 
 
 # Pydantic error types, in plain Chinese. Anything not listed falls back to

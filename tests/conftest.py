@@ -67,8 +67,13 @@ MakeEdition = Callable[..., Path]
 
 
 @pytest.fixture
-def make_edition(tmp_path: Path) -> MakeEdition:
-    """Write a three-article edition; `files` adds or replaces files by relative path."""
+def make_edition(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> MakeEdition:
+    """Write a three-article edition; `files` adds or replaces files by relative path.
+
+    The test runs in the edition's parent folder, as an editor would: messages name
+    files as `2025-11/articles/01-first.md`, relative to the current folder.
+    """
+    monkeypatch.chdir(tmp_path)
 
     def make(
         files: dict[str, str | bytes] | None = None,

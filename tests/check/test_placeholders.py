@@ -78,7 +78,7 @@ def test_new_scaffold_is_not_fit_to_send_until_written(tmp_path: Path) -> None:
     lines = {(f.file, f.line) for f in found}
     for name in ("01-new.md", "02-new.md"):
         for line in (3, 4, 8):  # title, source, body of the scaffold
-            assert (f"2025-12/articles/{name}", line) in lines, report.text()
+            assert (f"issues/2025-12/articles/{name}", line) in lines, report.text()
     assert {f.check for f in report.errors} == {"placeholders"}, report.text()
     # The contents page prints the example titles: explained by the source findings, not repeated.
     assert not any(f.message.startswith("第1页印出了") for f in found)
