@@ -97,5 +97,9 @@ class Builder:
         )
 
 
+# Generated files go under build/, which .gitignore ignores and `make clean` removes.
+SCHEMA_DIR = REPO_ROOT / "build" / "schema"
+
+
 def default_output(edition_dir: Path) -> Path:
     return REPO_ROOT / "build" / f"{edition_dir.resolve().name}.pdf"

@@ -7,10 +7,13 @@ import json
 import os
 import sys
 from collections.abc import Callable, Sequence
+from importlib import metadata
 from pathlib import Path
 
-from .build import Builder, default_output
-from .errors import EditionInvalid
+from .build import SCHEMA_DIR, Builder, default_output
+from .cli_chinese import ChineseParser, chinese_argparse
+from .edition.load import MANIFEST_NAME
+from .errors import EditionInvalid, display_path
 from .house import STYLES_DIR
 from .typeset.typesetter import SetupProblem
 
@@ -23,6 +26,25 @@ def _say(message: str) -> None:
 
 def _complain(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
+
+
+class EditionNotFound(Exception):
+    """The folder named on the command line is not an edition; the message says why."""
+
+
+def edition_folder(argument: str) -> Path:
+    """The edition folder an editor named, or `EditionNotFound` with what they meant."""
+    folder = Path(argument)
+    if (folder / MANIFEST_NAME).is_file():
+        return folder
+    nearby = Path("issues") / argument
+    if not folder.is_absolute() and (nearby / MANIFEST_NAME).is_file():
+        raise EditionNotFound(f"找不到期次文件夹 {argument}。是不是要用 {nearby}？")
+    if not folder.exists():
+        raise EditionNotFound(f"找不到期次文件夹 {argument}（这个文件夹不存在）")
+    if not folder.is_dir():
+        raise EditionNotFound(f"{argument} 不是文件夹：请给出一期的文件夹，如 issues/2025-11")
+    raise EditionNotFound(f"{argument} 中没有 {MANIFEST_NAME}：这不是一期简报的文件夹")
 
 
 def _ready_builder() -> Builder:
@@ -41,7 +63,7 @@ def command_build(args: argparse.Namespace) -> int:
     from .check.run import check_pdf
     from .typeset.glyphs import is_notdef_warning
 
-    edition_dir = Path(args.edition)
+    edition_dir = edition_folder(args.edition)
     output = Path(args.output) if args.output else default_output(edition_dir)
     builder = _ready_builder()
     if args.html:
@@ -50,7 +72,7 @@ def command_build(args: argparse.Namespace) -> int:
         _say(f"已写出 HTML：{args.html}")
         return EXIT_OK
     result = builder.build(edition_dir, output)
-    _say(f"已生成 {output}（{result.page_count} 页，用时 {result.seconds:.2f} 秒）")
+    _say(f"已生成 {display_path(output)}（{result.page_count} 页，用时 {result.seconds:.2f} 秒）")
     for warning in result.warnings:
         if not is_notdef_warning(warning):  # missing glyphs are told by the check, with places
             _complain(f"排版提示：{warning}")
@@ -59,8 +81,7 @@ def command_build(args: argparse.Namespace) -> int:
             _complain(str(glyph.as_editor_error()))
         return EXIT_CHECK_FAILED if result.missing_glyphs else EXIT_OK
     report = check_pdf(output, result.expected)
-    if report.findings:
-        _say(report.text(strict=args.strict))
+    _say(report.text(strict=args.strict))  # "检查通过" too: silence is not a verdict
     return EXIT_OK if report.ok(strict=args.strict) else EXIT_CHECK_FAILED
 
 
@@ -75,7 +96,7 @@ def command_check(args: argparse.Namespace) -> int:
         _complain(f"找不到 PDF 文件：{pdf}")
         return EXIT_INVALID_INPUT
     if args.edition:
-        expected = Expected.for_edition(load_edition(Path(args.edition)))
+        expected = Expected.for_edition(load_edition(edition_folder(args.edition)))
     else:
         expected = Expected.pdf_only(shipped_font_families(STYLES_DIR))
     report = check_pdf(pdf, expected)
@@ -89,10 +110,13 @@ def command_check(args: argparse.Namespace) -> int:
 def command_watch(args: argparse.Namespace) -> int:
     from .watch import Watcher
 
-    edition_dir = Path(args.edition)
+    edition_dir = edition_folder(args.edition)
     output = Path(args.output) if args.output else default_output(edition_dir)
     watcher = Watcher(_ready_builder(), edition_dir, output, lambda outcome: _say(outcome.line()))
-    _say(f"正在监视 {edition_dir}（以及 styles/、fonts/），保存后自动更新 {output}。按 Ctrl-C 退出。")
+    _say(
+        f"正在监视 {display_path(edition_dir)}（以及 styles/、fonts/），"
+        f"保存后自动更新 {display_path(output)}。按 Ctrl-C 退出。"
+    )
     try:
         watcher.run()
     except KeyboardInterrupt:
@@ -114,11 +138,11 @@ def command_new(args: argparse.Namespace) -> int:
 def command_schema(args: argparse.Namespace) -> int:
     from .edition.schema import json_schemas
 
-    out = Path(args.out)
+    out = Path(args.output) if args.output else SCHEMA_DIR
     out.mkdir(parents=True, exist_ok=True)
     for name, schema in json_schemas().items():
         (out / name).write_text(json.dumps(schema, ensure_ascii=False, indent=2) + "\n", "utf-8")
-        _say(f"已写出 {out / name}")
+        _say(f"已写出 {display_path(out / name)}")
     return EXIT_OK
 
 
@@ -143,23 +167,41 @@ def command_import(args: argparse.Namespace) -> int:
 def command_lint(args: argparse.Namespace) -> int:
     from .lint import lint_edition
 
-    result = lint_edition(Path(args.edition), fix=args.fix)
+    result = lint_edition(edition_folder(args.edition), fix=args.fix)
     for line in result.lines():
         _say(line)
     return EXIT_CHECK_FAILED if result.findings and not args.fix else EXIT_OK
 
 
+def _version() -> str:
+    try:
+        return metadata.version("briefing")
+    except metadata.PackageNotFoundError:
+        return "未安装"
+
+
 def make_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    with chinese_argparse():  # argparse names its headings when a parser is made
+        return _make_parser()
+
+
+def _make_parser() -> argparse.ArgumentParser:
+    parser = ChineseParser(
         prog="briefing",
         description="工作简报排版工具：把 issues/ 下的一期稿件排成可印刷的 PDF。",
-        epilog="退出码：0 成功；1 检查未通过；2 稿件有误（原 PDF 不变）；3 工具安装不完整。",
+        epilog="退出码：0 成功；1 检查未通过；2 稿件有误（原 PDF 不变）；3 工具安装不完整。\n"
+        "各命令的说明：briefing 命令 -h，如 briefing build -h",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "-V", "--version", action="version", version=f"briefing {_version()}", help="显示版本后退出"
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="命令")
+    output_help = "输出的 PDF 文件（默认 build/<期次>.pdf）"
 
     build = commands.add_parser("build", help="生成一期简报的 PDF，并自动检查")
     build.add_argument("edition", metavar="期次文件夹", help="如 issues/2025-11")
-    build.add_argument("-o", "--output", metavar="PDF", help="输出文件（默认 build/<期次>.pdf）")
+    build.add_argument("-o", "--output", metavar="PDF", help=output_help)
     build.add_argument("--html", metavar="HTML", help="只写出交给 WeasyPrint 的 HTML，不生成 PDF")
     build.add_argument("--no-check", action="store_true", help="生成后不做检查")
     build.add_argument("--strict", action="store_true", help="检查有提示也算不通过")
@@ -168,40 +210,45 @@ def make_parser() -> argparse.ArgumentParser:
     check = commands.add_parser(
         "check",
         help="检查 PDF 是否可以分发",
-        description="检查 PDF 是否可以分发：缺字、目录与书签和页码、正文文字、字体、"
-        "页面尺寸与文档信息、图片清晰度、链接。退出码：0 通过；1 有错误"
-        "（加 --strict 时有提示也算）；2 找不到文件或稿件有误。",
+        description="检查 PDF 是否可以分发：占位文字与未核对的推测、报头与报尾、缺字、\n"
+        "目录与书签和页码、正文文字、排版、字体、页面尺寸与文档信息、图片清晰度、链接。\n"
+        "退出码：0 通过；1 有错误（加 --strict 时有提示也算）；2 找不到文件或稿件有误。",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    check.add_argument("pdf", metavar="PDF")
-    check.add_argument("--edition", metavar="期次文件夹", help="与这一期的稿件对照（目录、书签）")
+    check.add_argument("pdf", metavar="PDF", help="要检查的 PDF 文件，如 build/2025-11.pdf")
+    check.add_argument("--edition", metavar="期次文件夹", help="与这一期的稿件对照（建议总是给出）")
     check.add_argument("--json", action="store_true", help="以 JSON 输出检查结果")
     check.add_argument("--strict", action="store_true", help="有提示也算不通过")
     check.set_defaults(run=command_check)
 
-    watch = commands.add_parser("watch", help="监视一期稿件，保存后自动重新生成 PDF")
+    watch = commands.add_parser("watch", help="监视一期稿件，保存后自动重新生成并检查 PDF")
     watch.add_argument("edition", metavar="期次文件夹", help="如 issues/2025-11")
-    watch.add_argument("-o", "--output", metavar="PDF", help="输出文件（默认 build/<期次>.pdf）")
+    watch.add_argument("-o", "--output", metavar="PDF", help=output_help)
     watch.set_defaults(run=command_watch)
 
     new = commands.add_parser("new", help="新建下一期（期号接续最近一期）")
     new.add_argument("name", metavar="年-月", help="如 2025-12")
-    new.add_argument("--issues", default="issues", help="存放各期的文件夹（默认 issues）")
+    new.add_argument("--issues", default="issues", metavar="文件夹", help="存放各期的文件夹（默认 issues）")
     new.set_defaults(run=command_new)
 
     schema = commands.add_parser("schema", help="写出 issue.yaml 与稿件信息块的 JSON Schema")
-    schema.add_argument("--out", default="schema", help="输出文件夹（默认 schema）")
+    schema.add_argument(
+        "-o", "--output", metavar="文件夹", help=f"输出文件夹（默认 {display_path(SCHEMA_DIR)}）"
+    )
     schema.set_defaults(run=command_schema)
 
     imports = commands.add_parser("import", help="把网页文字、保存的网页、Word 文件导入为稿件")
     imports.add_argument("sources", nargs="+", metavar="源文件", help=".txt、.html/.htm 或 .docx")
-    imports.add_argument("--into", required=True, metavar="期次文件夹", help="没有时会新建")
+    imports.add_argument("--into", required=True, metavar="期次文件夹", help="放入哪一期（没有时会新建）")
     imports.add_argument("--section", metavar="栏目", help="放入哪个栏目（默认第一个栏目）")
     imports.add_argument("--keep-traditional", action="store_true", help="保留繁体字，不转简体")
     imports.set_defaults(run=command_import)
 
-    lint = commands.add_parser("lint", help="检查稿件的标点、空格、繁体字等（--fix 直接改正）")
-    lint.add_argument("edition", metavar="期次文件夹")
-    lint.add_argument("--fix", action="store_true", help="直接改正并报告改了几处")
+    lint = commands.add_parser(
+        "lint", help="检查稿件的信息块，以及标点、空格、繁体字等（--fix 直接改正后者）"
+    )
+    lint.add_argument("edition", metavar="期次文件夹", help="如 issues/2025-11")
+    lint.add_argument("--fix", action="store_true", help="直接改正标点、空格等，并报告改了几处")
     lint.set_defaults(run=command_lint)
     return parser
 
@@ -213,6 +260,9 @@ def run(argv: Sequence[str] | None = None) -> int:
         return command(args)
     except EditionInvalid as invalid:
         _complain(invalid.report())
+        return EXIT_INVALID_INPUT
+    except EditionNotFound as missing:
+        _complain(str(missing))
         return EXIT_INVALID_INPUT
     except SetupProblem as problem:
         _complain(f"工具安装不完整：{problem}")

@@ -286,7 +286,7 @@ def test_check_catches_wrong_page_size_and_metadata(sample_pdf: Path, tmp_path: 
 
 
 def test_cli_schema_and_new(tmp_path: Path) -> None:
-    assert run(["schema", "--out", str(tmp_path / "schema")]) == 0
+    assert run(["schema", "-o", str(tmp_path / "schema")]) == 0
     import json
 
     issue_schema = json.loads((tmp_path / "schema" / "issue.schema.json").read_text("utf-8"))
