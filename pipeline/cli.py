@@ -136,7 +136,7 @@ def command_new(args: argparse.Namespace) -> int:
 
 
 def command_schema(args: argparse.Namespace) -> int:
-    from .edition.schema import json_schemas
+    from .edition.json_schema import json_schemas
 
     out = Path(args.output) if args.output else SCHEMA_DIR
     out.mkdir(parents=True, exist_ok=True)
@@ -170,6 +170,8 @@ def command_lint(args: argparse.Namespace) -> int:
     result = lint_edition(edition_folder(args.edition), fix=args.fix)
     for line in result.lines():
         _say(line)
+    if result.invalid:
+        return EXIT_INVALID_INPUT
     return EXIT_CHECK_FAILED if result.findings and not args.fix else EXIT_OK
 
 

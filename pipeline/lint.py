@@ -1,12 +1,18 @@
-"""`briefing lint`: the importer's normalisation rules as checks on existing articles."""
+"""`briefing lint`: the front matter and issue.yaml validated as `build` would, and the
+importer's normalisation rules (punctuation, spaces, traditional characters) as checks
+on existing articles.
+
+Editors' YAML tooling validates issue.yaml against the JSON Schema but not the front
+matter inside a Markdown file, so lint is where a front-matter mistake shows while
+writing."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .edition.load import FileProblem, read_text
-from .errors import display_path
+from .edition.load import FileProblem, load_edition, read_text
+from .errors import EditionInvalid, display_path
 from .importer.normalize import Change, normalize_text
 
 
@@ -21,6 +27,7 @@ class LintResult:
     files: list[FileFindings] = field(default_factory=list)
     fixed: bool = False
     unreadable: list[str] = field(default_factory=list)
+    invalid: list[str] = field(default_factory=list)  # what `build` would refuse, file:line
 
     @property
     def findings(self) -> list[tuple[str, Change]]:
@@ -31,7 +38,10 @@ class LintResult:
             f"{shown}:{change.line}:{change.column}: {change.describe()}"
             for shown, change in self.findings
         ]
-        out += [f"{problem}" for problem in self.unreadable]
+        out += [f"{problem}" for problem in self.unreadable if problem not in self.invalid]
+        if self.invalid:
+            out.append(f"信息块或 issue.yaml 有 {len(self.invalid)} 处错误（briefing build 会拒绝）：")
+            out += [f"  {problem}" for problem in self.invalid]
         count = len(self.findings)
         if self.fixed:
             out.append(
@@ -48,6 +58,10 @@ def lint_edition(edition_dir: Path, fix: bool = False) -> LintResult:
     """Check every article file in the edition folder (listed or not)."""
     root = edition_dir.resolve()
     result = LintResult(fixed=fix)
+    try:
+        load_edition(root)
+    except EditionInvalid as invalid:
+        result.invalid = [str(error) for error in invalid.errors]
     for path in sorted(root.rglob("*.md")):
         if path.name.startswith("."):
             continue

@@ -68,7 +68,7 @@ def test_yaml_syntax_error_has_line(make_edition: MakeEdition) -> None:
 def test_duplicate_key_is_an_error(make_edition: MakeEdition) -> None:
     manifest = MANIFEST + "number: 12\n"
     text = "\n".join(errors_of(make_edition(manifest=manifest)))
-    assert "同一字段出现了两次" in text
+    assert "字段“number”出现了两次" in text
 
 
 def test_front_matter_missing(make_edition: MakeEdition) -> None:

@@ -16,6 +16,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ..errors import EditionInvalid, EditorError, display_path, pydantic_message
 from ..textfile import NotUtf8, decode_utf8
 from .schema import ArticleFrontMatter, IssueManifest
+from .yaml_errors import GENERIC, PREFIX, explain
 
 MANIFEST_NAME = "issue.yaml"
 
@@ -106,17 +107,18 @@ def parse_yaml(text: str, shown_as: str, first_line: int = 1) -> Any:
     try:
         return _yaml_parser().load(text)
     except MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + first_line if mark is not None else first_line
-        column = mark.column + 1 if mark is not None else None
-        problem = error.problem or error.context or "无法解析"
-        if "duplicate key" in str(error):
-            problem = "同一字段出现了两次"
+        line, column, message = explain(error, text)
         raise FileProblem(
-            EditorError(shown_as, line, column, None, f"YAML 格式错误：{problem}")
+            EditorError(
+                shown_as,
+                first_line if line is None else line + first_line,
+                None if column is None else column + 1,
+                None,
+                message,
+            )
         ) from None
-    except (YAMLError, ValueError) as error:
-        raise FileProblem(EditorError(shown_as, first_line, None, None, f"YAML 格式错误：{error}")) from None
+    except (YAMLError, ValueError):
+        raise FileProblem(EditorError(shown_as, first_line, None, None, f"{PREFIX}{GENERIC}")) from None
 
 
 def _position(data: Any, loc: tuple[Any, ...], key_position: bool) -> tuple[int | None, int | None]:

@@ -1,8 +1,8 @@
 """The file format editors write: one definition, as Pydantic models.
 
 `issue.yaml` is an `IssueManifest`; each article's front matter is an
-`ArticleFrontMatter`. `briefing schema` exports both as JSON Schema so an
-editor's YAML tooling can validate while typing.
+`ArticleFrontMatter`. `briefing schema` exports both as JSON Schema
+(`edition.json_schema`) so an editor's YAML tooling can validate while typing.
 """
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ CONFIRM_DESCRIPTION = (
     "尚待核对的推测：字段名 → 说明（导入时写入）。核对无误后删去该项；留有任何一项，检查即不通过"
 )
 NonEmptyText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+URL_PATTERN = r"^https?://[^\s/]+\.[^\s]+$"
 
 _DATETIME_TEXT = re.compile(
     r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?\s*$"
@@ -179,23 +181,6 @@ class ArticleFrontMatter(_Strict):
     def _url(cls, value: str | None) -> str | None:
         if value is None:
             return None
-        if not re.match(r"^https?://[^\s/]+\.[^\s]+$", value):
+        if not re.match(URL_PATTERN, value):
             raise ValueError("网址应以 http:// 或 https:// 开头，且不含空格")
         return value
-
-
-def json_schemas() -> dict[str, dict[str, Any]]:
-    """JSON Schemas of `issue.yaml` and of article front matter, by file name."""
-    article = ArticleFrontMatter.model_json_schema()
-    article["properties"]["published"] = {
-        "description": "发布日期，如 2025-11-05，可带时间 2025-11-05 19:59",
-        "anyOf": [{"type": "string", "format": "date"}, {"type": "string"}],
-        "title": "Published",
-    }
-    article.get("$defs", {}).pop("Published", None)
-    if not article.get("$defs"):
-        article.pop("$defs", None)
-    return {
-        "issue.schema.json": IssueManifest.model_json_schema(),
-        "article.schema.json": article,
-    }
