@@ -38,17 +38,20 @@ lint: setup
 setup: system-packages $(STAMP)
 
 $(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
-	touch $(STAMP)
+	@echo "准备 Python 环境：在 $(VENV)/ 建立虚拟环境"
+	@$(PYTHON) -m venv $(VENV)
+	@$(BIN)/pip install --quiet --upgrade pip
+	@echo "安装 Python 依赖（见 pyproject.toml）：$$($(PYTHON) -c 'import re,tomllib;d=tomllib.load(open("pyproject.toml","rb"));print("、".join(re.split(r"[<>=\[ ]",x)[0] for x in d["project"]["dependencies"]+d["project"]["optional-dependencies"]["dev"]))')"
+	@$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+	@echo "环境已就绪。"
 
 system-packages:
 	@missing=(); for package in $(SYSTEM_PACKAGES); do \
 	  dpkg-query -W -f='$${Status}' "$$package" 2>/dev/null | grep -q "ok installed" || missing+=("$$package"); \
 	done; \
 	if [ $${#missing[@]} -gt 0 ]; then \
-	  echo "安装系统依赖：$${missing[*]}"; \
+	  echo "安装系统依赖（apt-get）：$${missing[*]}"; \
 	  if [ "$$(id -u)" = 0 ]; then sudo=""; elif command -v sudo >/dev/null; then sudo="sudo"; \
 	  else echo "请以 root 身份运行：apt-get install -y $${missing[*]}"; exit 1; fi; \
 	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq "$${missing[@]}" >/dev/null; \
