@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+
+import regex
 from dataclasses import dataclass, field
 
 from .normalize import HAN
@@ -339,8 +341,8 @@ def _rejoin_wrapped(blocks: list[Block]) -> list[Block]:
     return joined
 
 
-_BROKEN_END = re.compile(f"[{HAN}]$")
-_BROKEN_START = re.compile(f"^[{HAN}]")
+_BROKEN_END = regex.compile(f"{HAN}$")
+_BROKEN_START = regex.compile(f"^{HAN}")
 
 
 def _rejoin_broken(blocks: list[Block]) -> list[Block]:
@@ -422,7 +424,7 @@ def _roster_cells(text: str) -> list[str] | None:
         return []  # the dashed rule under a copied table
     # “刘 洁”: names padded to line up in the source.
     name = cells[0]
-    if re.fullmatch(f"[{HAN}]( +[{HAN}])+", name):
+    if regex.fullmatch(f"{HAN}( +{HAN})+", name):
         cells[0] = name.replace(" ", "")
     return cells
 
