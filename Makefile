@@ -27,7 +27,7 @@ check: setup
 	done; exit $$status
 
 bench: setup
-	$(BIN)/python -m pipeline.bench
+	$(BIN)/python -m benchmarks.bench
 
 watch: setup
 	$(BIN)/briefing watch $(LATEST)

@@ -6,10 +6,16 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .glyphs import FontCoverage, MissingGlyph
-from .load import LoadCache, load_edition
-from .render import RenderedEdition, Renderer
-from .typeset import SetupProblem, Typesetter, check_setup, use_only_shipped_fonts, write_atomically
+from .edition.load import LoadCache, load_edition
+from .render.html import RenderedEdition, Renderer
+from .typeset.glyphs import FontCoverage, MissingGlyph
+from .typeset.typesetter import (
+    SetupProblem,
+    Typesetter,
+    check_setup,
+    use_only_shipped_fonts,
+    write_atomically,
+)
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .build import REPO_ROOT, Builder, default_output
 from .errors import EditionInvalid
-from .typeset import SetupProblem
+from .typeset.typesetter import SetupProblem
 
 EXIT_OK, EXIT_CHECK_FAILED, EXIT_INVALID_INPUT, EXIT_SETUP = 0, 1, 2, 3
 
@@ -25,7 +25,7 @@ def _complain(message: str) -> None:
 
 
 def _ready_builder() -> Builder:
-    from .typeset import harfbuzz_subsetting_available
+    from .typeset.typesetter import harfbuzz_subsetting_available
 
     builder = Builder.create()
     if not harfbuzz_subsetting_available():
@@ -37,8 +37,8 @@ def _ready_builder() -> Builder:
 
 
 def command_build(args: argparse.Namespace) -> int:
-    from .check import check_pdf, shipped_font_families
-    from .glyphs import is_notdef_warning
+    from .check.run import check_pdf, shipped_font_families
+    from .typeset.glyphs import is_notdef_warning
 
     edition_dir = Path(args.edition)
     output = Path(args.output) if args.output else default_output(edition_dir)
@@ -70,10 +70,10 @@ def command_build(args: argparse.Namespace) -> int:
 
 
 def command_check(args: argparse.Namespace) -> int:
-    from .check import check_pdf, shipped_font_families
-    from .glyphs import FontCoverage
-    from .load import load_edition
-    from .render import Renderer
+    from .check.run import check_pdf, shipped_font_families
+    from .edition.load import load_edition
+    from .render.html import Renderer
+    from .typeset.glyphs import FontCoverage
 
     pdf = Path(args.pdf)
     if not pdf.is_file():
@@ -125,7 +125,7 @@ def command_new(args: argparse.Namespace) -> int:
 
 
 def command_schema(args: argparse.Namespace) -> int:
-    from .schema import json_schemas
+    from .edition.schema import json_schemas
 
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .edition.load import read_text
 from .errors import display_path
 from .importer.normalize import Change, normalize_text
-from .load import read_text
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from .edition.load import load_edition
+from .edition.schema import IssueManifest
 from .errors import EditionInvalid, EditorError
-from .load import load_edition
-from .schema import IssueManifest
 
 EDITION_NAME = re.compile(r"^(\d{4})-(\d{2})$")
 

@@ -12,10 +12,10 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject
 
 from pipeline.build import Builder
-from pipeline.check import check_pdf, read_outline, shipped_font_families
+from pipeline.check.run import check_pdf, read_outline, shipped_font_families
 from pipeline.cli import run
+from pipeline.edition.load import load_edition
 from pipeline.errors import EditionInvalid
-from pipeline.load import load_edition
 
 from .conftest import SAMPLE_EDITION, MakeEdition, article_text
 
@@ -206,7 +206,7 @@ def test_missing_font_file_is_a_clear_error(tmp_path: Path, capsys: pytest.Captu
     shutil.copytree(Path(__file__).parent.parent / "styles", styles)
     css = styles / "house.css"
     css.write_text(css.read_text("utf-8").replace("NotoSansCJKsc-Regular.otf", "Missing.otf"), "utf-8")
-    from pipeline.typeset import SetupProblem
+    from pipeline.typeset.typesetter import SetupProblem
 
     with pytest.raises(SetupProblem, match=r"缺少字体文件 .*Missing\.otf"):
         Builder.create(styles_dir=styles)

@@ -18,7 +18,7 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import DecodedStreamObject, NameObject, RectangleObject, TextStringObject
 
 from pipeline.build import Builder, BuildResult
-from pipeline.check import (
+from pipeline.check.run import (
     CheckReport,
     Finding,
     check_pdf,
@@ -26,9 +26,9 @@ from pipeline.check import (
     shipped_font_families,
     well_formed_uri,
 )
-from pipeline.check_content import scan_content
 from pipeline.cli import run
-from pipeline.glyphs import notdef_characters
+from pipeline.pdfread.content import scan_content
+from pipeline.typeset.glyphs import notdef_characters
 
 from .conftest import MANIFEST, PARAGRAPH, MakeEdition, article_text
 

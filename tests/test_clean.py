@@ -7,7 +7,7 @@ import datetime as dt
 from pipeline.importer.clean import PLACEHOLDER_SOURCE, Draft, Hints, clean_article
 from pipeline.importer.sources import Paragraph, Picture, Table
 from pipeline.importer.write import paragraph_markdown, table_markdown
-from pipeline.markdown import new_parser
+from pipeline.render.markdown import new_parser
 
 TODAY = dt.date(2025, 12, 1)
 BODY = "11月3日至5日，市场监管总局联合举办食品安全全链条监管培训班。" * 3

@@ -11,7 +11,7 @@ from pypdf import PdfReader
 from pypdf.generic import ContentStream, DecodedStreamObject
 
 from pipeline.build import Builder
-from pipeline.content_stream import Unreadable, operations, parse_operations
+from pipeline.pdfread.content_stream import Unreadable, operations, parse_operations
 
 from .conftest import MakeEdition
 

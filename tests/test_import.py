@@ -12,8 +12,8 @@ from PIL import Image
 
 from pipeline.build import Builder
 from pipeline.cli import run
+from pipeline.edition.load import load_edition
 from pipeline.importer.run import import_sources
-from pipeline.load import load_edition
 from tests.conftest import MANIFEST, MakeEdition
 
 TODAY = dt.date(2025, 11, 20)

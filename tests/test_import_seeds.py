@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 
 from pipeline.build import REPO_ROOT, Builder, BuildResult
-from pipeline.check import check_pdf, shipped_font_families
+from pipeline.check.run import check_pdf, shipped_font_families
 from pipeline.cli import run
+from pipeline.edition.load import Edition, load_edition
 from pipeline.importer.normalize import is_traditional
-from pipeline.load import Edition, load_edition
 from tests.conftest import SEEDS
 
 pytestmark = pytest.mark.skipif(

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from pipeline.cli import run
+from pipeline.edition.load import load_edition
 from pipeline.errors import EditionInvalid
-from pipeline.load import load_edition
 
 from .conftest import MANIFEST, MakeEdition, article_text
 

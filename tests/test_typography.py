@@ -16,11 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import justify
 from pipeline.build import Builder
-from pipeline.check import CheckReport
-from pipeline.cjk_text import ZERO_WIDTH_SPACE, halved_positions, quote_breaks
-from pipeline.layout_metrics import (
+from pipeline.check.run import CheckReport
+from pipeline.check.typography import (
     MAX_GAP_EM,
     Line,
     TypographyFigures,
@@ -29,7 +27,9 @@ from pipeline.layout_metrics import (
     measure_pdf,
     read_chars,
 )
-from pipeline.typeset import SetupProblem
+from pipeline.render.cjk_text import ZERO_WIDTH_SPACE, halved_positions, quote_breaks
+from pipeline.typeset import justify
+from pipeline.typeset.typesetter import SetupProblem
 
 from .conftest import SEEDS, MakeEdition, article_text
 

@@ -6,8 +6,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..edition.load import MANIFEST_NAME
 from ..errors import display_path
-from ..load import MANIFEST_NAME
 from .briefing_split import looks_like_briefing, split_briefing
 from .clean import Hints, clean_article
 from .normalize import Change, is_traditional, normalize_line, normalize_text

@@ -13,7 +13,7 @@ from pathlib import Path
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from ..load import MANIFEST_NAME
+from ..edition.load import MANIFEST_NAME
 from .clean import Draft, squash
 from .sources import Heading, Paragraph, Picture, Table
 

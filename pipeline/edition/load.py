@@ -15,7 +15,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-from .errors import EditionInvalid, EditorError, display_path, pydantic_message
+from ..errors import EditionInvalid, EditorError, display_path, pydantic_message
 from .schema import ArticleFrontMatter, IssueManifest
 
 MANIFEST_NAME = "issue.yaml"

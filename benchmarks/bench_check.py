@@ -1,6 +1,6 @@
 """How long `briefing check` takes: on a given PDF, or on generated 20- and 200-page editions.
 
-`measure_check(pdf, edition)` is what `make bench` calls; `python -m pipeline.bench_check`
+`measure_check(pdf, edition)` is what `make bench` calls; `python -m benchmarks.bench_check`
 builds the two sizes in a temporary folder and prints the figures. Timings on a shared
 machine are noisy: the best of a few runs is reported.
 """
@@ -14,11 +14,11 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .build import Builder
-from .check import check_pdf, shipped_font_families
-from .glyphs import FontCoverage
-from .load import Edition, load_edition
-from .render import Renderer
+from pipeline.build import Builder
+from pipeline.check.run import check_pdf, shipped_font_families
+from pipeline.edition.load import Edition, load_edition
+from pipeline.render.html import Renderer
+from pipeline.typeset.glyphs import FontCoverage
 
 PARAGRAPH = "研究院围绕质量强国建设开展调研，形成多项政策建议，并与地方市场监管部门座谈交流。" * 6
 ARTICLES_PER_SECTION = 10
@@ -33,7 +33,7 @@ def measure_check(
     styles_dir: Path | None = None,
 ) -> dict[str, Any]:
     """Seconds for a full check of `pdf_path` (best of `repeat`), and what it found."""
-    from .build import REPO_ROOT
+    from pipeline.build import REPO_ROOT
 
     styles_dir = styles_dir or REPO_ROOT / "styles"
     if isinstance(edition, Path):

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import jinja2
 
-from .errors import EditionInvalid, EditorError
-from .load import Article, Edition
+from ..edition.load import Article, Edition
+from ..edition.schema import chinese_date
+from ..errors import EditionInvalid, EditorError
 from .markdown import PlacedImage, new_parser, render_article_body
-from .schema import chinese_date
 
 TEMPLATE_NAME = "briefing.html.j2"
 STYLESHEET_NAMES = ("house.css", "briefing.css")

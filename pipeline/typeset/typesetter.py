@@ -15,14 +15,14 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
-from .errors import EditionInvalid, EditorError
+from ..errors import EditionInvalid, EditorError
+from ..render.html import STYLESHEET_NAMES, RenderedEdition
 from .justify import (
     SpacingMemory,
     UnsupportedWeasyPrint,
     check_weasyprint,
     inter_character_justification,
 )
-from .render import STYLESHEET_NAMES, RenderedEdition
 
 FONTCONFIG_NAME = "fonts.conf"
 MAX_DATA_URL_BYTES = 64 * 1024

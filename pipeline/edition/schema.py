@@ -13,6 +13,9 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
+CONFIRM_DESCRIPTION = (
+    "尚待核对的推测：字段名 → 说明（导入时写入）。核对无误后删去该项；留有任何一项，检查即不通过"
+)
 NonEmptyText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
 _DATETIME_TEXT = re.compile(
@@ -76,10 +79,7 @@ class IssueManifest(_Strict):
     keywords: list[NonEmptyText] = Field(default_factory=list, description="PDF 关键词（可选）")
     sections: list[Section] = Field(min_length=1, description="栏目，按目录顺序")
     distribution: Distribution = Field(default_factory=Distribution, description="报尾")
-    confirm: dict[NonEmptyText, str] = Field(
-        default_factory=dict,
-        description="尚待核对的推测：字段名 → 说明（导入时写入）。核对无误后删去该项；留有任何一项，检查即不通过",
-    )
+    confirm: dict[NonEmptyText, str] = Field(default_factory=dict, description=CONFIRM_DESCRIPTION)
 
     @model_validator(mode="after")
     def _cumulative_not_below_number(self) -> IssueManifest:
@@ -155,17 +155,16 @@ class ArticleFrontMatter(_Strict):
     """The YAML block between `---` lines at the top of each article file."""
 
     title: NonEmptyText = Field(description="稿件标题")
-    subtitle: str | None = Field(default=None, description="副标题（可选），印在标题下方，如 ——重点检查三类产品")
+    subtitle: str | None = Field(
+        default=None, description="副标题（可选），印在标题下方，如 ——重点检查三类产品"
+    )
     source: NonEmptyText = Field(description="来源名称，如 市场监管总局")
     source_url: str | None = Field(default=None, description="来源网址（可选），以 http:// 或 https:// 开头")
     published: Annotated[Published, Field(json_schema_extra={"type": "string"})] = Field(
         description="发布日期，如 2025-11-05，可带时间 2025-11-05 19:59"
     )
     author: str | None = Field(default=None, description="作者（可选）")
-    confirm: dict[NonEmptyText, str] = Field(
-        default_factory=dict,
-        description="尚待核对的推测：字段名 → 说明（导入时写入）。核对无误后删去该项；留有任何一项，检查即不通过",
-    )
+    confirm: dict[NonEmptyText, str] = Field(default_factory=dict, description=CONFIRM_DESCRIPTION)
 
     @field_validator("published", mode="before")
     @classmethod

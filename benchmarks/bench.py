@@ -20,8 +20,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from .build import REPO_ROOT, Builder
-from .load import load_edition
+from pipeline.build import REPO_ROOT, Builder
+from pipeline.edition.load import load_edition
 
 SAMPLE = REPO_ROOT / "issues" / "2025-11"
 
@@ -74,7 +74,7 @@ def peak_memory_mb() -> float:
 def cold_build(edition: Path, output: Path) -> tuple[float, dict[str, float]]:
     started = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, "-m", "pipeline.bench", "--child-build", str(edition), str(output)],
+        [sys.executable, "-m", "benchmarks.bench", "--child-build", str(edition), str(output)],
         check=True,
         capture_output=True,
         text=True,
@@ -101,8 +101,8 @@ def phases(builder: Builder, edition: Path) -> dict[str, float]:
     from weasyprint import HTML
     from weasyprint.text.fonts import FontConfiguration
 
-    from .load import load_edition as load
-    from .typeset import Sandbox, make_fetcher
+    from pipeline.edition.load import load_edition as load
+    from pipeline.typeset.typesetter import Sandbox, make_fetcher
 
     marks: dict[str, float] = {}
     started = time.perf_counter()
@@ -135,7 +135,7 @@ def partial_relayout(builder: Builder, edition: Path) -> dict[str, float]:
 
     from weasyprint import HTML
 
-    from .typeset import Sandbox, make_fetcher
+    from pipeline.typeset.typesetter import Sandbox, make_fetcher
 
     loaded = load_edition(edition)
     rendered = builder.renderer.render(loaded)
@@ -161,7 +161,7 @@ def partial_relayout(builder: Builder, edition: Path) -> dict[str, float]:
 
 
 def watcher_latency(edition: Path, output: Path, saves: int) -> list[float]:
-    from .watch import BuildOutcome, Watcher
+    from pipeline.watch import BuildOutcome, Watcher
 
     outcomes: queue.Queue[BuildOutcome] = queue.Queue()
     watcher = Watcher(Builder.create(), edition, output, outcomes.put)
@@ -185,7 +185,7 @@ def watcher_latency(edition: Path, output: Path, saves: int) -> list[float]:
 
 
 def check_seconds(pdf: Path, edition: Path, times: int) -> list[float]:
-    from .check import check_pdf, shipped_font_families
+    from pipeline.check.run import check_pdf, shipped_font_families
 
     loaded = load_edition(edition)
     families = shipped_font_families(REPO_ROOT / "styles")

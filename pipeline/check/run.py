@@ -20,8 +20,9 @@ from urllib.parse import urlsplit
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject
 
-from .check_content import ContentScan, scan_content
-from .check_text import (
+from ..edition.load import Edition
+from ..pdfread.content import ContentScan, scan_content
+from ..pdfread.page_text import (
     PageText,
     clean_pages,
     contents_key,
@@ -30,11 +31,10 @@ from .check_text import (
     printed_contents,
     start_page_texts,
 )
-from .glyphs import MISSING_GLYPH_HINT, MissingGlyph, describe, notdef_characters
-from .layout_metrics import check_typography
-from .load import Edition
-from .markdown import PlacedImage, new_parser
-from .render import RenderedEdition, article_anchor
+from ..render.html import RenderedEdition, article_anchor
+from ..render.markdown import PlacedImage, new_parser
+from ..typeset.glyphs import MISSING_GLYPH_HINT, MissingGlyph, describe, notdef_characters
+from .typography import check_typography
 
 A4_POINTS = (595.276, 841.89)
 SIZE_TOLERANCE = 1.0
@@ -838,7 +838,7 @@ def shipped_font_families(styles_dir: Path) -> set[str]:
     """
     from fontTools.ttLib import TTFont
 
-    from .typeset import required_font_files
+    from ..typeset.typesetter import required_font_files
 
     families = set()
     for stylesheet in styles_dir.glob("*.css"):

@@ -23,11 +23,11 @@ from typing import TYPE_CHECKING, Any
 
 from pypdf import PdfReader
 
-from .check_content import scan_content
-from .placed_text import PlacedChar
+from ..pdfread.content import scan_content
+from ..pdfread.placed_text import PlacedChar
 
 if TYPE_CHECKING:
-    from .check import CheckReport
+    from .run import CheckReport
 
 FLUSH_TOLERANCE_PT = 0.5
 FLUSH_TARGET = 0.99

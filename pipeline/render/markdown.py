@@ -11,9 +11,9 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
+from ..edition.load import Article
+from ..errors import EditorError
 from . import cjk_text
-from .errors import EditorError
-from .load import Article
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"}
 LINK_SCHEMES = {"http", "https", "mailto"}

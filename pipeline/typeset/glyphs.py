@@ -14,8 +14,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from .errors import EditorError, display_path
-from .load import MANIFEST_NAME, Edition
+from ..edition.load import MANIFEST_NAME, Edition
+from ..errors import EditorError, display_path
 
 FONT_SUFFIXES = (".otf", ".ttf", ".woff", ".woff2")
 # WeasyPrint 70: '.notdef glyph rendered for Unicode string unsupported by fonts: "😀" (U+1F600)'

@@ -18,7 +18,7 @@ from pathlib import Path
 from markdown_it import MarkdownIt
 from pypdf import PdfReader
 
-from .load import Article
+from ..edition.load import Article
 
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳㉑㉒㉓㉔㉕㉖㉗㉘㉙㉚㉛㉜㉝㉞㉟㊱㊲㊳㊴㊵㊶㊷㊸㊹㊺㊻㊼㊽㊾㊿"
 # The footer page number as set by the house style: —3— (or - 3 -, or a bare 3).
