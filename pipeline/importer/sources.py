@@ -45,8 +45,18 @@ class Picture:
 
 @dataclass
 class Table:
+    """Rows of cell texts. A merged cell is one entry in `rows` with its extent in
+    `spans` (row index, index in that row) → (rowspan, colspan); the cells it covers
+    are absent from the rows below it and beside it, as in HTML."""
+
     rows: list[list[str]]
-    header: bool = True  # first row is a header row
+    header: bool = True  # the first `header_rows` rows are header rows
+    header_rows: int = 1
+    spans: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)
+
+    @property
+    def merged(self) -> bool:
+        return bool(self.spans) or (self.header and self.header_rows > 1)
 
 
 Block = Paragraph | Heading | Picture | Table
@@ -61,6 +71,9 @@ class SourceDocument:
     published: str | None = None
     source_url: str | None = None
     site: str | None = None
+    source: str | None = None  # named by the page's metadata (ContentSource)
+    author: str | None = None
+    byline: list[str] = field(default_factory=list)  # “来源：… 发布时间：…” lines of the page
     notes: list[str] = field(default_factory=list)
 
 
@@ -102,11 +115,7 @@ def read_txt(path: Path) -> SourceDocument:
     return SourceDocument(path, blocks, encoding=encoding)
 
 
-def _element_text(element: object) -> str:
-    return " ".join("".join(element.itertext()).split())  # type: ignore[attr-defined]
-
-
-def _local_picture(src: str, alt: str, base: Path) -> Picture:
+def local_picture(src: str, alt: str, base: Path) -> Picture:
     """A picture of a saved page: read it when it was saved beside the page."""
     if src.startswith("data:"):
         header, _, payload = src.partition(",")
@@ -122,105 +131,6 @@ def _local_picture(src: str, alt: str, base: Path) -> Picture:
     return Picture(src, alt)
 
 
-def read_html(path: Path) -> SourceDocument:
-    import trafilatura
-    from lxml import etree
-
-    html, encoding = decode_bytes(path.read_bytes())
-    xml = trafilatura.extract(
-        html,
-        output_format="xml",
-        include_images=True,
-        include_tables=True,
-        include_comments=False,
-        include_formatting=False,
-        favor_recall=True,
-        with_metadata=True,
-    )
-    if not xml:
-        raise SourceProblem("没有在网页中找到正文")
-    root = etree.fromstring(xml.encode("utf-8"))
-    blocks: list[Block] = []
-    main = root.find("main")
-    for element in main.iter("head", "p", "graphic", "table", "item") if main is not None else []:
-        if element.tag == "head":
-            blocks.append(Heading(_element_text(element), 1))
-        elif element.tag in {"p", "item"}:
-            if any(ancestor.tag in {"table", "list"} for ancestor in element.iterancestors()) and (
-                element.tag == "p"
-            ):
-                continue
-            text = _element_text(element)
-            if text:
-                blocks.append(Paragraph(text))
-        elif element.tag == "graphic":
-            blocks.append(
-                _local_picture(element.get("src", ""), element.get("alt", ""), path.parent)
-            )
-        elif element.tag == "table":
-            rows = [
-                [_element_text(cell) for cell in row.iter("cell")] for row in element.iter("row")
-            ]
-            rows = [row for row in rows if any(row)]
-            if rows:
-                header = any(cell.get("role") == "head" for cell in element.iter("cell"))
-                blocks.append(Table(rows, header=header))
-    return SourceDocument(
-        path,
-        blocks,
-        encoding=encoding,
-        title=root.get("title") or None,
-        published=root.get("date") or None,
-        source_url=root.get("url") or None,
-        site=root.get("sitename") or None,
-    )
-
-
-def read_docx(path: Path) -> SourceDocument:
-    import docx
-    from docx.oxml.ns import qn
-    from docx.table import Table as DocxTable
-    from docx.text.paragraph import Paragraph as DocxParagraph
-
-    try:
-        document = docx.Document(str(path))
-    except Exception as error:  # python-docx raises several kinds for a damaged file
-        raise SourceProblem(
-            f"无法打开 Word 文件（{type(error).__name__}）：请确认是 .docx 格式"
-        ) from None
-    blocks: list[Block] = []
-    title: str | None = None
-    for item in document.iter_inner_content():
-        if isinstance(item, DocxTable):
-            rows = [[" ".join(cell.text.split()) for cell in row.cells] for row in item.rows]
-            rows = [row for row in rows if any(row)]
-            if rows:
-                blocks.append(Table(rows, header=True))
-            continue
-        assert isinstance(item, DocxParagraph)
-        for blip in item._p.iter(qn("a:blip")):
-            part = document.part.related_parts.get(blip.get(qn("r:embed")))
-            if part is None:
-                continue
-            doc_pr = next(item._p.iter(qn("wp:docPr")), None)
-            alt = (doc_pr.get("descr") or "") if doc_pr is not None else ""
-            suffix = Path(str(part.partname)).suffix.lower() or ".png"
-            blocks.append(Picture(str(part.partname), alt, part.blob, suffix))
-        text = " ".join(item.text.split())
-        if not text:
-            continue
-        style = (item.style.name if item.style is not None else "") or ""
-        if style == "Title" and title is None:
-            title = text
-        elif style.startswith(("Heading", "标题")):
-            digits = "".join(ch for ch in style if ch.isdigit())
-            blocks.append(Heading(text, int(digits) if digits else 1))
-        else:
-            blocks.append(Paragraph(text))
-    # The file's own creation date is the template's, not the article's: not used.
-    return SourceDocument(path, blocks, title=title or None)
-
-
 def read_source(path: Path) -> SourceDocument:
     suffix = path.suffix.lower()
     if not path.is_file():
@@ -228,7 +138,11 @@ def read_source(path: Path) -> SourceDocument:
     if suffix == ".txt":
         return read_txt(path)
     if suffix in {".html", ".htm"}:
+        from .html_page import read_html
+
         return read_html(path)
     if suffix == ".docx":
+        from .word import read_docx
+
         return read_docx(path)
     raise SourceProblem("只能导入 .txt、.html/.htm、.docx 文件（.doc 请先用 Word 另存为 .docx）")
