@@ -20,8 +20,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from pipeline.build import REPO_ROOT, Builder
+from pipeline.build import Builder
 from pipeline.edition.load import load_edition
+from pipeline.house import REPO_ROOT
 
 SAMPLE = REPO_ROOT / "issues" / "2025-11"
 
@@ -185,14 +186,14 @@ def watcher_latency(edition: Path, output: Path, saves: int) -> list[float]:
 
 
 def check_seconds(pdf: Path, edition: Path, times: int) -> list[float]:
-    from pipeline.check.run import check_pdf, shipped_font_families
+    from pipeline.check.expected import Expected
+    from pipeline.check.run import check_pdf
 
-    loaded = load_edition(edition)
-    families = shipped_font_families(REPO_ROOT / "styles")
+    expected = Expected.for_edition(load_edition(edition))
 
     def once() -> float:
         started = time.perf_counter()
-        check_pdf(pdf, loaded, families)
+        check_pdf(pdf, expected)
         return time.perf_counter() - started
 
     return repeat(times, once)

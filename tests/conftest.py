@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.build import REPO_ROOT, Builder
+from pipeline.build import Builder
+from pipeline.house import REPO_ROOT
 
 SAMPLE_EDITION = REPO_ROOT / "issues" / "2025-11"
 SEEDS = REPO_ROOT.parent / "shared" / "seeds"

@@ -17,16 +17,15 @@ from pathlib import Path
 import pytest
 
 from pipeline.build import Builder
-from pipeline.check.run import CheckReport
+from pipeline.check.report import CheckReport
 from pipeline.check.typography import (
     MAX_GAP_EM,
-    Line,
     TypographyFigures,
     check_typography,
     measure,
     measure_pdf,
-    read_chars,
 )
+from pipeline.pdfread.lines import Line, read_chars
 from pipeline.render.cjk_text import ZERO_WIDTH_SPACE, halved_positions, quote_breaks
 from pipeline.typeset import justify
 from pipeline.typeset.typesetter import SetupProblem
@@ -273,7 +272,7 @@ def test_seed_briefing_meets_the_figures(make_edition: MakeEdition, builder: Bui
 
 def test_house_settings_change_the_page(make_edition: MakeEdition, tmp_path: Path) -> None:
     """`styles/house.css` variables reach the page: Han–Latin space and page margins."""
-    from pipeline.build import REPO_ROOT
+    from pipeline.house import REPO_ROOT
 
     styles = tmp_path / "styles"
     styles.mkdir()

@@ -31,7 +31,8 @@ from functools import cache
 
 import regex
 
-HAN = r"\p{Han}"  # every Han character, CJK extension B and beyond included (𠀀, 𪚥)
+from ..cjk import HAN_SCRIPT as HAN
+
 CJK_PUNCT = "，。、；：？！“”‘’（）《》〈〉【】〔〕…—·「」『』％～"
 _HAN_CHAR = regex.compile(HAN)
 _CHINESE = regex.compile(f"[{HAN}{CJK_PUNCT}]")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import mimetypes
 import os
-import re
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
@@ -16,7 +15,8 @@ from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
 from ..errors import EditionInvalid, EditorError
-from ..render.html import STYLESHEET_NAMES, RenderedEdition
+from ..house import STYLESHEET_NAMES, font_faces
+from ..render.html import RenderedEdition
 from .justify import (
     SpacingMemory,
     UnsupportedWeasyPrint,
@@ -47,13 +47,7 @@ def use_only_shipped_fonts(fonts_dir: Path) -> None:
 
 def required_font_files(styles_dir: Path) -> list[Path]:
     """Every font file the stylesheets' @font-face rules load."""
-    found = []
-    for name in STYLESHEET_NAMES:
-        stylesheet = styles_dir / name
-        for face in re.findall(r"@font-face\s*{[^}]*}", stylesheet.read_text("utf-8")):
-            for url in re.findall(r"url\(\s*['\"]?([^'\")]+)['\"]?\s*\)", face):
-                found.append((stylesheet.parent / url).resolve())
-    return found
+    return [face.file for face in font_faces(styles_dir)]
 
 
 def check_setup(styles_dir: Path) -> list[str]:
