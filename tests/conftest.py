@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -11,7 +12,8 @@ from pipeline.build import Builder
 from pipeline.house import REPO_ROOT
 
 SAMPLE_EDITION = REPO_ROOT / "issues" / "2025-11"
-SEEDS = REPO_ROOT.parent / "shared" / "seeds"
+# ../shared/seeds beside the checkout; BRIEFING_SEEDS names it from a worktree elsewhere.
+SEEDS = Path(os.environ.get("BRIEFING_SEEDS") or REPO_ROOT.parent / "shared" / "seeds")
 
 MANIFEST = """\
 issuer: 上海交通大学中国质量发展研究院

@@ -21,17 +21,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .sources import (
-    Block,
-    Heading,
-    Paragraph,
-    Picture,
-    SourceDocument,
-    SourceProblem,
-    Table,
-    decode_bytes,
-    local_picture,
-)
+from ..textfile import LEGACY_CHINESE, decode_any, unify_line_ends
+from .sources import Block, Heading, Paragraph, SourceDocument, SourceProblem, Table, local_picture
 
 _DECLARED_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_-]+)""", re.IGNORECASE)
 _BYLINE_LABEL = re.compile(r"(发布时间|发布日期|发文日期|信息来源|来源|稿源|作者|时间|日期)\s*[:：]")
@@ -51,17 +42,16 @@ def page_text(data: bytes) -> tuple[str, str]:
     """The page decoded by its declared charset (GB2312 read as GB18030), else detected."""
     declared = _DECLARED_CHARSET.search(data[:4096])
     if declared:
-        name = declared.group(1).decode("ascii").lower()
-        if name in {"gb2312", "gbk", "gb18030", "x-gbk"}:
-            name = "gb18030"
+        stated = declared.group(1).decode("ascii")
+        name = "gb18030" if stated.lower() in LEGACY_CHINESE | {"x-gbk"} else stated.lower()
         try:
             text = data.decode(name)
         except (LookupError, UnicodeDecodeError):
             pass
         else:
-            told = name.upper() + ("（网页声明为 " + declared.group(1).decode("ascii") + "）")
-            return text.replace("\r\n", "\n").replace("\r", "\n"), told
-    return decode_bytes(data)
+            told = name.upper() if name == stated.lower() else f"{name.upper()}（网页声明为 {stated}）"
+            return unify_line_ends(text), told
+    return decode_any(data)
 
 
 def _meta(tree: object) -> dict[str, str]:
