@@ -83,6 +83,7 @@ class Hints:
     source: str | None = None  # a page's ContentSource
     author: str | None = None
     byline: tuple[str, ...] = ()  # a page's “发布时间：… 来源：…” lines
+    site_owner: str | None = None  # “X 版权所有” in a page's footer
     today: dt.date = field(default_factory=dt.date.today)
 
 
@@ -271,14 +272,15 @@ def _drop_tail(blocks: list[Block], lifted: Lifted) -> list[Block]:
 
 def _lift_page_hints(hints: Hints, lifted: Lifted) -> None:
     """A page's bylines and metadata, after the text's own bylines."""
-    for line in hints.byline:
-        lift_byline(line, lifted, "网页上的发布时间")
+    # <meta> first: it names the source in full and the date with its time.
     if hints.source and lifted.source is None:
         lifted.source = hints.source
     if hints.author and lifted.author is None:
         lifted.author = hints.author
     if hints.published and lifted.published is None:
         lifted.published, lifted.published_how = _page_date(hints.published), "网页信息"
+    for line in hints.byline:
+        lift_byline(line, lifted, "网页上的发布时间")
 
 
 def _page_date(value: str) -> str:
@@ -295,7 +297,7 @@ def _resolve_date(lifted: Lifted, hints: Hints, draft_confirm: dict[str, str]) -
     if lifted.published is not None:
         return lifted.published
     fallback = hints.fallback_date or hints.today
-    draft_confirm["published"] = f"原文没有日期，暂填 {fallback.isoformat()}，请改为发布日期"
+    draft_confirm["published"] = f"原文没有日期，暂填{fallback.isoformat()}（本期最后一天），请改为发布日期"
     return fallback.isoformat()
 
 
@@ -305,6 +307,9 @@ def _resolve_source(lifted: Lifted, hints: Hints, source_url: str | None, confir
     named = stated or lifted.site or hints.site or lifted.signature_source
     if named:
         return named
+    if hints.site_owner:
+        confirm["source"] = f"原文没有写来源，暂按网页页脚的版权单位填“{hints.site_owner}”，请核对"
+        return hints.site_owner
     from_url = source_from_url(source_url) if source_url else None
     if from_url:
         confirm["source"] = f"原文没有写来源，按网址 {source_url} 暂填“{from_url}”，请核对"
@@ -341,9 +346,9 @@ def clean_article(blocks: list[Block], hints: Hints, joins_lines: bool = True) -
     years = YearHint(hints.edition, text_years(paragraphs, hints.today.year))
     lift_lead(paragraphs, lifted, years, hints.today)
     if joins_lines:
+        blocks = rosters(blocks)  # first: a table's rows are not wrapped lines
         blocks = rejoin_wrapped(blocks)
         blocks = rejoin_broken(blocks)
-        blocks = rosters(blocks)
         blocks = subheads(blocks)
     blocks = captions(blocks)
 

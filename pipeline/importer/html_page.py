@@ -36,6 +36,7 @@ _META_NAMES = {
 }
 _HEADING_RENDS = {"h1": 2, "h2": 2, "h3": 3, "h4": 3}
 _SHORT_SUBHEAD = 40  # characters: longer bold text is an emphasised paragraph
+_COPYRIGHT = re.compile(r"(?:版权所有\s*[:：]?\s*([^\s©:：|]{4,30}))|(?:([^\s©:：|]{4,30})\s*版权所有)")
 
 
 def page_text(data: bytes) -> tuple[str, str]:
@@ -86,6 +87,15 @@ def _bylines(tree: object) -> list[str]:
         if text not in lines:
             lines.append(text)
     return lines[:6]
+
+
+def site_owner(tree: object) -> str | None:
+    """“南岭市计量测试所 版权所有” in the footer: who runs the site."""
+    for match in _COPYRIGHT.finditer(" ".join(tree.text_content().split())):  # type: ignore[attr-defined]
+        owner = match.group(1) or match.group(2)
+        if re.search(r"[\u4e00-\u9fff]{4}", owner) and not re.search(r"\d|备", owner):
+            return owner.removeprefix("主办单位：")
+    return None
 
 
 def _cells(row: object) -> list[object]:
@@ -232,6 +242,7 @@ def read_html(path: Path) -> SourceDocument:
     tree = lxml_html.document_fromstring(text.encode("utf-8"), parser=lxml_html.HTMLParser(encoding="utf-8"))
     meta = _meta(tree)
     bylines = _bylines(tree)
+    owner = site_owner(tree)
     tables = _prepare(tree)
     xml = trafilatura.extract(
         lxml_html.tostring(tree, encoding="unicode"),
@@ -259,4 +270,5 @@ def read_html(path: Path) -> SourceDocument:
         source=meta.get("source"),
         author=meta.get("author"),
         byline=bylines,
+        site_owner=owner,
     )

@@ -151,7 +151,8 @@ def _write_one(
         written.path.write_text(fixed, "utf-8")
     shown = display_path(written.path, edition_dir)
     report.written.append(written.path)
-    report.say(f"{source_name} → {shown}：《{draft.title}》（{draft.published}，{draft.source}）")
+    title = normalize_text(draft.title, simplify=False)[0]
+    report.say(f"{source_name} → {shown}：《{title}》（{draft.published}，{draft.source}）")
     if written.renamed_from:
         report.say(f"    已有同名文件 {written.renamed_from}，未覆盖，另存为 {written.path.name}")
     _describe(changes, shown, "行", report)
@@ -226,6 +227,7 @@ def import_sources(
             source=document.source,
             author=document.author,
             byline=tuple(document.byline),
+            site_owner=document.site_owner,
             today=today,
         )
         number = listed_count(edition_dir) + 1

@@ -33,6 +33,7 @@ _OFFICIAL_NUMBER = regex.compile(r"^([一二三四五六七八九十]+、|（[�
 _COLUMN_GAP = regex.compile(r"\t|[ \u3000\u00a0]{2,}|\u3000")
 _PADDED_NAME = regex.compile(f"^{HAN}(?:[ \u3000\u00a0]+{HAN}){{1,3}}$")
 _ROLE_LABEL = regex.compile(f"^({HAN}{{2,8}})[:：]\\s*(.+)$")
+_LABEL_CELL = regex.compile(f"^({HAN}{{2,8}})[:：]$")
 _HEADER_WORDS = regex.compile(
     r"^(序号|编号|姓名|名称|单位|职务|职称|部门|地区|类别|项目|时间|日期|地点|内容|数量|金额|备注|合计|"
     r"批次|合格率|产品|企业|指标|年份|排名|负责人|联系人|电话)"
@@ -177,7 +178,15 @@ def captions(blocks: list[Block]) -> list[Block]:
 
 
 def roster_cells(text: str) -> list[str] | None:
-    """The cells of a line laid out in columns, or None; [] for a dashed rule."""
+    """The cells of a line laid out in columns, or None; [] for a dashed rule.
+
+    A role label (“主持人：”) is a cell of its own, kept with its colon."""
+    label = _ROLE_LABEL.match(text.strip())
+    if label:
+        rest = roster_cells(label.group(2))
+        if rest or (rest is None and _PADDED_NAME.match(label.group(2).split("  ")[0])):
+            return [label.group(1) + "：", *(rest or [label.group(2)])]
+        return None
     parts = [part.strip() for part in _COLUMN_GAP.split(text.strip())]
     parts = [part for part in parts if part]
     if "\t" not in text:
@@ -215,10 +224,10 @@ def _labelled(rows: list[list[str]]) -> Table:
     spans: dict[tuple[int, int], tuple[int, int]] = {}
     head: int | None = None
     for cells in rows:
-        label = _ROLE_LABEL.match(cells[0])
+        label = _LABEL_CELL.match(cells[0])
         if label:
             head = len(out)
-            out.append([label.group(1), label.group(2), *cells[1:]])
+            out.append([label.group(1), *cells[1:]])
         elif head is None:
             out.append(["", *cells])
         else:
@@ -231,7 +240,7 @@ def _labelled(rows: list[list[str]]) -> Table:
 def _table_of(rows: list[list[str]], from_tabs: bool) -> Table | None:
     if not from_tabs and len(rows) < 2:
         return None  # one space-separated line is a phrase, not a table
-    if any(_ROLE_LABEL.match(row[0]) for row in rows):
+    if any(_LABEL_CELL.match(row[0]) for row in rows):
         return _labelled(rows)
     header = len(rows) >= 2 and _header_like(rows)
     return Table(rows, header=header, header_rows=1 if header else 0)
@@ -255,7 +264,7 @@ def rosters(blocks: list[Block]) -> list[Block]:
         if cells == []:
             continue  # the dashed rule under a copied table
         if cells:
-            labelled = any(_ROLE_LABEL.match(row[0]) for row in [*run, cells])
+            labelled = any(_LABEL_CELL.match(row[0]) for row in [*run, cells])
             if run and len(cells) != len(run[-1]) and not labelled:
                 close()
             run.append(cells)

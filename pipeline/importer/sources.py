@@ -73,6 +73,7 @@ class SourceDocument:
     source: str | None = None  # named by the page's metadata (ContentSource)
     author: str | None = None
     byline: list[str] = field(default_factory=list)  # “来源：… 发布时间：…” lines of the page
+    site_owner: str | None = None  # “X 版权所有” in the page's footer
     notes: list[str] = field(default_factory=list)
 
 
