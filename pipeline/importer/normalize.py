@@ -52,12 +52,13 @@ _SPACE = "[ \t\u00a0\u3000]+"
 _SPACE_HAN_DIGIT = regex.compile(
     f"(?<={HAN})(?<!日){_SPACE}(?=[0-9])|(?<=日){_SPACE}(?=[0-9])(?![0-9]{{1,2}}[:：][0-9]{{2}})"
 )
-_SPACE_DIGIT_HAN = regex.compile(f"(?<=[0-9%]){_SPACE}(?={HAN})")
+_SPACE_DIGIT_HAN = regex.compile(f"(?<![A-Za-z][0-9.]*)(?<=[0-9%]){_SPACE}(?={HAN})")  # not after v3.1
 _SPACE_BY_PUNCT = regex.compile(
     f"(?<=[{CJK_PUNCT}]){_SPACE}(?=[{HAN}{CJK_PUNCT}0-9])|(?<={HAN}){_SPACE}(?=[，。、；：？！）》”’])"
 )
 _SPACE_HAN_HAN = regex.compile(f"(?<={HAN}){_SPACE}(?={HAN})")
 _RUNNING_TEXT = regex.compile(r"[，。；！？]")
+_QUOTED_NAME = regex.compile(r"“[^”\n]*”|《[^》\n]*》|「[^」\n]*」|‘[^’\n]*’|\"[^\"\n]*\"")
 _FULL_WIDTH_ALNUM = regex.compile(r"[０-９Ａ-Ｚａ-ｚ]+")
 _INTERPUNCT = regex.compile(f"[\u0387\u30fb\u2027]|(?<=[{HAN}A-Za-z])\u2022(?=[{HAN}A-Za-z])")
 _YEAR_RANGE = regex.compile(
@@ -229,8 +230,13 @@ def _space_edits(line: str, protected: list[tuple[int, int]]) -> list[_Edit]:
     patterns = [(_SPACE_HAN_DIGIT, "删除汉字与数字之间的空格"), (_SPACE_DIGIT_HAN, "删除汉字与数字之间的空格")]
     patterns.append((_SPACE_BY_PUNCT, "删除标点旁的空格"))
     if _RUNNING_TEXT.search(line):
-        # Running text: a space between two Han characters is a stray (“应当 更加”).
-        patterns.append((_SPACE_HAN_HAN, "删除汉字之间的空格"))
+        # Running text: a space between two Han characters is a stray (“应当 更加”) —
+        # except inside quotes or 《》, where it is part of a name
+        # (“保护知识产权 打击侵权假冒国际合作”分论坛).
+        names = [match.span() for match in _QUOTED_NAME.finditer(line)]
+        for match in _SPACE_HAN_HAN.finditer(line):
+            if not _inside(match.start(), protected + names):
+                edits.append(_Edit(*match.span(), "", "删除汉字之间的空格"))
     for pattern, rule in patterns:
         for match in pattern.finditer(line):
             if not _inside(match.start(), protected):

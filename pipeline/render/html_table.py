@@ -10,8 +10,9 @@ The block is cleaned with nh3 (ammonia, a maintained allow-list sanitiser) befor
 anything reads it, then turned into the same markdown-it tokens a pipe table
 makes, so the cells get the same Chinese punctuation treatment and the same
 inline Markdown; each cell keeps the line it starts on, so an image or link
-error inside a cell points at the right line. What the sanitiser would drop is
-reported to the editor with its line (it is not silently lost).
+error inside a cell points at the right line. Anything outside the subset is an
+editor error with its line (the build stops, as for any other mistake), so
+nothing an editor wrote is silently dropped.
 """
 
 from __future__ import annotations
@@ -82,13 +83,13 @@ def problems(raw: str) -> list[tuple[int, str]]:
         if kind != "start":
             continue
         if tag not in TAGS:
-            found.append((line, f"表格中不能用 <{tag}>：只能用 table、caption、thead、tbody、tr、th、td，已忽略"))
+            found.append((line, f"表格中不能用 <{tag}>：只能用 table、caption、thead、tbody、tr、th、td，请删去"))
             continue
         for name, value in attributes.items():
             if name not in SPAN_ATTRIBUTES or tag not in _CELLS:
-                found.append((line, f"<{tag}> 的 {name} 属性不起作用：只能用 rowspan、colspan，已忽略"))
+                found.append((line, f"<{tag}> 不能带 {name} 属性：只能用 rowspan、colspan，请删去"))
             elif _keep_span(tag, name, value) is None:
-                found.append((line, f"{name}=“{value}”应为 1 到 {MAX_SPAN} 的整数，已忽略"))
+                found.append((line, f"{name}=“{value}”应为 1 到 {MAX_SPAN} 的整数"))
     return found
 
 
@@ -128,7 +129,7 @@ def html_table_rule(state: StateBlock, start_line: int, end_line: int, silent: b
         last += 1
     if last >= end_line:
         state.env.setdefault("table_problems", []).append(
-            (start_line, "HTML 表格缺少结尾的 </table>：整段按文字显示")
+            (start_line, "HTML 表格缺少结尾的 </table>")
         )
         return False
     if silent:
