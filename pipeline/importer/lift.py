@@ -29,15 +29,17 @@ _SOURCE_LABEL = r"(?:信息来源|文章来源|来源|稿源|出处)"
 _AUTHOR_LABEL = r"(?:作者|记者|撰稿|通讯员|文)"
 _VALUE = r"([^\s:：【】\[\]|｜丨，。；！？]+(?:[ 　][^\s:：【】\[\]|｜丨，。；！？]+)*?)"
 _NEXT = r"(?=\s|$|[【\[|｜丨]|" + _DATE_LABEL + r"|" + _SOURCE_LABEL + r"|" + _AUTHOR_LABEL + r"[:：])"
+_AUTHOR_END = r"(?=\s*" + _SOURCE_LABEL + r"[:：]|\s+[^\s:：]{1,6}\s*[:：]|\s*$|\s*[【\[|｜丨])"
+_FURNITURE = r"(?:字号|浏览次数|点击数|阅读次数|访问量|浏览量|阅读量)"
 _BYLINE_FIELDS = [
     ("", re.compile(_SOURCE_LABEL + r"(?=[\s　]+\d)")),  # “来源　2025年11月24日”: the label alone
     ("published", re.compile(r"(?:" + _DATE_LABEL + r"\s*[:：]\s*)?" + DATE + _TIME)),
     ("source", re.compile(r"[【\[]\s*" + _SOURCE_LABEL + r"\s*[:：]\s*([^】\]]+?)\s*[】\]]")),
     ("source", re.compile(_SOURCE_LABEL + r"\s*[:：]\s*" + _VALUE + _NEXT)),
     # Authors may be several names: up to the next label or the end.
-    ("author", re.compile(_AUTHOR_LABEL + r"\s*[:：]\s*([^:：【】\[\]|｜丨，。；！？]+?)(?=\s*" + _SOURCE_LABEL + r"[:：]|\s+[^\s:：]{1,6}\s*[:：]|\s*$|\s*[【\[|｜丨])")),
+    ("author", re.compile(_AUTHOR_LABEL + r"\s*[:：]\s*([^:：【】\[\]|｜丨，。；！？]+?)" + _AUTHOR_END)),
     # Counted or clicked page furniture: read and dropped.
-    ("", re.compile(r"(?:字号|浏览次数|点击数|阅读次数|访问量|浏览量|阅读量)\s*[:：]?\s*(?:[大中小]\s*)*\d*")),
+    ("", re.compile(_FURNITURE + r"\s*[:：]?\s*(?:[大中小]\s*)*\d*")),
     ("", re.compile(r"(?:责任编辑|编辑|审核|校对)\s*[:：]\s*[^\s【】]+")),
     ("", re.compile(r"[【\[]\s*(?:打印本页|打印|关闭窗口|关闭|收藏|纠错|返回顶部)\s*[】\]]")),
 ]

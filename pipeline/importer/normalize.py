@@ -227,8 +227,11 @@ def _character_edits(line: str, protected: list[tuple[int, int]]) -> list[_Edit]
 
 def _space_edits(line: str, protected: list[tuple[int, int]]) -> list[_Edit]:
     edits: list[_Edit] = []
-    patterns = [(_SPACE_HAN_DIGIT, "删除汉字与数字之间的空格"), (_SPACE_DIGIT_HAN, "删除汉字与数字之间的空格")]
-    patterns.append((_SPACE_BY_PUNCT, "删除标点旁的空格"))
+    patterns = [
+        (_SPACE_HAN_DIGIT, "删除汉字与数字之间的空格"),
+        (_SPACE_DIGIT_HAN, "删除汉字与数字之间的空格"),
+        (_SPACE_BY_PUNCT, "删除标点旁的空格"),
+    ]
     if _RUNNING_TEXT.search(line):
         # Running text: a space between two Han characters is a stray (“应当 更加”) —
         # except inside quotes or 《》, where it is part of a name

@@ -158,7 +158,8 @@ def _write_one(
     _describe(changes, shown, "行", report)
     report.warnings += [f"{shown}：{warning}" for warning in (*draft.warnings, *written.warnings)]
     if draft.confirm:
-        report.say(f"    请核对 {len(draft.confirm)} 项（稿件信息块的 confirm: 下）：{'、'.join(draft.confirm)}")
+        fields = "、".join(draft.confirm)
+        report.say(f"    请核对 {len(draft.confirm)} 项（稿件信息块的 confirm: 下）：{fields}")
     report.confirm += [f"{shown}：{key}：{why}" for key, why in draft.confirm.items()]
     return written.relative
 

@@ -29,7 +29,8 @@ from .sources import Block, Heading, Paragraph, Picture, Table
 CAPTION = regex.compile(r"^(图为|图：|图:|图片：)")
 _IMAGE_LINE = regex.compile(r"^[\[［【(（]?\s*(图片|图像|照片|image)\s*[\]］】)）]?$", regex.IGNORECASE)
 _SENTENCE_END = "。！？；：…!?;:"
-_OFFICIAL_NUMBER = regex.compile(r"^([一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+[.．、]|（\d+）)")
+_NUMERAL = "一二三四五六七八九十"
+_OFFICIAL_NUMBER = regex.compile(f"^([{_NUMERAL}]+、|（[{_NUMERAL}]+）|\\d+[.．、]|（\\d+）)")
 _COLUMN_GAP = regex.compile(r"\t|[ \u3000\u00a0]{2,}|\u3000")
 _PADDED_NAME = regex.compile(f"^{HAN}(?:[ \u3000\u00a0]+{HAN}){{1,3}}$")
 _ROLE_LABEL = regex.compile(f"^({HAN}{{2,8}})[:：]\\s*(.+)$")
@@ -131,7 +132,9 @@ def subheads(blocks: list[Block]) -> list[Block]:
 
 
 def _is_short_label(block: Block | None) -> bool:
-    return isinstance(block, Paragraph) and display_width(block.text) <= 100 and block.text[-1] not in "。！？；"
+    if not isinstance(block, Paragraph):
+        return False
+    return display_width(block.text) <= 100 and block.text[-1] not in "。！？；"
 
 
 def _lost_photo_captions(blocks: list[Block]) -> list[Block]:

@@ -24,7 +24,8 @@ import nh3
 from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
 
-TAGS = {"table", "caption", "thead", "tbody", "tr", "th", "td"}
+_TAG_ORDER = ["table", "caption", "thead", "tbody", "tr", "th", "td"]
+TAGS = set(_TAG_ORDER)
 SPAN_ATTRIBUTES = {"rowspan", "colspan"}
 _CELLS = {"th", "td"}
 _TABLE_START = re.compile(r"<table[\s>]", re.IGNORECASE)
@@ -83,7 +84,8 @@ def problems(raw: str) -> list[tuple[int, str]]:
         if kind != "start":
             continue
         if tag not in TAGS:
-            found.append((line, f"表格中不能用 <{tag}>：只能用 table、caption、thead、tbody、tr、th、td，请删去"))
+            allowed = "、".join(sorted(TAGS, key=_TAG_ORDER.index))
+            found.append((line, f"表格中不能用 <{tag}>：只能用 {allowed}，请删去"))
             continue
         for name, value in attributes.items():
             if name not in SPAN_ATTRIBUTES or tag not in _CELLS:

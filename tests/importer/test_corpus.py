@@ -43,7 +43,7 @@ def _front_and_body(text: str) -> tuple[dict[str, object], str]:
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Imported]:
     root = tmp_path_factory.mktemp("corpus")
     word = word_source(root / "12-座谈会.docx", png_bytes("blue", (1900, 1200)))
-    sources = sorted(CORPUS.iterdir()) + [word]
+    sources = [*sorted(CORPUS.iterdir()), word]
     imported: dict[str, Imported] = {}
     for source in sources:
         # 08 is a December article: it goes to the December edition.
