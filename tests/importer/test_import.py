@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 import subprocess
 from pathlib import Path
 
 import pytest
-from PIL import Image
-
 from pipeline.build import Builder
 from pipeline.cli import run
 from pipeline.edition.load import load_edition
 from pipeline.importer.run import import_sources
-from tests.conftest import MANIFEST, MakeEdition
+from tests.support import MANIFEST, MakeEdition, png_bytes
 
 TODAY = dt.date(2025, 11, 20)
 PARAGRAPH = "研究院围绕质量强国建设开展调研，形成多项政策建议，并与地方市场监管部门座谈交流。" * 3
@@ -29,12 +26,6 @@ PASTED = f"""\
 {PARAGRAPH}
 京公网安备 11010502043458号
 """
-
-
-def png_bytes(color: str = "red") -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (40, 30), color).save(buffer, "PNG")
-    return buffer.getvalue()
 
 
 def pdf_text(pdf: Path) -> str:
@@ -213,6 +204,6 @@ def test_lint_reports_and_fixes(
 
 
 def _article(body: str) -> str:
-    from tests.conftest import article_text
+    from tests.support import article_text
 
     return article_text("标准化试点项目通过验收", body)

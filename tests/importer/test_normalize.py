@@ -6,7 +6,7 @@ import pytest
 
 from pipeline.cli import run
 from pipeline.importer.normalize import is_traditional, normalize_text
-from tests.conftest import MakeEdition, article_text
+from tests.support import MakeEdition, article_text
 
 
 def fixed(text: str) -> str:

@@ -11,7 +11,7 @@ from pipeline.build import Builder
 from pipeline.errors import EditionInvalid
 from pipeline.render.html_table import sanitise
 from pipeline.render.markdown import new_parser
-from tests.conftest import PARAGRAPH, MakeEdition, article_text
+from tests.support import PARAGRAPH, MakeEdition, article_text
 
 MERGED = """\
 <table>
