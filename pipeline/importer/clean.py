@@ -16,6 +16,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from .blocks import Block, Heading, Paragraph, Picture, Table
 from .lift import (
     Lifted,
     YearHint,
@@ -28,7 +29,6 @@ from .lift import (
     text_years,
 )
 from .shape import captions, display_width, rejoin_broken, rejoin_wrapped, rosters, subheads
-from .sources import Block, Heading, Paragraph, Picture, Table
 
 PLACEHOLDER_SOURCE = "来源待核"  # never printed: the check refuses it (and its confirm entry)
 

@@ -22,7 +22,7 @@ import re
 from pathlib import Path
 
 from ..textfile import LEGACY_CHINESE, decode_any, unify_line_ends
-from .sources import Block, Heading, Paragraph, SourceDocument, SourceProblem, Table, local_picture
+from .blocks import Block, Heading, Paragraph, SourceDocument, SourceProblem, Table, local_picture
 
 _DECLARED_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_-]+)""", re.IGNORECASE)
 _BYLINE_LABEL = re.compile(r"(发布时间|发布日期|发文日期|信息来源|来源|稿源|作者|时间|日期)\s*[:：]")

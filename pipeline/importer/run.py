@@ -25,10 +25,11 @@ from ..edition.manifest import (
     manifest_text,
 )
 from ..errors import display_path
+from .blocks import Block, Heading, Paragraph, Picture, SourceDocument, SourceProblem, Table
 from .briefing_split import looks_like_briefing, split_briefing
 from .clean import Hints, clean_article
 from .normalize import Change, is_traditional, normalize_line, normalize_text
-from .sources import Block, Heading, Paragraph, Picture, SourceDocument, Table, read_source
+from .sources import read_source
 from .write import default_masthead, write_article
 
 DEFAULT_SECTION = "新闻动态"
@@ -176,9 +177,7 @@ def import_sources(
     for source in sources:
         try:
             document = read_source(source)
-        except Exception as error:
-            from .sources import SourceProblem
-
+        except Exception as error:  # an unreadable file is reported, the others still imported
             reason = (
                 str(error)
                 if isinstance(error, SourceProblem)

@@ -24,7 +24,7 @@ import unicodedata
 import regex
 
 from ..cjk import HAN_SCRIPT as HAN
-from .sources import Block, Heading, Paragraph, Picture, Table
+from .blocks import Block, Heading, Paragraph, Picture, Table
 
 CAPTION = regex.compile(r"^(图为|图：|图:|图片：)")
 _IMAGE_LINE = regex.compile(r"^[\[［【(（]?\s*(图片|图像|照片|image)\s*[\]］】)）]?$", regex.IGNORECASE)

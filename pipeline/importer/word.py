@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .sources import Block, Heading, Paragraph, Picture, SourceDocument, SourceProblem, Table
+from .blocks import Block, Heading, Paragraph, Picture, SourceDocument, SourceProblem, Table
 
 _SHORT_SUBHEAD = 40
 _CHINESE_DIGITS = "零一二三四五六七八九"

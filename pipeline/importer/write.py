@@ -18,8 +18,8 @@ from pathlib import Path
 
 from ..edition.manifest import Masthead, yaml_scalar
 from ..edition.schema import DEFAULT_ISSUER, DEFAULT_TITLE
+from .blocks import Heading, Paragraph, Picture, Table
 from .clean import Draft, squash
-from .sources import Heading, Paragraph, Picture, Table
 
 IMAGE_PLACEHOLDER = "［待补图片］"
 _INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<])")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from pipeline.importer.blocks import Paragraph, Picture, Table
 from pipeline.importer.clean import PLACEHOLDER_SOURCE, Draft, Hints, clean_article
-from pipeline.importer.sources import Paragraph, Picture, Table
 from pipeline.importer.write import paragraph_markdown, table_markdown
 from pipeline.render.markdown import new_parser
 

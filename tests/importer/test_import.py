@@ -7,6 +7,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+
 from pipeline.build import Builder
 from pipeline.cli import run
 from pipeline.edition.load import load_edition

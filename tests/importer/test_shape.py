@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from pipeline.importer.blocks import Heading, Paragraph, Table
 from pipeline.importer.shape import roster_cells, rosters, subheads
-from pipeline.importer.sources import Heading, Paragraph, Table
 
 BODY = "会议指出，一年来各地围绕量值传递溯源、计量数据共享和计量人才培养开展合作，取得明显成效。"
 
