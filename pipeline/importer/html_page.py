@@ -25,6 +25,7 @@ from ..textfile import LEGACY_CHINESE, decode_any, unify_line_ends
 from .blocks import Block, Heading, Paragraph, SourceDocument, SourceProblem, Table, local_picture
 
 _DECLARED_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_-]+)""", re.IGNORECASE)
+_DATE_IN_TEXT = re.compile(r"\d{4}\s*[-/年.]\s*\d{1,2}\s*[-/月.]\s*\d{1,2}")
 _BYLINE_LABEL = re.compile(r"(发布时间|发布日期|发文日期|信息来源|来源|稿源|作者|时间|日期)\s*[:：]")
 _META_NAMES = {
     "published": ("pubdate", "publishdate", "article:published_time", "og:release_date", "dc.date", "date"),
@@ -74,11 +75,19 @@ def _meta(tree: object) -> dict[str, str]:
 
 
 def _bylines(tree: object) -> list[str]:
-    """Short texts that label the date or source (“发布时间：2025-11-21 来源：…”), in page order."""
+    """Short texts that label the date or source (“发布时间：2025-11-21 来源：…”), in page order.
+
+    Below the first paragraph of running text only a line with a date counts: a
+    “来源：国家统计局” note under a table names the data's source, not the article's."""
     lines: list[str] = []
+    in_text = False
     for element in tree.iter("div", "p", "span", "td", "li", "font"):  # type: ignore[attr-defined]
         text = " ".join(element.text_content().split())
+        if element.tag == "p" and len(text) > 60 and "。" in text:
+            in_text = True
         if not text or len(text) > 120 or not _BYLINE_LABEL.search(text):
+            continue
+        if in_text and not _DATE_IN_TEXT.search(text):
             continue
         # The innermost element that holds the whole byline: skip a parent whose
         # text is just one child's.
