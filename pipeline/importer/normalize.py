@@ -58,6 +58,7 @@ _SPACE_BY_PUNCT = regex.compile(
 )
 _SPACE_HAN_HAN = regex.compile(f"(?<={HAN}){_SPACE}(?={HAN})")
 _RUNNING_TEXT = regex.compile(r"[，。；！？]")
+_LABELLED_FIELD = regex.compile(r"[：:][^，。；！？：:]*$")
 _QUOTED_NAME = regex.compile(r"“[^”\n]*”|《[^》\n]*》|「[^」\n]*」|‘[^’\n]*’|\"[^\"\n]*\"")
 _FULL_WIDTH_ALNUM = regex.compile(r"[０-９Ａ-Ｚａ-ｚ]+")
 _INTERPUNCT = regex.compile(f"[\u0387\u30fb\u2027]|(?<=[{HAN}A-Za-z])\u2022(?=[{HAN}A-Za-z])")
@@ -235,10 +236,13 @@ def _space_edits(line: str, protected: list[tuple[int, int]]) -> list[_Edit]:
     if _RUNNING_TEXT.search(line):
         # Running text: a space between two Han characters is a stray (“应当 更加”) —
         # except inside quotes or 《》, where it is part of a name
-        # (“保护知识产权 打击侵权假冒国际合作”分论坛).
+        # (“保护知识产权 打击侵权假冒国际合作”分论坛), and in a labelled field.
+        # In a labelled field (“联系人：研究院办公室 李老师”) the space separates its parts.
         names = [match.span() for match in _QUOTED_NAME.finditer(line)]
         for match in _SPACE_HAN_HAN.finditer(line):
-            if not _inside(match.start(), protected + names):
+            # A full-width space between Han is padding (“何　明”) wherever it is.
+            in_field = "\u3000" not in match.group() and _LABELLED_FIELD.search(line, 0, match.start())
+            if not _inside(match.start(), protected + names) and not in_field:
                 edits.append(_Edit(*match.span(), "", "删除汉字之间的空格"))
     for pattern, rule in patterns:
         for match in pattern.finditer(line):

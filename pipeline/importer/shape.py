@@ -40,7 +40,7 @@ _HEADER_WORDS = regex.compile(
     r"批次|合格率|产品|企业|指标|年份|排名|负责人|联系人|电话)"
 )
 _DIGIT = regex.compile(r"\d")
-_SUBHEAD_MAX = 30  # display width of a subhead line, at most 15 Han characters
+_SUBHEAD_MAX = 40  # display width of a subhead line, at most 20 Han characters
 
 
 def display_width(text: str) -> int:

@@ -177,7 +177,7 @@ def test_normalisation_on_import_and_what_it_leaves(corpus: dict[str, Imported])
         "报告显示，2023年—2025年全省",
         "其中电能表配备率达到99.1%；进一步看",
         "报告执笔人说道：“这些数据来自全省1200余家重点用能单位的在线监测。”对监测数据偏差超过1.5～2.0倍的企业，",
-        "主持人：省计量院能源计量所所长何明。",
+        "主持人：省计量院能源计量所所长 何明。",  # a field keeps its separating space, not the padding
         "企业在开展能源计量审查时应当更加重视数据的完整性，",
     ):
         assert fixed in body, fixed

@@ -75,6 +75,7 @@ def test_rules_change_chinese_text(before: str, after: str) -> None:
         "![图为会场](images/a_(1).png)",
         "增强提案办理实效 凝聚高质量发展合力",  # a space between two Chinese phrases is meant
         "出席“保护知识产权 打击侵权假冒国际合作”分论坛，并致辞。",  # inside a quoted name
+        "联系人：研究院办公室 李老师，联系电话：021-5555 0101。",  # a labelled field's parts
         "咨询邮箱：energy.service@jiangnan-metrology.cn，欢迎来信",  # e-mail
         "代码 `a,b:c` 原样",  # code
         "时间：2025年11月18日 19:59，地点：报告厅",  # time, and the date–time space

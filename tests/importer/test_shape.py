@@ -63,7 +63,7 @@ def test_role_labels_become_a_merged_first_column() -> None:
 
 def test_subheads_stand_alone_between_paragraphs() -> None:
     blocks = subheads(
-        [Paragraph(BODY), Paragraph("互认范围持续扩大"), Paragraph(BODY), Paragraph("一、总体要求"), Paragraph(BODY),
+        [Paragraph(BODY), Paragraph("2025年全省计量工作交出亮眼成绩单"), Paragraph(BODY), Paragraph("一、总体要求"), Paragraph(BODY),
          Paragraph("图为会议现场"), Paragraph(BODY), Paragraph("研究院"), Paragraph("2025年11月")]
     )
     assert [type(block) for block in blocks] == [Paragraph, Heading, Paragraph, Paragraph, Paragraph, Paragraph, Paragraph, Paragraph, Paragraph]
