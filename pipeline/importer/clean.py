@@ -329,8 +329,8 @@ def _photo_confirmations(blocks: list[Block], confirm: dict[str, str]) -> None:
 
 
 def clean_article(blocks: list[Block], hints: Hints, joins_lines: bool = True) -> Draft:
-    """`joins_lines`: repair line breaks and find subheads and rosters (pasted text);
-    Word and HTML keep their own paragraphs, headings and tables."""
+    """`joins_lines`: repair line breaks and find subheads (pasted text); Word and
+    HTML keep their own paragraphs and headings. Rosters are found in all three."""
     blocks = list(blocks)
     title = _take_title(blocks, hints)
     subtitle = _take_subtitle(blocks)
@@ -345,8 +345,8 @@ def clean_article(blocks: list[Block], hints: Hints, joins_lines: bool = True) -
     paragraphs = [block.text for block in blocks if isinstance(block, Paragraph)]
     years = YearHint(hints.edition, text_years(paragraphs, hints.today.year))
     lift_lead(paragraphs, lifted, years, hints.today)
+    blocks = rosters(blocks)  # first: a table's rows are not wrapped lines
     if joins_lines:
-        blocks = rosters(blocks)  # first: a table's rows are not wrapped lines
         blocks = rejoin_wrapped(blocks)
         blocks = rejoin_broken(blocks)
         blocks = subheads(blocks)

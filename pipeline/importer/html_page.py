@@ -14,6 +14,9 @@ does not:
   and the byline spans (“发布时间：… 来源：…”) that sit outside the main text.
   trafilatura's own date is not used: it guesses (2025-01-01 for an old page).
 * A paragraph that is only bold text (`<strong>`/`<b>`) is a subhead.
+* Full-width spaces and runs of `&nbsp;` line up columns (“王　磊&nbsp;&nbsp;副司长”);
+  trafilatura collapses them, so they cross extraction as 〿 (U+303F, a mark no
+  text uses) and come back as a full-width space, for the roster rule to find.
 """
 
 from __future__ import annotations
@@ -37,6 +40,8 @@ _META_NAMES = {
 }
 _HEADING_RENDS = {"h1": 2, "h2": 2, "h3": 3, "h4": 3}
 _SHORT_SUBHEAD = 40  # characters: longer bold text is an emphasised paragraph
+_COLUMN_SPACE = re.compile("\u3000+|\u00a0{2,}")
+_GAP_MARK = "\u303f"  # 〿 IDEOGRAPHIC HALF FILL SPACE: printable, never in news text, kept by trafilatura
 _COPYRIGHT = re.compile(r"(?:版权所有\s*[:：]?\s*([^\s©:：|]{4,30}))|(?:([^\s©:：|]{4,30})\s*版权所有)")
 
 
@@ -158,6 +163,21 @@ def data_table(table: object) -> Table | None:
     return Table(rows, header=header_rows > 0, header_rows=max(header_rows, 1), spans=spans)
 
 
+def _mark_column_spaces(tree: object) -> None:
+    for element in tree.iter():  # type: ignore[attr-defined]
+        if isinstance(element.tag, str) and element.tag not in {"script", "style"}:
+            if element.text:
+                element.text = _COLUMN_SPACE.sub(_GAP_MARK, element.text)
+            if element.tail:
+                element.tail = _COLUMN_SPACE.sub(_GAP_MARK, element.tail)
+
+
+def _text_of(pieces: str) -> str:
+    """Whitespace folded; a column gap kept as one full-width space."""
+    words = " ".join(pieces.split())
+    return re.sub(f"\\s*{_GAP_MARK}+\\s*", "\u3000", words).strip("\u3000 ")
+
+
 def _prepare(tree: object) -> list[Table]:
     """Unwrap layout tables in place; the data tables, in page order."""
     tables: list[Table] = []
@@ -208,7 +228,7 @@ def _paragraph_blocks(element: object) -> list[Block]:
         else:
             pieces[-1] += "".join(child.itertext())
         pieces[-1] += child.tail or ""
-    return [Paragraph(" ".join(piece.split())) for piece in pieces if piece.strip()]
+    return [Paragraph(_text_of(piece)) for piece in pieces if _text_of(piece)]
 
 
 def _blocks(main: object, tables: list[Table], base: Path) -> list[Block]:
@@ -253,6 +273,7 @@ def read_html(path: Path) -> SourceDocument:
     bylines = _bylines(tree)
     owner = site_owner(tree)
     tables = _prepare(tree)
+    _mark_column_spaces(tree)
     xml = trafilatura.extract(
         lxml_html.tostring(tree, encoding="unicode"),
         output_format="xml",

@@ -17,6 +17,7 @@ from them, so three things are resolved here:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -230,7 +231,8 @@ def read_docx(path: Path) -> SourceDocument:
                 blocks.append(table)
             continue
         blocks += _pictures(item, document)
-        text = " ".join(item.text.split())
+        # Tabs and full-width spaces line up columns (a roster typed in Word): kept.
+        text = re.sub(r"[ \u00a0\r\n]+", " ", item.text).strip(" \u3000\t")
         if not text:
             continue
         style = (item.style.name if item.style is not None else "") or ""

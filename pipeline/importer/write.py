@@ -52,13 +52,33 @@ def _cell(text: str) -> str:
     return _inline(text).replace("|", "\\|") or " "
 
 
+_NAME = re.compile(r"^[\u4e00-\u9fff]{2,4}$|^[\u4e00-\u9fff]+·[\u4e00-\u9fff·]+$")
+_TITLE_END = re.compile(r"(长|主任|书记|员|师|总裁|总监|教授|记者|代表|参赞|委员|理事|院士|主席|经理|专家)$")
+_UNIT_END = re.compile(r"(局|厅|处|科|所|院|中心|站|公司|厂|大学|学院|委员会|协会|集团|部|办公室|支队)$")
+
+
+def roster_header(table: Table) -> list[str] | None:
+    """The header a name list needs as a pipe table (姓名 | 职务), guessed from its cells;
+    None when the first column is not names."""
+    if table.header or any(len(row) != 2 for row in table.rows):
+        return None
+    if not all(_NAME.match(row[0]) for row in table.rows):
+        return None
+    second = [row[1] for row in table.rows]
+    if all(_TITLE_END.search(cell) for cell in second):
+        return ["姓名", "职务"]
+    if all(_UNIT_END.search(cell) for cell in second):
+        return ["姓名", "单位"]
+    return ["姓名", "单位及职务"]
+
+
 def _pipe_table(table: Table) -> str:
     width = max(len(row) for row in table.rows)
     rows = [row + [""] * (width - len(row)) for row in table.rows]
     if table.header:
         header, body = rows[0], rows[1:]
     else:
-        header = ["姓名", "职务"] if width == 2 else [""] * width
+        header = roster_header(table) or [""] * width
         body = rows
     lines = ["| " + " | ".join(_cell(cell) for cell in header) + " |"]
     lines.append("|" + "|".join(["---"] * width) + "|")
@@ -88,8 +108,9 @@ def _html_table(table: Table) -> str:
 
 
 def table_markdown(table: Table) -> str:
-    """A pipe table, or the HTML form when cells are merged or header rows are several."""
-    if table.merged or (not table.header and max(len(row) for row in table.rows) != 2):
+    """A pipe table, or the HTML form when cells are merged, header rows are several, or
+    there is no header row (a pipe table must have one) and none can be named."""
+    if table.merged or (not table.header and roster_header(table) is None):
         return _html_table(table)
     return _pipe_table(table)
 
@@ -133,6 +154,9 @@ def article_markdown(draft: Draft, article_path: Path) -> tuple[str, list[str]]:
             parts.append("#" * min(max(block.level, 2), 4) + " " + _inline(block.text))
         elif isinstance(block, Table):
             parts.append(table_markdown(block))
+            header = roster_header(block)
+            if header:
+                draft.confirm.setdefault("表头", f"名单的表头“{'｜'.join(header)}”是导入时加的，请核对或改正")
         elif isinstance(block, Picture):
             caption = block.alt.strip()
             if block.data is not None:

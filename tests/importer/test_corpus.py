@@ -259,6 +259,20 @@ def test_remote_image_becomes_a_placeholder_with_its_address(corpus: dict[str, I
     assert article.front["source"] == "江南省特种设备检验研究院"
 
 
+def test_roster_on_a_saved_page_lined_up_with_spaces(corpus: dict[str, Imported]) -> None:
+    article = corpus["18"]
+    assert "## 先进个人" in article.body
+    lines = article.body.splitlines()
+    start = lines.index("| 姓名 | 单位 |")  # the second column holds units, not titles
+    assert lines[start + 2 : start + 6] == [
+        "| 周立 | 南岭市计量测试所 |",
+        "| 许文静 | 东湖市市场监督管理局计量科 |",
+        "| 马骁 | 西山市计量检定测试所 |",
+        "| 韩俊峰 | 北塘市计量检测中心 |",
+    ]
+    assert "表头" in article.front["confirm"]  # type: ignore[operator]  # the header is the importer's
+
+
 def test_pasted_page_debris_dropped(corpus: dict[str, Imported]) -> None:
     article = corpus["19"]
     assert len(paragraphs(article.body)) == 2
