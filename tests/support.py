@@ -167,6 +167,7 @@ def word_source(path: Path, picture: bytes) -> Path:
 
     document = docx.Document()
     document.add_paragraph("江南省召开2026年度计量工作要点征求意见座谈会", style="Title")
+    document.add_paragraph("——听取各地对明年计量工作的意见建议", style="Subtitle")
     document.add_paragraph("来源　2025年11月24日")
     document.add_paragraph(
         "11月21日，江南省市场监督管理局召开座谈会，就2026年度全省计量工作要点征求各设区市市场监管局、"

@@ -65,6 +65,7 @@ class SourceDocument:
     blocks: list[Block]
     encoding: str | None = None  # for text files: the encoding detected
     title: str | None = None  # metadata the format itself carries
+    subtitle: str | None = None
     published: str | None = None
     source_url: str | None = None
     site: str | None = None

@@ -75,6 +75,7 @@ class Hints:
     """What the caller knows besides the text (from a briefing, a page's metadata)."""
 
     title: str | None = None
+    subtitle: str | None = None  # a Word file's Subtitle style
     edition: dt.date | None = None  # the edition's month: the year of “11月6日”
     fallback_date: dt.date | None = None
     site: str | None = None
@@ -333,7 +334,7 @@ def clean_article(blocks: list[Block], hints: Hints, joins_lines: bool = True) -
     HTML keep their own paragraphs and headings. Rosters are found in all three."""
     blocks = list(blocks)
     title = _take_title(blocks, hints)
-    subtitle = _take_subtitle(blocks)
+    subtitle = hints.subtitle or _take_subtitle(blocks)
     lifted = Lifted()
     blocks = _drop_debris(blocks, title or "", lifted)
     blocks = _drop_repeats(blocks)

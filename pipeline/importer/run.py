@@ -219,6 +219,7 @@ def import_sources(
         month = edition_month(edition_dir)
         hints = Hints(
             title=document.title,
+            subtitle=document.subtitle,
             edition=month,
             fallback_date=_month_end(month) if month else None,
             published=document.published,

@@ -12,7 +12,7 @@ from them, so three things are resolved here:
   which becomes a rowspan. Rows marked “repeat as header row” (tblHeader), or
   else the first row and the rows its merged cells reach down to, are the header.
 * Subheads. Heading styles give their level; a short paragraph whose every run is
-  bold is a subhead too. The Title style gives the title.
+  bold is a subhead too. The Title and Subtitle styles give the title and subtitle.
 """
 
 from __future__ import annotations
@@ -224,6 +224,7 @@ def read_docx(path: Path) -> SourceDocument:
     numbering = Numbering.of(document)
     blocks: list[Block] = []
     title: str | None = None
+    subtitle: str | None = None
     for item in document.iter_inner_content():
         if isinstance(item, DocxTable):
             table = word_table(item)
@@ -240,6 +241,8 @@ def read_docx(path: Path) -> SourceDocument:
         label = numbering.label(*num_pr) if num_pr else None
         if style == "Title" and title is None:
             title = text
+        elif style == "Subtitle" and subtitle is None:
+            subtitle = text
         elif style.startswith(("Heading", "标题")):
             digits = "".join(ch for ch in style if ch.isdigit())
             blocks.append(Heading((label or "") + text, int(digits) + 1 if digits else 2))
@@ -250,4 +253,4 @@ def read_docx(path: Path) -> SourceDocument:
         else:
             blocks.append(Paragraph(text))
     # The file's own creation date is the template's, not the article's: not used.
-    return SourceDocument(path, blocks, title=title or None)
+    return SourceDocument(path, blocks, title=title or None, subtitle=subtitle)

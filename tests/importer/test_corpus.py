@@ -199,6 +199,7 @@ def test_normalisation_on_import_and_what_it_leaves(corpus: dict[str, Imported])
 def test_word_file(corpus: dict[str, Imported], built: BuildResult) -> None:
     article = corpus["12"]
     assert article.front["title"] == "江南省召开2026年度计量工作要点征求意见座谈会"
+    assert article.front["subtitle"] == "——听取各地对明年计量工作的意见建议"
     assert str(article.front["published"]) == "2025-11-24"
     assert "来源" not in article.body  # the 来源/date line is lifted
     body = paragraphs(article.body)
