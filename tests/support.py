@@ -1,16 +1,221 @@
-"""Helpers the tests share: build an edition, check it, pick findings, rewrite a PDF."""
+"""Helpers the tests share: small editions written on the fly, typeset variants, and
+sources made the way editors receive them (small images, a Word file).
+
+Fixtures live in conftest.py; everything importable lives here, so test modules in
+every package folder say `from tests.support import ...`.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import io
+import os
 from collections.abc import Callable
 from pathlib import Path
 
+from PIL import Image
 from pypdf import PdfReader, PdfWriter
 
 from pipeline.build import Builder, BuildResult
 from pipeline.check.report import CheckReport, Finding
 from pipeline.check.run import check_pdf
+from pipeline.check.typography import TypographyFigures
+from pipeline.house import REPO_ROOT
+from pipeline.pdfread.lines import read_chars
 from pipeline.pdfread.outline import read_outline
+
+SAMPLE_EDITION = REPO_ROOT / "issues" / "2025-11"
+# ../shared/seeds beside the checkout (a worktree under /work/wt/ finds it one level up);
+# BRIEFING_SEEDS names it from anywhere else.
+SEEDS = Path(
+    os.environ.get("BRIEFING_SEEDS")
+    or next(
+        (
+            candidate
+            for candidate in (REPO_ROOT.parent / "shared" / "seeds", REPO_ROOT.parent.parent / "shared" / "seeds")
+            if candidate.is_dir()
+        ),
+        REPO_ROOT.parent / "shared" / "seeds",
+    )
+)
+
+MANIFEST = """\
+issuer: 上海交通大学中国质量发展研究院
+title: 工作简报
+number: 11
+cumulative_number: 58
+period:
+  start: 2025-11-01
+  end: 2025-11-30
+issue_date: 2025-11-30
+editor: 研究院办公室
+sections:
+  - name: 新闻动态
+    articles:
+      - articles/01-first.md
+      - articles/02-second.md
+  - name: 学者声音
+    articles:
+      - articles/03-third.md
+distribution:
+  report_to: [学校办公室]
+  send_to: [相关学院]
+  issue_to: [研究院各部门]
+  copies: 40
+"""
+
+PARAGRAPH = "研究院围绕质量强国建设开展调研，形成多项政策建议，并与地方市场监管部门座谈交流。" * 6
+
+
+def article_text(title: str, body: str | None = None, extra_front: str = "") -> str:
+    body = body if body is not None else f"{PARAGRAPH}\n\n{PARAGRAPH}\n"
+    return (
+        "---\n"
+        f"title: {title}\n"
+        "source: 市场监管总局\n"
+        "source_url: https://www.samr.gov.cn/xw/art/2025/1.html\n"
+        "published: 2025-11-05 19:59\n"
+        f"{extra_front}"
+        "---\n\n"
+        f"{body}"
+    )
+
+
+MakeEdition = Callable[..., Path]
+
+
+MIXED = (
+    "研究院围绕质量强国建设开展调研，形成多项政策建议，并与地方市场监管部门座谈交流。"
+    "他说：“质量是生命。”会议指出，2025年共完成ISO 9001认证514件（含复审），同比增长12.5%。"
+    "与会专家认为，“标准化”工作要与“计量”“认证认可”协同推进，并提出了“三个坚持”的要求。"
+    "论坛期间，《质量发展报告（2025）》正式发布，全国制造业产品质量合格率达到93.9%。"
+)
+
+
+def crafted_paragraphs() -> list[str]:
+    """Paragraphs that, shifted one character at a time, put ，“”。 at every line edge."""
+    return [
+        "中" * shift + "，“质量”是“生命”。" + "国" * shift + "。”他说" + "文" * shift
+        + "“标准”，" + "字" * 30
+        for shift in range(22, 34)
+    ]
+
+
+def build_pdf(builder: Builder, edition: Path, output: Path, *, inter_character: bool) -> Path:
+    rendered = builder.render(edition)
+    typesetter = dataclasses.replace(builder.typesetter, inter_character=inter_character)
+    output.write_bytes(typesetter.typeset(rendered).pdf)
+    return output
+
+
+def edition_with(make_edition: MakeEdition, paragraphs: list[str]) -> Path:
+    chunks = [paragraphs[index::3] for index in range(3)]
+    names = ["01-first", "02-second", "03-third"]
+    return make_edition(
+        {
+            f"articles/{name}.md": article_text(f"稿件{index + 1}", "\n\n".join(chunk) + "\n")
+            for index, (name, chunk) in enumerate(zip(names, chunks, strict=True))
+        }
+    )
+
+
+def summary(figures: TypographyFigures) -> str:
+    return (
+        f"flush {figures.flush_lines}/{figures.justified_lines}, max gap "
+        f"{figures.max_gap_em:.2f} em, ragged {[line.text[:12] for line in figures.ragged[:3]]}"
+    )
+
+
+def right_edge_residuals(pdf: Path) -> list[float]:
+    """How far short of the page's right-most body line each nearly-full body line ends, in pt."""
+    residuals = []
+    for page in read_chars(pdf):
+        rows: dict[int, list[float]] = {}
+        for char in page:
+            if abs(char.size - 14) < 0.1:
+                rows.setdefault(round(char.baseline * 2), []).append(char.x1)
+        ends = [max(row) for row in rows.values() if len(row) > 10]
+        if ends:
+            residuals += [max(ends) - end for end in ends if max(ends) - end < 1.0]
+    return residuals
+
+
+def png_bytes(color: str = "red", size: tuple[int, int] = (40, 30)) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, color).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def _chinese_numbered_list(document: object) -> str:
+    """Add a “（一）（二）” list (chineseCounting) to numbering.xml; its numId."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    numbering = document.part.numbering_part.element  # type: ignore[attr-defined]
+    abstract = parse_xml(
+        f'<w:abstractNum {nsdecls("w")} w:abstractNumId="90">'
+        '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/>'
+        '<w:lvlText w:val="（%1）"/><w:lvlJc w:val="left"/></w:lvl></w:abstractNum>'
+    )
+    num = parse_xml(f'<w:num {nsdecls("w")} w:numId="90"><w:abstractNumId w:val="90"/></w:num>')
+    first_num = numbering.find("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}num")
+    first_num.addprevious(abstract)
+    numbering.append(num)
+    return "90"
+
+
+def _number_paragraph(paragraph: object, num_id: str) -> None:
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    ppr = paragraph._p.get_or_add_pPr()  # type: ignore[attr-defined]
+    ppr.append(
+        parse_xml(f'<w:numPr {nsdecls("w")}><w:ilvl w:val="0"/><w:numId w:val="{num_id}"/></w:numPr>')
+    )
+
+
+def word_source(path: Path, picture: bytes) -> Path:
+    """A colleague's .docx: Title, a 来源/date line, bold subheads, numbered lists
+    (List Number and a Chinese-numbered one), a merged-cell table, a picture, a 注."""
+    import docx
+    from docx.shared import Cm
+
+    document = docx.Document()
+    document.add_paragraph("江南省召开2026年度计量工作要点征求意见座谈会", style="Title")
+    document.add_paragraph("——听取各地对明年计量工作的意见建议", style="Subtitle")
+    document.add_paragraph("来源　2025年11月24日")
+    document.add_paragraph(
+        "11月21日，江南省市场监督管理局召开座谈会，就2026年度全省计量工作要点征求各设区市市场监管局、"
+        "省级计量技术机构和部分企业代表的意见建议。"
+    )
+    bold = document.add_paragraph()
+    bold.add_run("会议听取的主要意见").bold = True
+    for text in ["加快建设区域计量测试中心，补齐新兴产业计量短板。", "扩大计量校准结果互认范围，减轻企业负担。", "加强基层计量人员培训。"]:
+        document.add_paragraph(text, style="List Number")
+    chinese = _chinese_numbered_list(document)
+    for text in ["推进民生计量专项监督。", "开展能源计量审查。"]:
+        _number_paragraph(document.add_paragraph(text), chinese)
+    document.add_picture(io.BytesIO(picture), width=Cm(5))
+    document.add_paragraph("图为座谈会现场")
+    table = document.add_table(rows=4, cols=3)
+    table.style = "Table Grid"
+    cells = [["单位类别", "参会人数", ""], ["", "现场", "线上"], ["设区市市场监管局", "11", "2"], ["计量技术机构", "8", "5"]]
+    for row, texts in zip(table.rows, cells, strict=True):
+        for cell, text in zip(row.cells, texts, strict=True):
+            cell.text = text
+    table.cell(0, 0).merge(table.cell(1, 0))  # 单位类别 over both header rows
+    table.cell(0, 1).merge(table.cell(0, 2))  # 参会人数 over 现场 and 线上
+    table.cell(0, 0).text = "单位类别"
+    table.cell(0, 1).text = "参会人数"
+    closing = document.add_paragraph()
+    closing.add_run("下一步工作").bold = True
+    document.add_paragraph("省局将认真梳理各方意见建议，修改完善工作要点，于12月中旬印发实施。")
+    document.add_paragraph("注：线上参会人员包括部分重点企业计量负责人。")
+    document.save(str(path))
+    return path
+
+
+# The check's tests: build, check, pick findings, rewrite a PDF, fill an imported edition.
 
 TITLES = ["研究院召开质量发展形势分析会", "标准化试点项目通过验收", "学者谈计量基础设施建设"]
 FILES = ["2025-11/articles/01-first.md", "2025-11/articles/02-second.md", "2025-11/articles/03-third.md"]

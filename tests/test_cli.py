@@ -11,7 +11,7 @@ import pytest
 from pipeline.build import SCHEMA_DIR
 from pipeline.cli import make_parser, run
 from pipeline.house import REPO_ROOT
-from tests.conftest import SAMPLE_EDITION, MakeEdition, article_text
+from tests.support import SAMPLE_EDITION, MakeEdition, article_text
 
 
 def test_version(capsys: pytest.CaptureFixture[str]) -> None:

@@ -11,18 +11,16 @@ from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from hashlib import md5
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
 from ..errors import EditionInvalid, EditorError
 from ..house import STYLESHEET_NAMES, font_faces
 from ..render.html import RenderedEdition
-from .justify import (
-    SpacingMemory,
-    UnsupportedWeasyPrint,
-    check_weasyprint,
-    inter_character_justification,
-)
+from .guard import UnsupportedWeasyPrint, check_weasyprint
+from .justify import inter_character_justification
+from .spacing import SpacingMemory
 
 FONTCONFIG_NAME = "fonts.conf"
 MAX_DATA_URL_BYTES = 64 * 1024
@@ -138,6 +136,15 @@ def _captured_warnings() -> Iterator[list[str]]:
 
 
 @dataclass
+class LaidOut:
+    """A laid-out document before it is written: WeasyPrint's pages, and its warnings so far."""
+
+    rendered: RenderedEdition
+    document: Any  # weasyprint.Document
+    warnings: list[str]
+
+
+@dataclass
 class Typesetter:
     """Holds what can be reused between builds (font configuration, image cache)."""
 
@@ -189,6 +196,11 @@ class Typesetter:
         return self._font_config
 
     def typeset(self, rendered: RenderedEdition) -> TypesetPDF:
+        """Lay out and write: the PDF's bytes, its page count and WeasyPrint's warnings."""
+        return self.write(self.layout(rendered))
+
+    def layout(self, rendered: RenderedEdition) -> LaidOut:
+        """WeasyPrint's layout of the edition's HTML, inside the sandbox and the extensions."""
         from weasyprint import HTML
 
         try:
@@ -215,10 +227,15 @@ class Typesetter:
                 base_url=rendered.edition.root.as_uri() + "/",
                 url_fetcher=make_fetcher(sandbox),
             ).render(font_config=font_config, cache=self.image_cache)
-            pdf = document.write_pdf()
         if sandbox.refused:
             raise EditionInvalid([_refusal(url, rendered) for url in sandbox.refused])
-        return TypesetPDF(pdf, len(document.pages), tuple(warnings))
+        return LaidOut(rendered, document, warnings)
+
+    def write(self, laid_out: LaidOut) -> TypesetPDF:
+        """The laid-out document as PDF bytes (fonts subset, images encoded)."""
+        with _captured_warnings() as warnings:
+            pdf = laid_out.document.write_pdf()
+        return TypesetPDF(pdf, len(laid_out.document.pages), tuple(laid_out.warnings + warnings))
 
 
 def _refusal(url: str, rendered: RenderedEdition) -> EditorError:

@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.build import Builder, BuildResult
-from tests.conftest import MANIFEST, article_text
-from tests.support import TITLES, build
+from tests.support import MANIFEST, TITLES, article_text, build
 
 
 @pytest.fixture(scope="session")

@@ -11,8 +11,7 @@ from PIL import Image
 
 from pipeline.build import Builder
 from pipeline.cli import run
-from tests.conftest import MakeEdition, article_text
-from tests.support import TITLES
+from tests.support import TITLES, MakeEdition, article_text
 
 
 def test_cli_exit_codes_json_and_strict(

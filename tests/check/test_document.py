@@ -9,8 +9,7 @@ from pypdf import PdfWriter
 from pypdf.generic import NameObject, RectangleObject, TextStringObject
 
 from pipeline.build import Builder, BuildResult
-from tests.conftest import MakeEdition, article_text
-from tests.support import TITLES, article_pages, build, check, only, rewrite
+from tests.support import TITLES, MakeEdition, article_pages, article_text, build, check, only, rewrite
 
 
 def test_bad_pages_links_and_metadata(builder: Builder, clean: BuildResult, tmp_path: Path) -> None:

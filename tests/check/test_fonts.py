@@ -15,8 +15,18 @@ from pipeline.check.run import check_pdf
 from pipeline.house import shipped_font_families
 from pipeline.pdfread.content import scan_content
 from pipeline.typeset.glyphs import notdef_characters
-from tests.conftest import PARAGRAPH, MakeEdition, article_text
-from tests.support import EMOJI, RARE, TITLES, build, check, only, rewrite
+from tests.support import (
+    EMOJI,
+    PARAGRAPH,
+    RARE,
+    TITLES,
+    MakeEdition,
+    article_text,
+    build,
+    check,
+    only,
+    rewrite,
+)
 
 
 def test_rare_character_is_caught_before_during_and_after_rendering(

@@ -9,8 +9,7 @@ from pipeline.build import Builder, BuildResult
 from pipeline.check.expected import Expected
 from pipeline.check.run import check_pdf
 from pipeline.edition.load import load_edition
-from tests.conftest import MANIFEST, MakeEdition
-from tests.support import build, check, only
+from tests.support import MANIFEST, MakeEdition, build, check, only
 
 MANIFEST_FILE = "2025-11/issue.yaml"
 

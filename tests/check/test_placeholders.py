@@ -11,8 +11,18 @@ from pipeline.check.run import check_pdf
 from pipeline.cli import run
 from pipeline.edition.placeholders import IMAGE_PENDING, SOURCE_PENDING
 from pipeline.house import shipped_font_families
-from tests.conftest import MANIFEST, PARAGRAPH, SAMPLE_EDITION, MakeEdition, article_text
-from tests.support import FILES, TITLES, build, check, only
+from tests.support import (
+    FILES,
+    MANIFEST,
+    PARAGRAPH,
+    SAMPLE_EDITION,
+    TITLES,
+    MakeEdition,
+    article_text,
+    build,
+    check,
+    only,
+)
 
 
 def source_line(edition: Path, file: str, line: int) -> str:

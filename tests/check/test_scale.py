@@ -10,8 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pipeline.build import Builder
-from tests.conftest import MANIFEST, PARAGRAPH, MakeEdition, article_text
-from tests.support import build, check, only
+from tests.support import MANIFEST, PARAGRAPH, MakeEdition, article_text, build, check, only
 
 
 def edition_of(make_edition: MakeEdition, articles: dict[str, str]) -> Path:

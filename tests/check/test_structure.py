@@ -14,8 +14,7 @@ from pipeline.check.run import check_pdf
 from pipeline.check.structure import well_formed_uri
 from pipeline.cli import run
 from pipeline.edition.load import load_edition
-from tests.conftest import MakeEdition, article_text
-from tests.support import TITLES, article_pages, build, check, rewrite
+from tests.support import TITLES, MakeEdition, article_pages, article_text, build, check, rewrite
 
 
 def test_clean_edition_passes_even_strictly(builder: Builder, clean: BuildResult) -> None:

@@ -5,8 +5,7 @@ from __future__ import annotations
 from pipeline.build import Builder
 from pipeline.check.typography import measure
 from pipeline.pdfread.lines import Line
-from tests.conftest import PARAGRAPH, MakeEdition, article_text
-from tests.support import FILES, TITLES, build, check, only
+from tests.support import FILES, PARAGRAPH, TITLES, MakeEdition, article_text, build, check, only
 
 
 def line(page: int, top: float, x0: float, text: str, font: str = "Serif", x1: float = 500.0) -> Line:

@@ -11,7 +11,7 @@ from ruamel.yaml import YAML
 
 from pipeline.cli import run
 from pipeline.edition.json_schema import json_schemas
-from tests.conftest import SAMPLE_EDITION
+from tests.support import SAMPLE_EDITION
 
 
 def as_json(text: str) -> object:

@@ -8,7 +8,7 @@ import pytest
 
 from pipeline.edition.load import load_edition
 from pipeline.errors import EditionInvalid
-from tests.conftest import MakeEdition, article_text
+from tests.support import MakeEdition, article_text
 
 
 def errors_of(edition: object) -> list[str]:
@@ -51,7 +51,7 @@ def test_other_mistakes_in_chinese(make_edition: MakeEdition, line: str, words: 
 
 
 def test_bad_indentation_in_the_manifest(make_edition: MakeEdition) -> None:
-    from tests.conftest import MANIFEST
+    from tests.support import MANIFEST
 
     manifest = MANIFEST.replace("      - articles/02-second.md", "     - articles/02-second.md")
     [error] = errors_of(make_edition(manifest=manifest))

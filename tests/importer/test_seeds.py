@@ -19,8 +19,7 @@ from pipeline.check.run import check_pdf
 from pipeline.cli import run
 from pipeline.edition.load import Edition, load_edition
 from pipeline.importer.normalize import is_traditional
-from tests.conftest import SEEDS
-from tests.support import fill_and_confirm
+from tests.support import SEEDS, fill_and_confirm
 
 pytestmark = pytest.mark.skipif(
     not SEEDS.is_dir(), reason=f"没有种子材料 {SEEDS}（共享目录不在本机），跳过导入种子的测试"
@@ -137,7 +136,7 @@ def test_briefing_as_imported_is_not_fit_to_send(briefing: tuple[Edition, BuildR
             assert line.startswith("  ") and ":" in line, (finding, line)  # an entry under confirm:
         else:
             assert any(marker in line for marker in ("［待补图片］", "来源待核")), (finding, line)
-    assert len([f for f in report.errors if "［待补图片］" in f.message]) == 5
+    assert len([f for f in report.errors if "占位文字“［待补图片］”" in f.message]) == 5
     assert {f.check for f in report.errors if "报尾" in f.message} == {"distribution"}
 
 
