@@ -1,4 +1,11 @@
-"""Which article each page belongs to, so every finding names an article and its file.
+"""Which article each page belongs to, so every finding names an article, its file and line.
+
+Every family of checks places its findings through `Placement.where(page, text=…)`:
+given what is printed where the fault is (a line's text, a word), it names the
+article on that page whose file holds the text and the line it is on
+(`source_lines`); given only a page, the article owning the page. A finding about
+an article as a whole (its contents entry, bookmark) uses `ArticlePlace.where()`,
+which points at the line of its title.
 
 An article's own named destination (its anchor) is the truth of where it starts;
 the outline is only a fallback. A page's owner is the last article to start on or
@@ -27,6 +34,13 @@ class ArticlePlace:
     file: str
     anchor: str | None
     page: int | None  # its first page, from its link target (else the outline)
+    title_line: int | None = None  # the line of `title:` in its file
+
+    def where(self, page: int | None = None) -> dict[str, Any]:
+        """Keyword arguments placing a finding about the article itself (its contents
+        entry, bookmark, title) on its title's line."""
+        placed = {"article": self.title, "file": self.file, "line": self.title_line}
+        return {**placed, "page": page} if page is not None else placed
 
 
 @dataclass(frozen=True)
@@ -78,6 +92,13 @@ class Placement:
             return {"page": page, "article": FRONT if first is not None else None}
         return {"page": page, "article": owner.title, "file": owner.file}
 
+    def line_in(self, place: ArticlePlace, text: str) -> int | None:
+        """The line of `place`'s file that holds `text`, if it does."""
+        index = next((i for i, other in enumerate(self.articles) if other is place), None)
+        if index is None or index >= len(self.sources):
+            return None
+        return self.sources[index].line_of(text)
+
     def source_of(self, text: str, page: int) -> tuple[ArticlePlace, int] | None:
         """(article, line) whose file holds `text` printed on `page`."""
         if not self.sources:
@@ -116,5 +137,6 @@ def place_articles(reader: PdfReader, expected: Expected, outline: list[OutlineI
         page = destination_page(reader, article.anchor)
         if page is None:
             page = children[index].page if by_order else outline_pages.get(normalize(article.title))
-        placed.append(ArticlePlace(article.title, article.file, article.anchor, page))
+        title_line = article.field_lines.get("title")
+        placed.append(ArticlePlace(article.title, article.file, article.anchor, page, title_line))
     return Placement(tuple(placed), tuple(_source_text(article) for article in expected.articles))

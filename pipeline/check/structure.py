@@ -79,7 +79,7 @@ def _check_outline_articles(
         if index is None:
             continue
         article, place = wanted.articles[index], placement.articles[index]
-        where = placement.where(place.page, place) or {"article": place.title, "file": place.file}
+        where = place.where(place.page)
         if child_index is None:
             report.error("outline", "PDF 书签中缺少这篇稿件", hint="用 briefing build 重新生成", **where)
             continue
@@ -112,7 +112,7 @@ def _check_printed_contents(
             )
             continue
         place = placement.articles[index]
-        where = {"article": place.title, "file": place.file}
+        where = place.where()
         if entry_index is None:
             report.error(
                 "contents",
@@ -154,18 +154,14 @@ def _check_contents_links(
             report.error(
                 "links",
                 "目录中这一条不能点击跳转到正文",
-                page=contents_pages.start,
-                article=place.title,
-                file=place.file,
                 hint="用 briefing build 重新生成",
+                **place.where(contents_pages.start),
             )
         elif place.page is None:
             report.error(
                 "links",
                 "目录链接指向的位置在 PDF 中不存在",
-                page=contents_pages.start,
-                article=place.title,
-                file=place.file,
+                **place.where(contents_pages.start),
             )
 
 
@@ -222,7 +218,7 @@ def check_links(reader: PdfReader, placement: Placement, report: CheckReport) ->
                         "links",
                         f"外部链接 {value}：{problem}",
                         hint="改正稿件信息块中的 source_url 或正文中的链接",
-                        **placement.where(number),
+                        **placement.where(number, text=value),
                     )
             else:
                 report.warn("links", f"不常见的链接类型 {kind}", **placement.where(number))
@@ -240,7 +236,7 @@ def check_text_present(
         next_start = next((page for page in starts if page > place.page), len(pages))
         last = min(max(place.page + 1, next_start), len(pages))
         haystack = "".join(page.body for page in pages[place.page - 1 : last])
-        where = {"page": place.page, "article": place.title, "file": place.file}
+        where = place.where(place.page)
         # A title's opening words: a very long one runs on over several pages.
         if normalize(place.title)[:TITLE_OPENING] not in haystack:
             report.error(
@@ -255,6 +251,5 @@ def check_text_present(
                 "text",
                 f"第{place.page}页及下一页上找不到正文第一句“{sentence}”",
                 hint="可能是字体缺字或文字被转成了图形；用 briefing build 重新生成",
-                line=article.first_line,
-                **where,
+                **{**where, "line": placement.line_in(place, sentence) or article.first_line},
             )

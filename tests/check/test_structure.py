@@ -43,7 +43,7 @@ def test_contents_number_off_names_article_and_page(
     [finding] = report.errors
     assert finding.check == "contents"
     assert finding.article == TITLES[0] and finding.file == "2025-11/articles/01-first.md"
-    assert finding.page == 1
+    assert finding.page == 1 and finding.line == 2  # the line of its title
     assert "目录印的页码是 4，稿件实际在第2页" in finding.message
 
 
@@ -68,7 +68,7 @@ def test_outline_missing_an_article_names_it_and_its_page(
     [finding] = report.errors
     assert finding.check == "outline" and "缺少" in finding.message
     assert finding.article == TITLES[1] and finding.page == pages[TITLES[1]]
-    assert finding.file == "2025-11/articles/02-second.md"
+    assert finding.file == "2025-11/articles/02-second.md" and finding.line == 2
 
 
 def test_pdf_out_of_date_with_its_edition_fails_text_present(
@@ -85,6 +85,7 @@ def test_pdf_out_of_date_with_its_edition_fails_text_present(
     [finding] = report.errors
     assert finding.check == "text" and "验收专家组一致同意通过。" in finding.message
     assert finding.article == TITLES[1] and finding.page == article_pages(pdf)[TITLES[1]]
+    assert finding.line == 8  # the new first sentence, below the front matter and a blank line
 
 
 def test_titles_with_dashes_and_dots_match_the_contents(
