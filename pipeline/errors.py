@@ -67,8 +67,8 @@ def display_path(path: Path, edition_dir: Path | None = None) -> str:
         return str(absolute)
 
 
-# Pydantic error types, in plain Chinese. Anything not listed falls back to
-# Pydantic's own (English) message so no information is lost.
+# Pydantic error types, in plain Chinese. Anything not listed gets a Chinese
+# sentence naming the value: no English parser text reaches the editor.
 _PYDANTIC_MESSAGES: dict[str, str] = {
     "missing": "缺少必填项",
     "extra_forbidden": "不认识的字段（是否拼写错误？请对照 README 中的格式说明）",
@@ -87,7 +87,21 @@ _PYDANTIC_MESSAGES: dict[str, str] = {
     "model_type": "应为一组“字段: 值”",
     "model_attributes_type": "应为一组“字段: 值”",
     "dict_type": "应为一组“字段: 值”",
+    "greater_than": "数值太小，应大于 {gt}",
+    "less_than_equal": "数值太大，应不大于 {le}",
+    "string_too_long": "太长，最多 {max_length} 个字",
+    "too_long": "太多，最多 {max_length} 项",
+    "string_pattern_mismatch": "写法不符合要求",
+    "bool_type": "应为 true 或 false",
+    "bool_parsing": "应为 true 或 false",
+    "float_type": "应为数字",
+    "float_parsing": "应为数字",
+    "time_type": "应为时间，格式如 19:59",
+    "time_parsing": "应为时间，格式如 19:59",
+    "datetime_type": "应为日期和时间，格式如 2025-11-05 19:59",
+    "datetime_parsing": "应为日期和时间，格式如 2025-11-05 19:59",
 }
+FALLBACK_MESSAGE = "写法不符合要求，请对照 README 中的格式说明"
 
 
 def pydantic_message(error: dict[str, Any]) -> str:
@@ -97,7 +111,7 @@ def pydantic_message(error: dict[str, Any]) -> str:
         return str(error.get("ctx", {}).get("error", error.get("msg", "")))
     template = _PYDANTIC_MESSAGES.get(kind)
     if template is None:
-        return str(error.get("msg", kind))
+        return FALLBACK_MESSAGE
     try:
         return template.format(**error.get("ctx", {}))
     except (KeyError, IndexError):

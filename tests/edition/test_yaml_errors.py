@@ -56,3 +56,22 @@ def test_bad_indentation_in_the_manifest(make_edition: MakeEdition) -> None:
     manifest = MANIFEST.replace("      - articles/02-second.md", "     - articles/02-second.md")
     [error] = errors_of(make_edition(manifest=manifest))
     assert error.startswith("2025-11/issue.yaml:") and "缩进" in error, error
+
+
+def test_no_english_validation_text(make_edition: MakeEdition) -> None:
+    from tests.support import MANIFEST
+
+    manifest = MANIFEST.replace("\nnumber: 11\n", "\nnumber: true\n").replace("copies: 40", "copies: true")
+    errors = errors_of(make_edition(manifest=manifest))
+    assert len(errors) == 2, errors  # a boolean is not taken for 1 (printed 第1期)
+    assert all("应为整数" in error for error in errors)
+    for error in errors:
+        said = re.sub(r"README|true|false", "", error.split("：", 1)[1])  # after the field name
+        assert not re.search(r"[A-Za-z]{3,}", said), error
+
+
+def test_unlisted_validation_error_is_told_in_chinese() -> None:
+    from pipeline.errors import FALLBACK_MESSAGE, pydantic_message
+
+    said = pydantic_message({"type": "some_new_type", "msg": "Input should be something"})
+    assert said == FALLBACK_MESSAGE and "Input" not in said
