@@ -105,3 +105,11 @@ def test_schema_goes_where_make_clean_and_gitignore_expect() -> None:
     assert SCHEMA_DIR == REPO_ROOT / "build" / "schema"
     assert "build/" in (REPO_ROOT / ".gitignore").read_text("utf-8").split()
     assert "rm -rf build" in (REPO_ROOT / "Makefile").read_text("utf-8")
+
+
+def test_argparse_is_chinese_only_inside_our_parser() -> None:
+    before = argparse._  # type: ignore[attr-defined]
+    parser = make_parser()
+    assert argparse._ is before  # type: ignore[attr-defined]
+    assert "用法：" in parser.format_help()
+    assert argparse._ is before and argparse.ArgumentParser(prog="x").format_usage().startswith("usage:")  # type: ignore[attr-defined]
