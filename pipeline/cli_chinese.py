@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import difflib
 import re
+import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -55,6 +56,29 @@ def chinese_argparse() -> Iterator[None]:
         argparse._, argparse.ngettext = saved  # type: ignore[attr-defined]
 
 
+HELP_COLUMN = 26  # where an argument's help starts, in terminal columns
+
+_ARGUMENT_LINE = re.compile(r"^( {2,4})(\S(?:.*?\S)?) {2,}(\S.*)$")
+
+
+def display_width(text: str) -> int:
+    """Terminal columns: a Chinese character takes two."""
+    return sum(2 if unicodedata.east_asian_width(character) in "WF" else 1 for character in text)
+
+
+def _aligned(line: str) -> str:
+    """An argument's line with its help at `HELP_COLUMN` as the terminal shows it
+    (argparse pads by characters, so help after 期次文件夹 drifts right)."""
+    match = _ARGUMENT_LINE.match(line)
+    if match is None:
+        return line
+    indent, name, help_text = match.groups()
+    used = len(indent) + display_width(name)
+    if used + 2 > HELP_COLUMN:
+        return line
+    return f"{indent}{name}{' ' * (HELP_COLUMN - used)}{help_text}"
+
+
 class ChineseParser(argparse.ArgumentParser):
     """An ArgumentParser that answers a mistyped choice with the nearest one."""
 
@@ -77,7 +101,8 @@ class ChineseParser(argparse.ArgumentParser):
         with chinese_argparse():
             text = super().format_help()
         # argparse ends each heading with an ASCII colon.
-        return re.sub(r"^(\S[^\n]*?):$", r"\1：", text, flags=re.MULTILINE)
+        text = re.sub(r"^(\S[^\n]*?):$", r"\1：", text, flags=re.MULTILINE)
+        return "\n".join(_aligned(line) for line in text.split("\n"))
 
     def format_usage(self) -> str:
         with chinese_argparse():

@@ -113,3 +113,16 @@ def test_argparse_is_chinese_only_inside_our_parser() -> None:
     assert argparse._ is before  # type: ignore[attr-defined]
     assert "用法：" in parser.format_help()
     assert argparse._ is before and argparse.ArgumentParser(prog="x").format_usage().startswith("usage:")  # type: ignore[attr-defined]
+
+
+def test_help_lines_up_in_terminal_columns() -> None:
+    from pipeline.cli_chinese import HELP_COLUMN, display_width
+
+    shown = make_parser()._subparsers._group_actions[0].choices["build"].format_help()  # type: ignore[union-attr]
+    starts = {
+        display_width(line[: line.index(help_text)])
+        for line in shown.split("\n")
+        for help_text in ("如 issues/2025-11", "显示这段说明后退出", "输出的 PDF 文件")
+        if help_text in line
+    }
+    assert starts == {HELP_COLUMN}, shown
