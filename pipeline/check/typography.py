@@ -140,7 +140,15 @@ def measure(pages: list[list[Line]]) -> TypographyFigures:
                 following = lines[1] if len(lines) > 1 else None
                 ends_paragraph = following is None or abs(following.x0 - left) >= 1.0
                 previous = pages[page_index - 1][-1] if pages[page_index - 1] else None
-                if ends_paragraph and previous is not None and _same_style(previous, first):
+                # Carried over only from a full line: after one that ends short (a
+                # paragraph's end), a line at the left edge starts a block of its own
+                # (一、 heading in the body face, a caption).
+                carried = (
+                    previous is not None
+                    and _same_style(previous, first)
+                    and right - previous.x1 <= body_size
+                )
+                if ends_paragraph and carried:
                     figures.widows.append(first)
     return figures
 

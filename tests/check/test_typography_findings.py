@@ -43,3 +43,16 @@ def test_typography_finding_names_article_file_and_line(builder: Builder, make_e
     assert found, report.text()
     for finding in found:
         assert (finding.article, finding.file, finding.line) == (TITLES[1], FILES[1], 10), finding
+
+
+def test_line_at_the_head_after_a_finished_paragraph_is_not_a_widow() -> None:
+    finished = line(1, 700, 80, "上一段到此结束。", x1=200)
+    heading = line(2, 100, 80, "一、总体要求", x1=170)  # official numbering in the body face
+    pages = [[*full_page(1), finished], [heading, line(2, 125, 108, "第一段" * 9), *full_page(2)[2:]]]
+    assert measure(pages).widows == []
+
+
+def test_last_line_carried_to_the_head_is_a_widow() -> None:
+    carried = line(2, 100, 80, "末行。", x1=130)
+    pages = [full_page(1), [carried, line(2, 125, 108, "下一段" * 9), *full_page(2)[2:]]]
+    assert measure(pages).widows == [carried]
