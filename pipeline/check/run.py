@@ -3,7 +3,9 @@
 The content streams are scanned once (`pdfread.content`) and the page texts read
 once (`pdfread.page_text`, pdftotext in its own process meanwhile); every family
 of checks then adds its findings to one `CheckReport`, each placed on a page and,
-where the page belongs to an article, on that article's file.
+where the page belongs to an article, on that article's file and the line that
+holds the printed text (`placement`). The sources' own faults (placeholders,
+unconfirmed guesses) are found in `Expected` without reading the PDF.
 """
 
 from __future__ import annotations
