@@ -16,7 +16,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from ..edition.placeholders import SOURCE_PENDING
+from ..edition.placeholders import IMAGE_PENDING, SOURCE_PENDING
 from .blocks import Block, Heading, Paragraph, Picture, Table
 from .lift import (
     Lifted,
@@ -327,7 +327,7 @@ def _photo_confirmations(blocks: list[Block], confirm: dict[str, str]) -> None:
         key = "图片" if len(missing) == 1 else f"图片{number}"
         caption = f"“{picture.alt}”" if picture.alt else "（无图注）"
         where = f"，原图网址 {picture.src}，请下载" if picture.src.startswith("http") else "，请找到原图"
-        confirm[key] = f"缺少图片{caption}{where}后放入 images/，替换正文中的［待补图片］"
+        confirm[key] = f"缺少图片{caption}{where}后放入 images/，替换正文中的{IMAGE_PENDING}"
 
 
 def clean_article(blocks: list[Block], hints: Hints, joins_lines: bool = True) -> Draft:
