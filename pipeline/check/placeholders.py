@@ -59,13 +59,16 @@ def _confirm_findings(
         )
 
 
-def _article_sources(article: ExpectedArticle, report: CheckReport) -> None:
+def _article_sources(
+    article: ExpectedArticle, told: set[tuple[str | None, str]], report: CheckReport
+) -> None:
     where = {"article": article.title, "file": article.file}
     _confirm_findings(dict(article.front.confirm), dict(article.field_lines), where, report)
     front = article.front
     for name in PRINTED_FIELDS:
         value = getattr(front, name, None)
         for marker in markers_in(str(value or "")):
+            told.add((article.file, marker))
             report.error(
                 CHECK,
                 f"{_label(name)}还是占位文字“{marker}”",
@@ -75,6 +78,7 @@ def _article_sources(article: ExpectedArticle, report: CheckReport) -> None:
             )
     for index, text in enumerate(article.body.split("\n")):
         for marker in markers_in(text):
+            told.add((article.file, marker))
             report.error(
                 CHECK,
                 f"正文中还有占位文字“{marker}”",
@@ -84,7 +88,7 @@ def _article_sources(article: ExpectedArticle, report: CheckReport) -> None:
             )
 
 
-def _manifest_sources(expected: Expected, report: CheckReport) -> None:
+def _manifest_sources(expected: Expected, told: set[tuple[str | None, str]], report: CheckReport) -> None:
     manifest = expected.manifest
     if manifest is None:
         return
@@ -92,6 +96,7 @@ def _manifest_sources(expected: Expected, report: CheckReport) -> None:
     _confirm_findings(dict(manifest.confirm), dict(expected.manifest_lines), where, report)
     for name, value in manifest.model_dump(exclude={"confirm", "sections"}).items():
         for marker in markers_in(str(value)):
+            told.add((expected.manifest_file, marker))
             report.error(
                 CHECK,
                 f"issue.yaml 的“{_label(name)}”还是占位文字“{marker}”",
@@ -100,29 +105,33 @@ def _manifest_sources(expected: Expected, report: CheckReport) -> None:
             )
 
 
-def check_sources(expected: Expected, report: CheckReport) -> None:
-    """Every confirm entry and placeholder in the edition's files, at its line."""
-    _manifest_sources(expected, report)
+def check_sources(expected: Expected, report: CheckReport) -> set[tuple[str | None, str]]:
+    """Every confirm entry and placeholder in the edition's files, at its line; returns
+    the (file, marker) of the placeholders told, for `check_printed`."""
+    told: set[tuple[str | None, str]] = set()
+    _manifest_sources(expected, told, report)
     for article in expected.articles:
-        _article_sources(article, report)
+        _article_sources(article, told, report)
+    return told
 
 
-def check_printed(pages: list[PageText], placement: Placement, report: CheckReport) -> None:
-    """Placeholders read back on paper that no source finding already names."""
-    told = {
-        (finding.file, finding.line)
-        for finding in report.findings
-        if finding.check == CHECK and finding.file is not None
-    }
-    told_files = {file for file, _ in told}
+def check_printed(
+    pages: list[PageText], placement: Placement, told: set[tuple[str | None, str]], report: CheckReport
+) -> None:
+    """Placeholders read back on paper that no source finding already names.
+
+    `told`: (file, marker) of the source findings (`check_sources`). A marker on a
+    page of an article that holds it was told at its line; one on the masthead or
+    contents pages, where no article's text holds it, was told in issue.yaml.
+    """
+    told_markers = {marker for _, marker in told}
     for number, page in enumerate(pages, start=1):
         for marker in MARKERS:
             if normalize(marker) not in page.body:
                 continue
             where = placement.where(number, text=marker)
-            if (where.get("file"), where.get("line")) in told:
-                continue
-            if "line" not in where and where.get("file") in told_files:
+            file = where.get("file") if "line" in where else None
+            if (file, marker) in told or (file is None and marker in told_markers):
                 continue
             report.error(
                 CHECK,

@@ -81,7 +81,7 @@ def _check_pdf(pdf_path: Path, expected: Expected) -> CheckReport:
             # pypdf's text is unreliable once a glyph is missing: do not report what it misses.
             report.warn("text", "未安装 pdftotext，且 PDF 有缺字，无法核对目录和正文文字")
             pages = None
-        check_sources(expected, report)
+        told = check_sources(expected, report)
         if expected.manifest is not None:
             check_structure(reader, expected, outline, placement, pages, report)
             check_distribution(expected, pages, report)
@@ -89,7 +89,7 @@ def _check_pdf(pdf_path: Path, expected: Expected) -> CheckReport:
                 check_masthead(expected, pages, report)
                 check_text_present(expected, placement, pages, report)
         if pages is not None:
-            check_printed(pages, placement, report)
+            check_printed(pages, placement, told, report)
         check_links(reader, placement, report)
         check_images(scan, expected.images, placement, report)
     finally:

@@ -102,3 +102,11 @@ def test_new_scaffold_is_not_fit_to_send_until_written(tmp_path: Path) -> None:
 
 def test_clean_edition_has_no_placeholder_finding(builder: Builder, clean: BuildResult) -> None:
     assert only(check(builder, clean).findings, "placeholders") == []
+
+
+def test_placeholder_in_the_manifest_is_told_once_at_its_line(builder: Builder, make_edition: MakeEdition) -> None:
+    manifest = MANIFEST.replace("editor: 研究院办公室", "editor: 请在此填写编辑单位")
+    report = check(builder, build(builder, make_edition(manifest=manifest)))
+    [finding] = only(report.errors, "placeholders")  # printed on page 1 too, but told once
+    assert (finding.file, finding.line) == ("2025-11/issue.yaml", MANIFEST.split("\n").index("editor: 研究院办公室") + 1)
+    assert "编辑单位" in finding.message
