@@ -9,6 +9,7 @@ import sys
 from collections.abc import Callable, Sequence
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 from .build import SCHEMA_DIR, Builder, default_output
 from .cli_chinese import ChineseParser, chinese_argparse
@@ -206,6 +207,13 @@ def _make_parser() -> argparse.ArgumentParser:
         "-V", "--version", action="version", version=f"briefing {_version()}", help="显示版本后退出"
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="命令")
+    _pdf_commands(commands)
+    _edition_commands(commands)
+    return parser
+
+
+def _pdf_commands(commands: Any) -> None:
+    """build, check, watch: the commands that make or judge a PDF."""
     output_help = "输出的 PDF 文件（默认 build/<期次>.pdf）"
 
     build = commands.add_parser("build", help="生成一期简报的 PDF，并自动检查")
@@ -235,6 +243,9 @@ def _make_parser() -> argparse.ArgumentParser:
     watch.add_argument("-o", "--output", metavar="PDF", help=output_help)
     watch.set_defaults(run=command_watch)
 
+
+def _edition_commands(commands: Any) -> None:
+    """new, schema, import, lint: the commands that make or examine an edition's files."""
     new = commands.add_parser("new", help="新建下一期（期号接续最近一期）")
     new.add_argument("name", metavar="年-月", help="如 2025-12")
     new.add_argument("--issues", default="issues", metavar="文件夹", help="存放各期的文件夹（默认 issues）")
@@ -260,7 +271,6 @@ def _make_parser() -> argparse.ArgumentParser:
     lint.add_argument("edition", metavar="期次文件夹", help="如 issues/2025-11")
     lint.add_argument("--fix", action="store_true", help="直接改正标点、空格等，并报告改了几处")
     lint.set_defaults(run=command_lint)
-    return parser
 
 
 def run(argv: Sequence[str] | None = None) -> int:

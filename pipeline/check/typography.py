@@ -60,97 +60,125 @@ class TypographyFigures:
 SHORT_LINE_EM = 2.0
 
 
+@dataclass(frozen=True)
+class _Frame:
+    """One page's text block as its body lines show it."""
+
+    style: tuple[float, str]  # the body's (size, font)
+    left: float
+    right: float
+
+    @property
+    def size(self) -> float:
+        return self.style[0]
+
+    @property
+    def indent(self) -> float:
+        return self.left + 1.5 * self.size
+
+    def is_body(self, line: Line) -> bool:
+        return (line.size, line.font) == self.style and not line.is_leader
+
+    def at_left(self, line: Line) -> bool:
+        return abs(line.x0 - self.left) < 1.0
+
+    def is_full(self, line: Line) -> bool:
+        """Reaches the right edge within a character: the paragraph goes on."""
+        return self.right - line.x1 <= self.size
+
+
 def measure(pages: list[list[Line]]) -> TypographyFigures:
     figures = TypographyFigures()
     every = [line for lines in pages for line in lines]
     if not every:
         return figures
-    body_size, body_font = _body_style(every)
-
+    style = _body_style(every)
     for line in every:
         if line.text[0] in PROHIBITED_AT_START:
             figures.bad_starts.append(line)
         if line.text[-1] in PROHIBITED_AT_END:
             figures.bad_ends.append(line)
-
     for page_index, lines in enumerate(pages):
-        body = [
-            line
-            for line in lines
-            if (line.size, line.font) == (body_size, body_font) and not line.is_leader
-        ]
+        body = [line for line in lines if (line.size, line.font) == style and not line.is_leader]
         if not body:
             continue
-        left = min(line.x0 for line in body)
-        right = _right_edge([line.x1 for line in body])
-        indent = left + 1.5 * body_size
-        for index, line in enumerate(lines):
-            if (line.size, line.font) != (body_size, body_font) or line.is_leader:
-                continue
-            following = _next_line(pages, page_index, index)
-            continues = (
-                following is not None
-                and (following.size, following.font) == (body_size, body_font)
-                and abs(following.x0 - left) < 1.0
-                and line.x0 < indent + body_size  # indented first line or full-width line
-                and line.x0 >= left - 1.0
-            )
-            if not continues:
-                continue
-            if right - line.x1 > SHORT_LINE_EM * body_size:
-                # Far short of the edge: a line that ends its own block (a 报/送/发 line,
-                # a forced break), not a justified line that failed to reach the edge,
-                # which falls short by less than a character.
-                continue
-            figures.justified_lines += 1
-            if abs(right - line.x1) <= FLUSH_TOLERANCE_PT:
-                figures.flush_lines += 1
-            else:
-                figures.ragged.append(line)
-            widest = max(line.gaps, default=0.0) / line.size
-            figures.max_gap_em = max(figures.max_gap_em, widest)
-            if widest > MAX_GAP_EM:
-                figures.wide_gaps.append((line, widest))
-
-        if page_index + 1 < len(pages) and lines:
-            last = lines[-1]
-            is_body = (last.size, last.font) == (body_size, body_font) and not last.is_leader
-            following = _next_line(pages, page_index, len(lines) - 1)
-            # The paragraph goes on overleaf only if its line is full (a one-line
-            # paragraph ends short) and body text follows at the left edge (not a
-            # heading or a new section).
-            carries_on = (
-                following is not None
-                and _same_style(following, last)
-                and abs(following.x0 - left) < 1.0
-                and right - last.x1 <= body_size
-            )
-            if is_body and last.x0 >= indent and carries_on:
-                figures.orphans.append(last)
-            is_heading = (last.size, last.font) != (body_size, body_font) and not last.is_leader
-            if is_heading and last.size >= body_size and following is not None:
-                figures.headings_at_foot.append(last)
-        if page_index > 0 and body and lines:
-            first = lines[0]
-            if (
-                (first.size, first.font) == (body_size, body_font)
-                and not first.is_leader
-                and abs(first.x0 - left) < 1.0
-            ):
-                following = lines[1] if len(lines) > 1 else None
-                ends_paragraph = following is None or abs(following.x0 - left) >= 1.0
-                previous = pages[page_index - 1][-1] if pages[page_index - 1] else None
-                # Carried over only from a full line: after one that ends short (a
-                # paragraph's end), a line at the left edge starts a block of its own
-                # (一、 heading in the body face, a caption).
-                carried = (
-                    previous is not None
-                    and _same_style(previous, first)
-                    and right - previous.x1 <= body_size
-                )
-                if ends_paragraph and carried:
-                    figures.widows.append(first)
+        frame = _Frame(style, min(line.x0 for line in body), _right_edge([line.x1 for line in body]))
+        _justification(pages, page_index, frame, figures)
+        if page_index + 1 < len(pages):
+            _page_foot(pages, page_index, frame, figures)
+        if page_index > 0:
+            _page_head(pages, page_index, frame, figures)
     return figures
+
+
+Pages = list[list[Line]]
+
+
+def _justification(pages: Pages, page_index: int, frame: _Frame, figures: TypographyFigures) -> None:
+    """Non-final lines of justified paragraphs: flush with the right edge, even gaps."""
+    for index, line in enumerate(pages[page_index]):
+        if not frame.is_body(line):
+            continue
+        following = _next_line(pages, page_index, index)
+        continues = (
+            following is not None
+            and (following.size, following.font) == frame.style
+            and frame.at_left(following)
+            and line.x0 < frame.indent + frame.size  # indented first line or full-width line
+            and line.x0 >= frame.left - 1.0
+        )
+        if not continues:
+            continue
+        if frame.right - line.x1 > SHORT_LINE_EM * frame.size:
+            # Far short of the edge: a line that ends its own block (a 报/送/发 line,
+            # a forced break), not a justified line that failed to reach the edge,
+            # which falls short by less than a character.
+            continue
+        figures.justified_lines += 1
+        if abs(frame.right - line.x1) <= FLUSH_TOLERANCE_PT:
+            figures.flush_lines += 1
+        else:
+            figures.ragged.append(line)
+        widest = max(line.gaps, default=0.0) / line.size
+        figures.max_gap_em = max(figures.max_gap_em, widest)
+        if widest > MAX_GAP_EM:
+            figures.wide_gaps.append((line, widest))
+
+
+def _page_foot(pages: Pages, page_index: int, frame: _Frame, figures: TypographyFigures) -> None:
+    """A paragraph's first line alone at the foot; a heading at the foot."""
+    last = pages[page_index][-1]
+    following = _next_line(pages, page_index, len(pages[page_index]) - 1)
+    # The paragraph goes on overleaf only if its line is full (a one-line paragraph
+    # ends short) and body text follows at the left edge (not a heading or a new section).
+    carries_on = (
+        following is not None
+        and _same_style(following, last)
+        and frame.at_left(following)
+        and frame.is_full(last)
+    )
+    if frame.is_body(last) and last.x0 >= frame.indent and carries_on:
+        figures.orphans.append(last)
+    is_heading = (last.size, last.font) != frame.style and not last.is_leader
+    if is_heading and last.size >= frame.size and following is not None:
+        figures.headings_at_foot.append(last)
+
+
+def _page_head(pages: Pages, page_index: int, frame: _Frame, figures: TypographyFigures) -> None:
+    """A paragraph's last line alone at the head of the page."""
+    lines = pages[page_index]
+    first = lines[0]
+    if not (frame.is_body(first) and frame.at_left(first)):
+        return
+    following = lines[1] if len(lines) > 1 else None
+    ends_paragraph = following is None or not frame.at_left(following)
+    previous = pages[page_index - 1][-1] if pages[page_index - 1] else None
+    # Carried over only from a full line: after one that ends short (a paragraph's
+    # end), a line at the left edge starts a block of its own (一、 heading in the
+    # body face, a caption).
+    carried = previous is not None and _same_style(previous, first) and frame.is_full(previous)
+    if ends_paragraph and carried:
+        figures.widows.append(first)
 
 
 def _body_style(lines: list[Line]) -> tuple[float, str]:
