@@ -59,7 +59,7 @@ class HouseNumbers:
 
     page_size_points: tuple[float, float]
     body_leading: float  # line height as a multiple of the font size
-    body_size_points: float = 14.0  # the body text's font size (--body-size)
+    body_size: float = 14.0  # points
 
     @classmethod
     def read(cls, styles_dir: Path = STYLES_DIR) -> HouseNumbers:
@@ -75,16 +75,23 @@ def _read_house_numbers(styles_dir: Path) -> HouseNumbers:
     size = _PAGE_SIZE.search(text)
     width, height = PAGE_SIZES_MM[(size.group(1) if size else "A4").upper()]
     leading = float(variables.get("--body-leading", "1.8"))
-    body_size = _points(variables.get("--body-size", "14pt"))
-    return HouseNumbers((width * POINTS_PER_MM, height * POINTS_PER_MM), leading, body_size)
+    return HouseNumbers(
+        (width * POINTS_PER_MM, height * POINTS_PER_MM),
+        leading,
+        body_size=_points(variables.get("--body-size", "14pt")),
+    )
 
 
-def _points(length: str) -> float:
-    """A CSS length in pt or mm (the units house.css uses for sizes) as points."""
-    value = length.strip().lower()
-    if value.endswith("mm"):
-        return float(value[:-2]) * POINTS_PER_MM
-    return float(value.removesuffix("pt"))
+_LENGTH = re.compile(r"^\s*([0-9.]+)\s*(pt|mm|cm|in|px)\s*$")
+_UNIT_POINTS = {"pt": 1.0, "mm": POINTS_PER_MM, "cm": 10 * POINTS_PER_MM, "in": 72.0, "px": 0.75}
+
+
+def _points(value: str) -> float:
+    """A CSS length of house.css (pt, mm, cm, in, px) in points."""
+    match = _LENGTH.match(value)
+    if match is None:
+        raise ValueError(f"styles/house.css: cannot read the length {value!r}")
+    return float(match.group(1)) * _UNIT_POINTS[match.group(2)]
 
 
 def shipped_font_families(styles_dir: Path = STYLES_DIR) -> frozenset[str]:

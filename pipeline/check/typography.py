@@ -190,7 +190,7 @@ def _body_style(lines: list[Line]) -> tuple[float, str]:
     weight: Counter[tuple[float, str]] = Counter()
     for line in lines:
         weight[(line.size, line.font)] += len(line.text)
-    wanted = round(HouseNumbers.read().body_size_points, 1)
+    wanted = round(HouseNumbers.read().body_size, 1)
     at_body_size = Counter({style: count for style, count in weight.items() if abs(style[0] - wanted) < 0.2})
     return (at_body_size or weight).most_common(1)[0][0]
 
