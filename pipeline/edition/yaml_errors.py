@@ -12,6 +12,8 @@ import re
 
 from ruamel.yaml.error import MarkedYAMLError
 
+from ..cjk import HAN_CHARACTER
+
 PREFIX = "YAML 格式错误："
 QUOTE_HINT = '请给整个值加上英文双引号（如 title: "…"），或改用中文冒号“：”'
 GENERIC = "无法识别的写法。每行应为“字段: 值”（英文冒号后有一个空格），同一层的字段左端对齐"
@@ -35,6 +37,8 @@ def explain(error: MarkedYAMLError, text: str) -> tuple[int | None, int | None, 
     at, opened = error.problem_mark, error.context_mark
     line = at.line if at is not None else None
     column = at.column if at is not None else None
+    if HAN_CHARACTER.search(problem):  # our own refusal (a custom composer), already Chinese
+        return line, column, f"{PREFIX}{problem}"
     if "duplicate key" in problem:
         key = re.search(r'duplicate key "([^"]*)"', problem)
         named = f"“{key.group(1)}”" if key else ""

@@ -75,3 +75,13 @@ def test_unlisted_validation_error_is_told_in_chinese() -> None:
 
     said = pydantic_message({"type": "some_new_type", "msg": "Input should be something"})
     assert said == FALLBACK_MESSAGE and "Input" not in said
+
+
+def test_a_refusal_already_in_chinese_is_passed_on() -> None:
+    from ruamel.yaml.composer import ComposerError
+    from ruamel.yaml.error import StreamMark
+
+    from pipeline.edition.yaml_errors import explain
+
+    refusal = ComposerError(None, None, "不支持锚点和别名（& 与 *）：请把内容直接写出来", StreamMark("x", 0, 2, 4))
+    assert explain(refusal, "a: 1\nb: 2\nc: *x\n") == (2, 4, "YAML 格式错误：不支持锚点和别名（& 与 *）：请把内容直接写出来")
