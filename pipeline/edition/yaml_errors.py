@@ -37,7 +37,8 @@ def explain(error: MarkedYAMLError, text: str) -> tuple[int | None, int | None, 
     at, opened = error.problem_mark, error.context_mark
     line = at.line if at is not None else None
     column = at.column if at is not None else None
-    if HAN_CHARACTER.search(problem):  # our own refusal (a custom composer), already Chinese
+    if HAN_CHARACTER.search(problem) and not re.search(r"[A-Za-z]{3,}", problem):
+        # Our own refusal (a custom composer), already in Chinese.
         return line, column, f"{PREFIX}{problem}"
     if "duplicate key" in problem:
         key = re.search(r'duplicate key "([^"]*)"', problem)
