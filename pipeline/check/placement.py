@@ -14,7 +14,7 @@ before it; pages before the first article are the masthead and contents.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from pypdf import PdfReader
@@ -35,6 +35,11 @@ class ArticlePlace:
     anchor: str | None
     page: int | None  # its first page, from its link target (else the outline)
     title_line: int | None = None  # the line of `title:` in its file
+    source: SourceText | None = field(default=None, repr=False, compare=False)  # its printed text by line
+
+    def line_of(self, text: str) -> int | None:
+        """The line of its file that holds the printed `text`, if it does."""
+        return self.source.line_of(text) if self.source is not None else None
 
     def where(self, page: int | None = None) -> dict[str, Any]:
         """Keyword arguments placing a finding about the article itself (its contents
@@ -48,7 +53,6 @@ class Placement:
     """Which article each page belongs to, and where in its file a printed text is."""
 
     articles: tuple[ArticlePlace, ...]
-    sources: tuple[SourceText, ...] = ()  # parallel to `articles`
 
     @property
     def first_article_page(self) -> int | None:
@@ -92,26 +96,16 @@ class Placement:
             return {"page": page, "article": FRONT if first is not None else None}
         return {"page": page, "article": owner.title, "file": owner.file}
 
-    def line_in(self, place: ArticlePlace, text: str) -> int | None:
-        """The line of `place`'s file that holds `text`, if it does."""
-        index = next((i for i, other in enumerate(self.articles) if other is place), None)
-        if index is None or index >= len(self.sources):
-            return None
-        return self.sources[index].line_of(text)
-
     def source_of(self, text: str, page: int) -> tuple[ArticlePlace, int] | None:
         """(article, line) whose file holds `text` printed on `page`."""
-        if not self.sources:
-            return None
         first = self.first_article_page
         # The contents pages list every title.
         front = first is not None and page < first
         candidates = list(self.articles) if front else self.on_page(page)
-        index_of = {id(place): index for index, place in enumerate(self.articles)}
         # The article running into the page is tried last: a new one starting here
         # more often holds a heading or title that is found at a page's foot.
         for place in reversed(candidates):
-            line = self.sources[index_of[id(place)]].line_of(text)
+            line = place.line_of(text)
             if line is not None:
                 return place, line
         return None
@@ -138,5 +132,6 @@ def place_articles(reader: PdfReader, expected: Expected, outline: list[OutlineI
         if page is None:
             page = children[index].page if by_order else outline_pages.get(normalize(article.title))
         title_line = article.field_lines.get("title")
-        placed.append(ArticlePlace(article.title, article.file, article.anchor, page, title_line))
-    return Placement(tuple(placed), tuple(_source_text(article) for article in expected.articles))
+        source = _source_text(article)
+        placed.append(ArticlePlace(article.title, article.file, article.anchor, page, title_line, source))
+    return Placement(tuple(placed))

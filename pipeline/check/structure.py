@@ -251,5 +251,5 @@ def check_text_present(
                 "text",
                 f"第{place.page}页及下一页上找不到正文第一句“{sentence}”",
                 hint="可能是字体缺字或文字被转成了图形；用 briefing build 重新生成",
-                **{**where, "line": placement.line_in(place, sentence) or article.first_line},
+                **{**where, "line": place.line_of(sentence) or article.first_line},
             )
