@@ -14,7 +14,7 @@ from markdown_it.token import Token
 
 from ..edition.load import Article
 from ..errors import EditorError
-from . import cjk_text
+from . import cjk_text, official
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"}
 LINK_SCHEMES = {"http", "https", "mailto"}
@@ -37,6 +37,18 @@ class ArticleBody:
     images: tuple[PlacedImage, ...]
     errors: tuple[EditorError, ...]
     first_sentence: str  # the opening words as printed, for the check to find
+    # (line in the article file, printed text) of each paragraph, heading and cell,
+    # so a finding about a printed line can name its source line.
+    blocks: tuple[tuple[int, str], ...] = ()
+
+
+def printed_text(token: Token) -> str:
+    """The text an inline token prints (cjk_text's spans included, no break marks)."""
+    return "".join(
+        unescape(re.sub(r"<[^>]*>", "", child.content)) if child.type == "html_inline" else child.content
+        for child in token.children or []
+        if child.type in ("text", "code_inline", "softbreak", "html_inline")
+    ).replace("\u200b", "").strip()
 
 
 def first_sentence(tokens: list[Token]) -> str:
@@ -44,13 +56,7 @@ def first_sentence(tokens: list[Token]) -> str:
     for token in tokens:
         if token.type != "inline":
             continue
-        # cjk_text wraps Latin runs and punctuation in spans (html_inline tokens):
-        # their text is printed too.
-        text = "".join(
-            unescape(re.sub(r"<[^>]*>", "", child.content)) if child.type == "html_inline" else child.content
-            for child in token.children or []
-            if child.type in ("text", "code_inline", "softbreak", "html_inline")
-        ).strip()
+        text = printed_text(token)
         if not text:
             continue
         for index, character in enumerate(text):
@@ -92,6 +98,19 @@ def _official_numbers(state: StateCore) -> None:
                 break
 
 
+SHORT_CELL = 8  # characters: a cell this short never wraps (its column is sized to fit it)
+
+
+def _table_cells(state: StateCore) -> None:
+    """Short table cells (序号, names, figures) are marked so they never wrap mid-word."""
+    tokens = state.tokens
+    for index, token in enumerate(tokens):
+        if token.type in ("td_open", "th_open") and tokens[index + 1].type == "inline":
+            text = tokens[index + 1].content.strip()
+            if len(text) <= SHORT_CELL:
+                token.attrSet("class", "short")
+
+
 def new_parser() -> MarkdownIt:
     # html=False: raw HTML an editor pastes is shown as text, never rendered.
     parser = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable(
@@ -102,6 +121,8 @@ def new_parser() -> MarkdownIt:
     parser.validateLink = lambda url: True
     parser.core.ruler.push("figures", _figures)
     parser.core.ruler.push("official_numbers", _official_numbers)
+    parser.core.ruler.push("table_cells", _table_cells)
+    official.install(parser)  # 公文 blocks: numbered headings, labels, 附件, 落款
     cjk_text.install(parser)  # quote line breaks, punctuation compression, Han–Latin spacing
     # Article headings sit below the article title (h2).
     parser.add_render_rule("heading_open", _heading_open)
@@ -181,7 +202,12 @@ def render_article_body(parser: MarkdownIt, article: Article, root: Path) -> Art
                         )
                     )
     html = parser.renderer.render(tokens, parser.options, {})
-    return ArticleBody(html, tuple(images), tuple(errors), first_sentence(tokens))
+    blocks = tuple(
+        (article.body_first_line + token.map[0], printed_text(token))
+        for token in tokens
+        if token.type == "inline" and token.map is not None
+    )
+    return ArticleBody(html, tuple(images), tuple(errors), first_sentence(tokens), blocks)
 
 
 def _render_image(self, tokens, index, options, env) -> str:  # type: ignore[no-untyped-def]

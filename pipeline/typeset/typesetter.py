@@ -15,8 +15,9 @@ from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
 from ..errors import EditionInvalid, EditorError
-from ..house import STYLESHEET_NAMES, font_faces
+from ..house import STYLESHEET_NAMES, HouseNumbers, font_faces
 from ..render.html import RenderedEdition
+from .compose import Composer, CompositionStats, page_composition
 from .justify import (
     SpacingMemory,
     UnsupportedWeasyPrint,
@@ -110,6 +111,7 @@ class TypesetPDF:
     pdf: bytes
     page_count: int
     warnings: tuple[str, ...]
+    composition: CompositionStats = field(default_factory=CompositionStats)
 
 
 class _Collect(logging.Handler):
@@ -151,6 +153,7 @@ class Typesetter:
     _font_config: object | None = None
     _fonts_stamp: tuple[tuple[str, int, int], ...] = ()
     _image_stamps: dict[str, tuple[int, int]] = field(default_factory=dict)
+    _composer: Composer | None = None
 
     def forget_changed_images(self, rendered: RenderedEdition) -> None:
         """Drop cached images whose files changed since the last build.
@@ -209,16 +212,26 @@ class Typesetter:
             if self.inter_character
             else nullcontext()
         )
-        with _captured_warnings() as warnings, justification:
-            document = HTML(
+        composer = self.composer()
+        with _captured_warnings() as warnings, justification, page_composition(composer) as composed:
+            html = HTML(
                 string=rendered.html,
                 base_url=rendered.edition.root.as_uri() + "/",
                 url_fetcher=make_fetcher(sandbox),
-            ).render(font_config=font_config, cache=self.image_cache)
+            )
+            # Titles, contents entries, paragraph ends: decided before layout.
+            composer.prepare(html.etree_element)
+            document = html.render(font_config=font_config, cache=self.image_cache)
             pdf = document.write_pdf()
         if sandbox.refused:
             raise EditionInvalid([_refusal(url, rendered) for url in sandbox.refused])
-        return TypesetPDF(pdf, len(document.pages), tuple(warnings))
+        return TypesetPDF(pdf, len(document.pages), tuple(warnings), composed)
+
+    def composer(self) -> Composer:
+        """The page composition, with its font measures kept between builds."""
+        if self._composer is None:
+            self._composer = Composer(HouseNumbers.read(self.styles_dir), self.fonts_dir)
+        return self._composer
 
 
 def _refusal(url: str, rendered: RenderedEdition) -> EditorError:

@@ -1,0 +1,447 @@
+"""Page composition: the decisions a print editor makes about the page, in one place.
+
+Two kinds of decision, taken where they can be taken soundly and cheaply:
+
+1. Before layout, on the parsed HTML (`Composer.prepare`), what does not depend on
+   pagination: where titles and contents entries break (`titles.break_title`,
+   measured with the fonts' advances at the known width), and paragraph runts.
+   A paragraph's last two characters are set unbreakable (`.nobr`), so its last
+   line never holds one character: when it would have, the line before gives up
+   one character and is justified 1 em looser, spread over its ~30 gaps
+   (at most 1/29 em ≈ 0.035 em per gap on a full line of body text). The
+   paragraph keeps its number of lines, so nothing after it moves.
+
+2. During pagination (`page_composition`, wrapped around WeasyPrint's
+   `make_all_pages`), what does: after each pass the laid-out pages are measured
+   (`Composer.adjust`). A page that ends more than `HOLE_LINES` short because
+   the figure or table (with the label that introduces it) at the top of the next
+   page did not fit gets the following text of the same article moved up to fill
+   the gap: the block is moved after that text in the box tree, and only the
+   pages from the hole on are laid out again (WeasyPrint's own re-pagination,
+   `page_maker` / `content_changed`; later pages whose start did not move are
+   reused). Finally the distribution block (报尾) is moved down to the foot of
+   the last page (`Composer.finish`); CSS (`break-before: avoid`) has already
+   kept it with the last lines of the last article.
+
+Keep-with-next (headings, numbered heading lines, labels, table header rows) is
+CSS (`break-after: avoid`, briefing.css): WeasyPrint honours it within one pass.
+"""
+
+from __future__ import annotations
+
+import math
+import xml.etree.ElementTree as ElementTree
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..cjk import CLOSING, HAN_CHARACTER, OPENING
+from ..house import HouseNumbers
+from .titles import TextMeasure, break_title
+
+HOLE_LINES = 3  # a page other than the last may end at most this many lines short
+# Extra letter spacing that makes a paragraph one line longer when a page must be
+# filled: 0.03 em per character is not seen (a full line of body text grows by under one character).
+TRACKING_EM = 0.03
+PT_PER_PX = 0.75  # WeasyPrint lays out in CSS pixels; house numbers are in points
+MAX_ROUNDS = 6  # passes of adjustment per pagination
+CONTENTS_MARK_EM = 1.5  # briefing.css .contents-entry: mark column
+CONTENTS_NUMBER_EM = 1.8  # briefing.css .contents-entry: page-number column
+CONTENTS_LEADER_EM = 3.0  # room kept on an entry's last line for its dot leader
+TITLE_FONT = "NotoSerifCJKsc-Bold.otf"
+CONTENTS_FONT = "NotoSerifCJKsc-Regular.otf"
+GLUE_SKIP = set(CLOSING + OPENING + "\u200b \u3000…—")
+
+
+@dataclass
+class CompositionStats:
+    """What composition did in one render (for tests, the check and `make bench`)."""
+
+    titles_broken: int = 0
+    paragraphs_glued: int = 0
+    moved_blocks: list[str] = field(default_factory=list)
+    rounds: int = 0
+    relaid_pages: int = 0
+    tracked_paragraphs: int = 0  # set TRACKING_EM looser to fill a page
+    distribution_shift_pt: float = 0.0
+
+
+def _classes(element: ElementTree.Element) -> list[str]:
+    return (element.get("class") or "").split()
+
+
+def _set_lines(element: ElementTree.Element, lines: list[str]) -> None:
+    """Replace `element`'s text with unbreakable lines separated by <br>."""
+    for child in list(element):
+        element.remove(child)
+    element.text = None
+    for number, line in enumerate(lines):
+        if number:
+            ElementTree.SubElement(element, "br")
+        span = ElementTree.SubElement(element, "span", {"class": "title-line"})
+        span.text = line
+
+
+def _text_chunks(element: ElementTree.Element) -> list[tuple[ElementTree.Element, str]]:
+    """(node, "text" or "tail") for every piece of text inside `element`, in order."""
+    chunks: list[tuple[ElementTree.Element, str]] = []
+
+    def walk(node: ElementTree.Element) -> None:
+        if node.text:
+            chunks.append((node, "text"))
+        for child in node:
+            walk(child)
+            if child.tail:
+                chunks.append((child, "tail"))
+
+    walk(element)
+    return chunks
+
+
+def glue_last_characters(paragraph: ElementTree.Element) -> bool:
+    """Set the paragraph's last two characters (before closing punctuation) unbreakable.
+
+    Only when both are in one piece of text; otherwise the end is already a word
+    or a number-with-unit that cannot break. Returns whether it glued.
+    """
+    chunks = _text_chunks(paragraph)
+    for node, attribute in reversed(chunks):
+        text = getattr(node, attribute) or ""
+        end = len(text)
+        while end and text[end - 1] in GLUE_SKIP:
+            end -= 1
+        if end == 0:
+            continue  # only punctuation here: look further back
+        if end < 2 or not (HAN_CHARACTER.match(text[end - 1]) and HAN_CHARACTER.match(text[end - 2])):
+            return False
+        parent_of_tail = attribute == "tail"
+        span = ElementTree.Element("span", {"class": "nobr"})
+        span.text = text[end - 2 : end]
+        span.tail = text[end:]
+        setattr(node, attribute, text[: end - 2])
+        if parent_of_tail:
+            parent = _parent(paragraph, node)
+            parent.insert(list(parent).index(node) + 1, span)
+        else:
+            node.insert(0, span)
+        return True
+    return False
+
+
+def _parent(root: ElementTree.Element, child: ElementTree.Element) -> ElementTree.Element:
+    for candidate in root.iter():
+        if child in list(candidate):
+            return candidate
+    raise ValueError("not a descendant")
+
+
+@dataclass
+class Composer:
+    """One build's page composition (fonts measured once per Composer)."""
+
+    house: HouseNumbers
+    fonts_dir: Path
+    stats: CompositionStats = field(default_factory=CompositionStats)
+    _measures: dict[str, TextMeasure] = field(default_factory=dict)
+    _tracked: set[int] = field(default_factory=set)
+
+    def measure(self, font_file: str) -> TextMeasure:
+        measure = self._measures.get(font_file)
+        if measure is None:
+            measure = self._measures[font_file] = TextMeasure(self.fonts_dir / font_file)
+        return measure
+
+    # —— Before layout ——
+
+    def prepare(self, root: ElementTree.Element) -> None:
+        """Titles, contents entries and paragraph ends, decided on the parsed HTML."""
+        width = self.house.text_width
+        for element in root.iter():
+            classes = _classes(element)
+            if element.tag == "h3" and "article-title" in classes:
+                lines = break_title(
+                    "".join(element.itertext()), self.measure(TITLE_FONT), self.house.title_size, width
+                )
+                self._apply(element, lines)
+            elif element.tag == "a" and "contents-entry-title" in classes:
+                size = self.house.contents_size
+                lines = break_title(
+                    "".join(element.itertext()),
+                    self.measure(CONTENTS_FONT),
+                    size,
+                    width - (CONTENTS_MARK_EM + CONTENTS_NUMBER_EM) * size,
+                    last_line_room=CONTENTS_LEADER_EM * size,
+                )
+                self._apply(element, lines)
+            elif element.tag == "div" and "article-body" in classes:
+                for paragraph in element.iter():
+                    if paragraph.tag in ("p", "li") and glue_last_characters(paragraph):
+                        self.stats.paragraphs_glued += 1
+
+    def _apply(self, element: ElementTree.Element, lines: list[str]) -> None:
+        _set_lines(element, lines)
+        if len(lines) > 1:
+            self.stats.titles_broken += 1
+
+    # —— During pagination ——
+
+    def adjust(self, context: Any, root_box: Any, pages: list[Any]) -> int | None:
+        """Fix the first hole left by a block that did not fit; the page to lay out again."""
+        line = self.house.body_line / PT_PER_PX
+        limit = HOLE_LINES * line
+        for index in range(len(pages) - 1):
+            if not _holds_articles(pages[index]):
+                continue  # the masthead and contents end where the articles start anew
+            hole = page_bottom(pages[index]) - content_bottom(pages[index])
+            if hole <= limit:
+                continue
+            if self._fill_hole(root_box, pages[index], pages[index + 1], hole):
+                return index
+            wanted = math.ceil((hole - limit) / line)
+            if self._loosen(root_box, pages[index], pages, wanted):
+                return index
+        return None
+
+    def _loosen(self, root_box: Any, page: Any, pages: list[Any], wanted: int) -> bool:
+        """Set `wanted` paragraphs of `page` one line longer, by TRACKING_EM more spacing.
+
+        Only paragraphs wholly on the page, whose last line is so nearly full that
+        one character pushed from each line before it makes a new line (checked
+        again on the next pass: the hole must shrink, or the page is left as is).
+        """
+        elsewhere = {
+            id(box.element) for other in pages if other is not page for box in _descendants(other)
+        }
+        candidates = []
+        for box in _descendants(page):
+            lines = [child for child in getattr(box, "children", ()) if _is_line(child)]
+            if box.element_tag not in ("p", "li") or len(lines) < 3 or id(box.element) in elsewhere:
+                continue
+            if id(box.element) in self._tracked:
+                continue
+            em = box.style["font_size"]
+            free = (box.content_box_x() + box.width - _line_end(lines[-1])) / em
+            slack = (len(lines) - 1) * TRACKING_EM * (box.width / em) - free
+            if slack > 0.5:
+                candidates.append((slack, box))
+        if len(candidates) < wanted:
+            return False
+        tree = _FormattingTree(root_box, inline=True)
+        for _, box in sorted(candidates, key=lambda item: -item[0])[:wanted]:
+            tree.track(box.element, TRACKING_EM)
+            self._tracked.add(id(box.element))
+            self.stats.tracked_paragraphs += 1
+        return True
+
+    def _fill_hole(self, root_box: Any, page: Any, following: Any, hole: float) -> bool:
+        unit = _block_starting(following)
+        if unit is None:
+            return False
+        parent_box, unit_boxes = unit
+        if not _on_page(page, parent_box.element):
+            return False  # a new article starts there: its text cannot fill this page
+        tree = _FormattingTree(root_box)
+        parent = tree.box_of(parent_box.element)
+        if parent is None:
+            return False
+        elements = [box.element for box in unit_boxes]
+        children = parent.children
+        positions = [i for i, child in enumerate(children) if child.element in elements]
+        if not positions:
+            return False
+        last = positions[-1]
+        heights = {child.element: child.margin_height() for child in parent_box.children}
+        filled = 0.0
+        insert_after = last
+        for position in range(last + 1, len(children)):
+            child = children[position]
+            if child.element not in heights or _is_block(child):
+                break
+            insert_after = position
+            filled += heights[child.element]
+            if filled >= hole:
+                break
+        if insert_after == last:
+            return False
+        moved = [children[i] for i in positions]
+        remaining = [child for i, child in enumerate(children) if i not in positions]
+        at = remaining.index(children[insert_after]) + 1
+        parent.children = remaining[:at] + moved + remaining[at:]
+        self.stats.moved_blocks.append(unit_boxes[-1].element_tag)
+        return True
+
+    def finish(self, pages: list[Any]) -> None:
+        """Move the distribution block (报尾) down to the foot of the last page."""
+        if not pages:
+            return
+        last = pages[-1]
+        for box in _descendants(last):
+            if box.element_tag == "footer" and "distribution" in (box.element.get("class") or ""):
+                shift = page_bottom(last) - (box.position_y + box.margin_height())
+                if shift > 0.01:
+                    box.translate(0, shift)
+                    self.stats.distribution_shift_pt = shift
+                return
+
+
+# —— Reading laid-out pages ——
+
+
+def _descendants(box: Any) -> Iterator[Any]:
+    yield box
+    for child in getattr(box, "children", ()) or ():
+        yield from _descendants(child)
+
+
+def page_bottom(page: Any) -> float:
+    """The foot of the page's text block."""
+    return page.content_box_y() + page.height
+
+
+def content_bottom(page: Any) -> float:
+    """The bottom of the last line, image or table row drawn in the page's text block."""
+    from weasyprint.formatting_structure import boxes
+
+    bottom = page.content_box_y()
+    root = page.children[0] if page.children else None
+    if root is None:
+        return bottom
+    for box in _descendants(root):
+        if isinstance(box, boxes.LineBox) and box.children:
+            bottom = max(bottom, box.position_y + box.height)
+        elif isinstance(box, (boxes.ReplacedBox, boxes.TableRowBox)):
+            bottom = max(bottom, box.position_y + box.margin_height())
+    return bottom
+
+
+def _is_block(box: Any) -> bool:
+    return box.element_tag in ("figure", "table") or _is_label(box)
+
+
+def _is_label(box: Any) -> bool:
+    return box.element_tag == "p" and "label" in (box.element.get("class") or "").split()
+
+
+def _is_heading(box: Any) -> bool:
+    classes = (box.element.get("class") or "").split()
+    return box.element_tag in ("h2", "h3", "h4", "h5", "h6") or "heading-1" in classes or (
+        "heading-2" in classes
+    )
+
+
+def _block_starting(page: Any) -> tuple[Any, list[Any]] | None:
+    """(laid-out parent, [label?, figure or table]) when such a block starts `page`."""
+    box = page.children[0] if page.children else None
+    while box is not None and getattr(box, "children", None):
+        children = [child for child in box.children if child.is_in_normal_flow()]
+        if not children:
+            return None
+        first = children[0]
+        if first.element_tag in ("figure", "table") and _starts_here(first):
+            return box, [first]
+        if _is_label(first) and len(children) > 1 and children[1].element_tag in ("figure", "table"):
+            return box, [first, children[1]]
+        box = first
+    return None
+
+
+def _starts_here(box: Any) -> bool:
+    """Not the continuation of a table broken over the page before."""
+    return not getattr(box, "is_table_wrapper", False) or all(
+        not getattr(child, "skip_cell_border_top", False) for child in box.children
+    )
+
+
+def _on_page(page: Any, element: Any) -> bool:
+    return any(box.element is element for box in _descendants(page))
+
+
+def _holds_articles(page: Any) -> bool:
+    return any(
+        box.element_tag == "main" and "articles" in (box.element.get("class") or "")
+        for box in _descendants(page)
+    )
+
+
+def _is_line(box: Any) -> bool:
+    from weasyprint.formatting_structure import boxes
+
+    return isinstance(box, boxes.LineBox)
+
+
+def _line_end(line: Any) -> float:
+    return max((child.position_x + child.margin_width() for child in line.children), default=0.0)
+
+
+class _FormattingTree:
+    """Element → box of the formatting structure (block level), to move or track boxes."""
+
+    def __init__(self, root_box: Any, inline: bool = False) -> None:
+        from weasyprint.formatting_structure import boxes
+
+        self._boxes: dict[int, Any] = {}
+        stack = [root_box]
+        while stack:
+            box = stack.pop()
+            if not isinstance(box, boxes.ParentBox) or (isinstance(box, boxes.LineBox) and not inline):
+                continue
+            if not isinstance(box, boxes.LineBox):
+                self._boxes.setdefault(id(box.element), box)
+            stack.extend(box.children)
+
+    def box_of(self, element: Any) -> Any:
+        return self._boxes.get(id(element))
+
+    def track(self, element: Any, em: float) -> None:
+        """Add `em` of letter spacing to every box of `element`'s box (own copies of styles)."""
+        box = self.box_of(element)
+        if box is None:
+            return
+        for descendant in _descendants(box):
+            style = descendant.style.copy()
+            own = style["letter_spacing"]
+            style["letter_spacing"] = (0 if own == "normal" else own) + em * style["font_size"]
+            descendant.style = style
+
+
+@contextmanager
+def page_composition(composer: Composer) -> Iterator[CompositionStats]:
+    """Within this block, WeasyPrint's pagination is followed by `composer`'s adjustments."""
+    from weasyprint import layout
+
+    original = layout.make_all_pages
+    composer.stats = CompositionStats()
+
+    def make_all_pages(context: Any, root_box: Any, html: Any, pages: list[Any]) -> Iterator[Any]:
+        first_pass = not pages
+        laid_out = list(original(context, root_box, html, pages))
+        # Adjust in the first pass only: WeasyPrint's later passes re-make the pages
+        # whose page-number references (the contents) changed, nothing else.
+        for _ in range(MAX_ROUNDS if first_pass else 0):
+            first = composer.adjust(context, root_box, laid_out)
+            if first is None:
+                break
+            composer.stats.rounds += 1
+            # Lay out again from the hole; the pages the moved block spans are
+            # stale even if their start looks the same, later ones are reused.
+            for index in range(first, min(first + 3, len(context.page_maker))):
+                context.page_maker[index][-1]["content_changed"] = True
+            before = {id(page) for page in laid_out}
+            laid_out = list(original(context, root_box, html, laid_out))
+            composer.stats.relaid_pages += sum(1 for page in laid_out if id(page) not in before)
+        if first_pass and composer.stats.rounds:
+            # Pages referring to others' page numbers (the contents) are laid out
+            # again in WeasyPrint's next pass, once every page has moved.
+            for state in context.page_maker:
+                if state[-1].get("content_lookups"):
+                    state[-1]["content_changed"] = True
+        composer.finish(laid_out)
+        yield from laid_out
+
+    layout.make_all_pages = make_all_pages
+    try:
+        yield composer.stats
+    finally:
+        layout.make_all_pages = original
