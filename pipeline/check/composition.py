@@ -39,6 +39,7 @@ TITLE_FONT = "Briefing-Serif-Bold"
 HEADING_FONTS = ("Briefing-Sans", "Briefing-Kai", "Briefing-Serif-Bold")
 NUMBERED_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)")
 DISTRIBUTION_START = re.compile(r"^[报送发抄][：:]")
+DISTRIBUTION_FOOT = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日印发")
 NOT_COUNTED = set(CLOSING + OPENING + "…—·-.,;:!?%\"' ")
 LEADER_TAIL = re.compile(r"[.·…\s]{3,}\d*\s*$")
 
@@ -80,9 +81,10 @@ def _body_style(pages: list[list[Line]]) -> _Style | None:
         return None
     body = weight.most_common(1)[0][0]
     body_lines = [line for lines in pages for line in lines if (line.size, line.font) == body]
-    left = min(line.x0 for line in body_lines)
+    # The text block's edges: where most body lines start and end.
+    left = Counter(round(line.x0, 1) for line in body_lines).most_common(1)[0][0]
     right = Counter(round(line.x1) for line in body_lines).most_common(1)[0][0]
-    return _Style(body, left, float(right))
+    return _Style(body, float(left), float(right))
 
 
 def _is_body(line: Line, style: _Style) -> bool:
@@ -203,10 +205,10 @@ def _stranded_kind(line: Line, style: _Style) -> str | None:
         return "标题"
     if short and text.endswith(("：", ":")):
         return "引出表格或列表的提示语"
-    if line.font == "Briefing-Sans" and line.size < style.body[0]:
-        # Table header cells are set in the sans face, smaller than the body.
-        if not line.text.startswith(("图", "来源")):
-            return "表头"
+    # Table header cells are set in the sans face, smaller than the body.
+    caption = line.text.startswith(("图", "来源"))
+    if line.font == "Briefing-Sans" and line.size < style.body[0] and not caption:
+        return "表头"
     return None
 
 
@@ -214,7 +216,10 @@ def _distribution(pages: list[list[Line]], house: HouseNumbers, figures: Composi
     for lines in reversed(pages):
         if not lines:
             continue
-        starts = [index for index, line in enumerate(lines) if DISTRIBUTION_START.match(line.text)]
+        starts = [
+            index for index, line in enumerate(lines)
+            if DISTRIBUTION_START.match(line.text) or DISTRIBUTION_FOOT.search(line.text)
+        ]
         if not starts:
             return
         last = lines[-1]
@@ -299,7 +304,8 @@ def check_composition(
     if figures.paragraph_runts and share > RUNT_SHARE:
         report.error(
             "composition",
-            f"{len(figures.paragraph_runts)} 个段落的末行只有一个字（占 {share:.1%}，应不超过 {RUNT_SHARE:.0%}）",
+            f"{len(figures.paragraph_runts)} 个段落的末行只有一个字"
+            f"（占 {share:.1%}，应不超过 {RUNT_SHARE:.0%}）",
             **placement.where(figures.paragraph_runts[0][0].page),
         )
     for line, context in figures.paragraph_runts[:5]:

@@ -102,6 +102,23 @@ def _next_block(tokens: list[Token], index: int) -> Token | None:
     return None
 
 
+ITEM_START = re.compile(
+    rf"^(?:[①-⑳]|\d+[.．、]|（\d+）|\(\d+\)|[{CHINESE_NUMERAL}]+、|（[{CHINESE_NUMERAL}]+）)"
+)
+
+
+def _introduces(tokens: list[Token], index: int) -> bool:
+    """Whether the paragraph opened at `index` is followed by a table, list or numbered item."""
+    following = _next_block(tokens, index)
+    if following is None:
+        return False
+    if following.type in ("table_open", "bullet_list_open", "ordered_list_open", "blockquote_open"):
+        return True
+    if following.type == "paragraph_open" and index + 4 < len(tokens):
+        return bool(ITEM_START.match(tokens[index + 4].content.strip()))
+    return False
+
+
 def _classify(state: StateCore) -> None:
     tokens = state.tokens
     paragraphs = _paragraphs(tokens)
@@ -109,20 +126,18 @@ def _classify(state: StateCore) -> None:
         opening, inline = tokens[index], tokens[index + 1]
         text = _text(inline)
         heading = _is_heading_line(text)
-        following = _next_block(tokens, index)
         if heading:
             _add_class(opening, heading)
         elif HEADING_1.match(text):
             _run_in(inline, "run-in-1")
         elif HEADING_2.match(text):
             _run_in(inline, "run-in-2")
-        elif text.endswith(("：", ":")) and len(text) <= MAX_LABEL:
-            introduces = following is not None and following.type in (
-                "table_open", "bullet_list_open", "ordered_list_open"
-            )
-            if position == 0 and index == 0 and not introduces:
+        if not heading and text.endswith(("：", ":")):
+            introduces = _introduces(tokens, index)
+            if position == 0 and index == 0 and not introduces and len(text) <= MAX_LABEL:
                 _add_class(opening, "salutation")
             elif introduces or len(text) <= MAX_LABEL // 2:
+                # Kept with what it introduces (a long paragraph gives its last lines).
                 _add_class(opening, "label")
     _attachments(tokens, paragraphs)
     _signature(tokens, paragraphs)

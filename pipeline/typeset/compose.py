@@ -45,8 +45,9 @@ HOLE_LINES = 3  # a page other than the last may end at most this many lines sho
 # Extra letter spacing that makes a paragraph one line longer when a page must be
 # filled: 0.03 em per character is not seen (a full line of body text grows by under one character).
 TRACKING_EM = 0.03
+LOOSEN_PAGES = 2  # pages before a short one whose paragraphs may be lengthened to fill it
 PT_PER_PX = 0.75  # WeasyPrint lays out in CSS pixels; house numbers are in points
-MAX_ROUNDS = 6  # passes of adjustment per pagination
+MAX_ROUNDS = 10  # passes of adjustment per pagination
 CONTENTS_MARK_EM = 1.5  # briefing.css .contents-entry: mark column
 CONTENTS_NUMBER_EM = 1.8  # briefing.css .contents-entry: page-number column
 CONTENTS_LEADER_EM = 3.0  # room kept on an entry's last line for its dot leader
@@ -200,40 +201,44 @@ class Composer:
             if self._fill_hole(root_box, pages[index], pages[index + 1], hole):
                 return index
             wanted = math.ceil((hole - limit) / line)
-            if self._loosen(root_box, pages[index], pages, wanted):
-                return index
+            changed = self._loosen(root_box, pages, index, wanted)
+            if changed is not None:
+                return changed
         return None
 
-    def _loosen(self, root_box: Any, page: Any, pages: list[Any], wanted: int) -> bool:
-        """Set `wanted` paragraphs of `page` one line longer, by TRACKING_EM more spacing.
+    def _loosen(self, root_box: Any, pages: list[Any], index: int, wanted: int) -> int | None:
+        """Set `wanted` paragraphs one line longer by TRACKING_EM more letter spacing,
+        so the text of page `index` reaches further down; the first page changed.
 
-        Only paragraphs wholly on the page, whose last line is so nearly full that
-        one character pushed from each line before it makes a new line (checked
-        again on the next pass: the hole must shrink, or the page is left as is).
+        Candidates are the paragraphs on that page and the LOOSEN_PAGES before it
+        (lengthening one there carries a line over), whose last line is so nearly full that one
+        character pushed from each line before it makes a new line. The next pass
+        measures the page again; a paragraph is never tracked twice.
         """
-        elsewhere = {
-            id(box.element) for other in pages if other is not page for box in _descendants(other)
-        }
+        near = pages[max(index - LOOSEN_PAGES, 0) : index + 1]
+        beyond = {id(box.element) for page in pages[index + 1 :] for box in _descendants(page)}
         candidates = []
-        for box in _descendants(page):
-            lines = [child for child in getattr(box, "children", ()) if _is_line(child)]
-            if box.element_tag not in ("p", "li") or len(lines) < 3 or id(box.element) in elsewhere:
-                continue
-            if id(box.element) in self._tracked:
-                continue
-            em = box.style["font_size"]
-            free = (box.content_box_x() + box.width - _line_end(lines[-1])) / em
-            slack = (len(lines) - 1) * TRACKING_EM * (box.width / em) - free
-            if slack > 0.5:
-                candidates.append((slack, box))
+        for page_number, page in enumerate(near, start=max(index - LOOSEN_PAGES, 0)):
+            for box in _descendants(page):
+                lines = [child for child in getattr(box, "children", ()) if _is_line(child)]
+                if box.element_tag not in ("p", "li") or len(lines) < 2:
+                    continue
+                if id(box.element) in beyond or id(box.element) in self._tracked:
+                    continue
+                em = box.style["font_size"]
+                free = (box.content_box_x() + box.width - _line_end(lines[-1])) / em
+                slack = (len(lines) - 1) * TRACKING_EM * (box.width / em) - free
+                if slack > 0.5:
+                    candidates.append((page_number, -slack, box))
         if len(candidates) < wanted:
-            return False
+            return None
+        chosen = sorted(candidates, key=lambda item: (item[0] != index, item[1]))[:wanted]
         tree = _FormattingTree(root_box, inline=True)
-        for _, box in sorted(candidates, key=lambda item: -item[0])[:wanted]:
+        for _, _, box in chosen:
             tree.track(box.element, TRACKING_EM)
             self._tracked.add(id(box.element))
             self.stats.tracked_paragraphs += 1
-        return True
+        return min(page_number for page_number, _, _ in chosen)
 
     def _fill_hole(self, root_box: Any, page: Any, following: Any, hole: float) -> bool:
         unit = _block_starting(following)

@@ -106,6 +106,9 @@ def _line_break_problems() -> list[str]:
     return problems
 
 
+# Spacing (em) above which a line's Latin words are spread too, rather than leave
+# visible gaps between its few other characters.
+MAX_KEPT_WORD_SPACING_EM = 0.1
 # A Latin word or number (ISO, 9001, 12.5%) is not spread apart, as in clreq.
 LATIN_WORD = re.compile(r"[A-Za-z0-9]+(?:[.,:/'’\-][A-Za-z0-9]+)*%?")
 
@@ -116,11 +119,13 @@ def spacing_weights(text: str, keep_latin_words: bool = True) -> list[float]:
     Pango puts half of a character's letter spacing before it and half after, so
     the gap between two characters grows by the mean of their weights. Combining
     marks and zero-width characters carry none (they stick to their neighbour),
-    and neither do the letters inside a Latin word when `keep_latin_words`.
+    nor does a space (already a gap of its own width), and neither do the letters
+    inside a Latin word when `keep_latin_words`.
     """
     weights = [
         0.0
-        if unicodedata.combining(character)
+        if character == " "
+        or unicodedata.combining(character)
         or unicodedata.category(character) in ("Cf", "Mn", "Me")
         else 1.0
         for character in text
@@ -312,7 +317,10 @@ class _Justifier:
         # has no gap after its last visible character: it ends at that glyph's ink.
         last = _last_leaf(line)
         invisible = _trailing_invisible(last.text) if last in texts else 0
-        # Keep Latin words whole unless the line has nothing else to spread.
+        # Keep Latin words whole unless the line has nothing else to spread, or so
+        # little that the gaps would show (a line mostly URL or e-mail address):
+        # then every character takes its share, Latin letters too.
+        size = texts[0].style["font_size"] if texts else 0.0
         for keep_latin_words in (True, False):
             weights = {id(box): spacing_weights(box.text, keep_latin_words) for box in texts}
             units = sum(gap_units(weights[id(box)]) for box in texts) + sum(
@@ -320,6 +328,10 @@ class _Justifier:
                 for left, right in pairwise(texts)
             )
             trim = weights[id(last)][-invisible - 1] / 2 if invisible else 0.0
+            if keep_latin_words and units - trim > 0 and extra_width / (units - trim) > (
+                MAX_KEPT_WORD_SPACING_EM * size
+            ):
+                continue
             if units - trim > 0:
                 walk = _Walk(self, extra_width / (units - trim), weights)
                 if trim:

@@ -15,18 +15,20 @@ pagination. Each chosen line is then set unbreakable (briefing.css `.title-line`
 from __future__ import annotations
 
 from dataclasses import dataclass
-from itertools import combinations
+from itertools import combinations, pairwise
 from pathlib import Path
 from typing import Any
 
 from ..cjk import CLOSING, NO_LINE_START, OPENING
 from .glyphs import harfbuzz
-from .words import word_boundaries
+from .words import words
 
 MIN_LAST_LINE = 3  # characters (punctuation not counted): a last line of 1–2 is a runt
 MAX_LINES = 4
 # Penalty of a break at each kind of place (lower is better).
-SPACE, DASH, COLON, QUOTE, WORD = 0.0, 1.0, 1.0, 2.0, 3.0
+SPACE, DASH, COLON, QUOTE, WORD, LONE = 0.0, 1.0, 1.0, 2.0, 3.0, 2.0
+# One-character words that stand alone (与, 的, 在…): a break beside them is a normal one.
+FUNCTION_WORDS = frozenset("与和及的在对为将把被从向于以等并或暨共之")
 QUOTED_OPEN = "“《「『（"
 QUOTED_CLOSE = "”》」』）"
 
@@ -95,9 +97,16 @@ def break_candidates(text: str) -> list[Candidate]:
             add(index, QUOTE)
         elif character in QUOTED_CLOSE and index + 1 < len(text) and text[index + 1] not in CLOSING:
             add(index + 1, QUOTE)
-    for offset in word_boundaries(text):
-        if text[offset - 1] != " " and text[offset] != " ":
-            add(offset, WORD)
+    cut = words(text)
+    position = 0
+    for before, after in pairwise(cut):
+        position += len(before)
+        if " " in (before, after):
+            continue
+        # A one-character "word" beside the break is often part of a name the
+        # dictionary does not know (中赞, 沪苏): break there only as a last resort.
+        lone = any(len(word) == 1 and word not in FUNCTION_WORDS for word in (before, after))
+        add(position, WORD + (LONE if lone else 0.0))
     return sorted(found.values(), key=lambda candidate: candidate.offset)
 
 
@@ -137,10 +146,10 @@ def break_title(text: str, measure: TextMeasure, size: float, width: float,
                 continue
             if widths[-1] > width - last_line_room or _visible_length(lines[-1]) < MIN_LAST_LINE:
                 continue
-            # Balanced lines (排列对称): the spread of the widths, in ems, dominates;
-            # the kind of break points decides between equally balanced choices.
-            spread = (max(widths) - min(widths)) / size
-            cost = spread + sum(candidate.penalty for candidate in chosen) * 0.5
+            # Whole phrases first (词意完整), then balanced lines (排列对称): the
+            # break points' penalties, plus the lines' spread relative to the longest.
+            spread = (max(widths) - min(widths)) / max(widths)
+            cost = spread * 2 + sum(candidate.penalty for candidate in chosen) * 0.5
             if best is None or cost < best[0]:
                 best = (cost, lines)
         if best is not None:
