@@ -148,6 +148,8 @@ class Typesetter:
     image_cache: dict[str, object] = field(default_factory=dict)
     # Off only to show what plain WeasyPrint does (before/after measurements).
     inter_character: bool = True
+    # Off only to show the page without composition (typeset/compose.py).
+    compose: bool = True
     # Justification spacings of the last build: the watcher's rebuilds reuse them.
     spacing_memory: SpacingMemory = field(default_factory=SpacingMemory)
     _font_config: object | None = None
@@ -213,14 +215,15 @@ class Typesetter:
             else nullcontext()
         )
         composer = self.composer()
-        with _captured_warnings() as warnings, justification, page_composition(composer) as composed:
+        composition = page_composition(composer) if self.compose else nullcontext(CompositionStats())
+        with _captured_warnings() as warnings, justification, composition as composed:
             html = HTML(
                 string=rendered.html,
                 base_url=rendered.edition.root.as_uri() + "/",
                 url_fetcher=make_fetcher(sandbox),
             )
-            # Titles, contents entries, paragraph ends: decided before layout.
-            composer.prepare(html.etree_element)
+            if self.compose:  # titles, contents entries, paragraph ends: before layout
+                composer.prepare(html.etree_element)
             document = html.render(font_config=font_config, cache=self.image_cache)
             pdf = document.write_pdf()
         if sandbox.refused:
