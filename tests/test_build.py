@@ -19,8 +19,7 @@ from pipeline.edition.load import load_edition
 from pipeline.errors import EditionInvalid
 from pipeline.house import shipped_font_families
 from pipeline.pdfread.outline import read_outline
-
-from .conftest import SAMPLE_EDITION, MakeEdition, article_text
+from tests.support import SAMPLE_EDITION, MakeEdition, article_text
 
 
 def pdf_text(pdf: Path, first: int | None = None, last: int | None = None) -> str:

@@ -28,8 +28,7 @@ from pipeline.house import shipped_font_families
 from pipeline.pdfread.content import scan_content
 from pipeline.pdfread.outline import read_outline
 from pipeline.typeset.glyphs import notdef_characters
-
-from .conftest import MANIFEST, PARAGRAPH, MakeEdition, article_text
+from tests.support import MANIFEST, PARAGRAPH, MakeEdition, article_text
 
 TITLES = ["研究院召开质量发展形势分析会", "标准化试点项目通过验收", "学者谈计量基础设施建设"]
 RARE = "\U0002a6a5"  # 𪚥, CJK Extension B: not in Noto CJK SC

@@ -18,7 +18,7 @@ from pipeline.check.run import check_pdf
 from pipeline.cli import run
 from pipeline.edition.load import Edition, load_edition
 from pipeline.importer.normalize import is_traditional
-from tests.conftest import SEEDS
+from tests.support import SEEDS
 
 pytestmark = pytest.mark.skipif(
     not SEEDS.is_dir(), reason=f"没有种子材料 {SEEDS}（共享目录不在本机），跳过导入种子的测试"

@@ -15,8 +15,7 @@ from pypdf import PdfReader
 from pipeline.build import Builder
 from pipeline.pdfread.outline import read_outline
 from pipeline.watch import BuildOutcome, Watcher, is_relevant
-
-from .conftest import MANIFEST, MakeEdition, article_text
+from tests.support import MANIFEST, MakeEdition, article_text
 
 TIMEOUT = 30.0
 

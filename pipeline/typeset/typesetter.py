@@ -11,6 +11,7 @@ from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from hashlib import md5
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
@@ -18,12 +19,9 @@ from ..errors import EditionInvalid, EditorError
 from ..house import STYLESHEET_NAMES, HouseNumbers, font_faces
 from ..render.html import RenderedEdition
 from .compose import Composer, CompositionStats, page_composition
-from .justify import (
-    SpacingMemory,
-    UnsupportedWeasyPrint,
-    check_weasyprint,
-    inter_character_justification,
-)
+from .guard import UnsupportedWeasyPrint, check_weasyprint
+from .justify import inter_character_justification
+from .spacing import SpacingMemory
 
 FONTCONFIG_NAME = "fonts.conf"
 MAX_DATA_URL_BYTES = 64 * 1024
@@ -111,7 +109,6 @@ class TypesetPDF:
     pdf: bytes
     page_count: int
     warnings: tuple[str, ...]
-    composition: CompositionStats = field(default_factory=CompositionStats)
 
 
 class _Collect(logging.Handler):
@@ -137,6 +134,16 @@ def _captured_warnings() -> Iterator[list[str]]:
     finally:
         logger.removeHandler(handler)
         logger.propagate = previous
+
+
+@dataclass
+class LaidOut:
+    """A laid-out document before it is written: WeasyPrint's pages, and its warnings so far."""
+
+    rendered: RenderedEdition
+    document: Any  # weasyprint.Document
+    warnings: list[str]
+    composition: CompositionStats = field(default_factory=CompositionStats)
 
 
 @dataclass
@@ -194,6 +201,11 @@ class Typesetter:
         return self._font_config
 
     def typeset(self, rendered: RenderedEdition) -> TypesetPDF:
+        """Lay out and write: the PDF's bytes, its page count and WeasyPrint's warnings."""
+        return self.write(self.layout(rendered))
+
+    def layout(self, rendered: RenderedEdition) -> LaidOut:
+        """WeasyPrint's layout of the edition's HTML, inside the sandbox and the extensions."""
         from weasyprint import HTML
 
         try:
@@ -225,16 +237,23 @@ class Typesetter:
             if self.compose:  # titles, contents entries, paragraph ends: before layout
                 composer.prepare(html.etree_element)
             document = html.render(font_config=font_config, cache=self.image_cache)
-            pdf = document.write_pdf()
         if sandbox.refused:
             raise EditionInvalid([_refusal(url, rendered) for url in sandbox.refused])
-        return TypesetPDF(pdf, len(document.pages), tuple(warnings), composed)
+        return LaidOut(rendered, document, warnings, composed)
 
     def composer(self) -> Composer:
         """The page composition, with its font measures kept between builds."""
         if self._composer is None:
             self._composer = Composer(HouseNumbers.read(self.styles_dir), self.fonts_dir)
         return self._composer
+
+    def write(self, laid_out: LaidOut) -> TypesetPDF:
+        """The laid-out document as PDF bytes (fonts subset, images encoded)."""
+        with _captured_warnings() as warnings:
+            pdf = laid_out.document.write_pdf()
+        return TypesetPDF(
+            pdf, len(laid_out.document.pages), tuple(laid_out.warnings + warnings), laid_out.composition
+        )
 
 
 def _refusal(url: str, rendered: RenderedEdition) -> EditorError:
