@@ -45,6 +45,10 @@ HOLE_LINES = 3  # a page other than the last may end at most this many lines sho
 # Extra letter spacing that makes a paragraph one line longer when a page must be
 # filled: 0.03 em per character is not seen (a full line of body text grows by under one character).
 TRACKING_EM = 0.03
+# Feathering (the last resort): at most this much of a line added to each gap
+# between blocks, aiming at a page that ends at most FEATHER_TARGET lines short.
+FEATHER_LINES = 0.5
+FEATHER_TARGET = 2.5
 LOOSEN_PAGES = 2  # pages before a short one whose paragraphs may be lengthened to fill it
 PT_PER_PX = 0.75  # WeasyPrint lays out in CSS pixels; house numbers are in points
 MAX_ROUNDS = 10  # passes of adjustment per pagination
@@ -52,7 +56,8 @@ CONTENTS_MARK_EM = 1.5  # briefing.css .contents-entry: mark column
 CONTENTS_NUMBER_EM = 1.8  # briefing.css .contents-entry: page-number column
 CONTENTS_LEADER_EM = 3.0  # room kept on an entry's last line for its dot leader
 TITLE_FONT = "NotoSerifCJKsc-Bold.otf"
-CONTENTS_FONT = "NotoSerifCJKsc-Regular.otf"
+CONTENTS_FONT = BODY_FONT = "NotoSerifCJKsc-Regular.otf"
+SIGNATURE_RIGHT_EM = 4  # GB/T 9704 §7.3.5.1: 成文日期右空四字 (briefing.css .signature-date)
 GLUE_SKIP = set(CLOSING + OPENING + "\u200b \u3000…—")
 
 
@@ -66,6 +71,7 @@ class CompositionStats:
     rounds: int = 0
     relaid_pages: int = 0
     tracked_paragraphs: int = 0  # set TRACKING_EM looser to fill a page
+    feathered_pages: int = 0  # pages whose remaining hole was spread between blocks
     distribution_shift_pt: float = 0.0
 
 
@@ -147,12 +153,19 @@ class Composer:
     stats: CompositionStats = field(default_factory=CompositionStats)
     _measures: dict[str, TextMeasure] = field(default_factory=dict)
     _tracked: set[int] = field(default_factory=set)
+    _feathered: set[int] = field(default_factory=set)
 
     def measure(self, font_file: str) -> TextMeasure:
         measure = self._measures.get(font_file)
         if measure is None:
             measure = self._measures[font_file] = TextMeasure(self.fonts_dir / font_file)
         return measure
+
+    def start(self) -> None:
+        """Forget the last render's decisions (the boxes they were about are gone)."""
+        self.stats = CompositionStats()
+        self._tracked.clear()
+        self._feathered.clear()
 
     # —— Before layout ——
 
@@ -176,10 +189,26 @@ class Composer:
                     last_line_room=CONTENTS_LEADER_EM * size,
                 )
                 self._apply(element, lines)
+            elif element.tag == "div" and "signature" in classes:
+                self._place_signature(element)
             elif element.tag == "div" and "article-body" in classes:
                 for paragraph in element.iter():
                     if paragraph.tag in ("p", "li") and glue_last_characters(paragraph):
                         self.stats.paragraphs_glued += 1
+
+    def _place_signature(self, signature: ElementTree.Element) -> None:
+        """落款: the date four characters from the right edge, the unit centred over it.
+
+        The unit's right margin is set from both lines' widths (body face), as no
+        CSS centres one line over another of its own width.
+        """
+        paragraphs = [child for child in signature if child.tag == "p"]
+        if len(paragraphs) != 2:
+            return
+        unit, date = ("".join(paragraph.itertext()).strip() for paragraph in paragraphs)
+        measure = self.measure(BODY_FONT)
+        offset = SIGNATURE_RIGHT_EM + (measure.em_width(date) - measure.em_width(unit)) / 2
+        paragraphs[0].set("style", f"margin-right: {max(offset, 0.0):.3f}em")
 
     def _apply(self, element: ElementTree.Element, lines: list[str]) -> None:
         _set_lines(element, lines)
@@ -277,6 +306,31 @@ class Composer:
         self.stats.moved_blocks.append(unit_boxes[-1].element_tag)
         return True
 
+    def feather(self, pages: list[Any]) -> None:
+        """Spread what is left of a hole over the gaps between the page's blocks.
+
+        The last resort, when neither a moved block nor lengthened paragraphs
+        filled the page (typically an article ending where the next one's title and
+        first lines do not fit): each gap between paragraphs, headings and figures
+        on the page grows by the same amount, at most FEATHER_LINES of a line, so
+        the page's last line comes down to within FEATHER_TARGET lines of the foot.
+        Boxes are only moved down; nothing is laid out again.
+        """
+        line = self.house.body_line / PT_PER_PX
+        for page in pages[:-1]:
+            if id(page) in self._feathered or not _holds_articles(page):
+                continue
+            self._feathered.add(id(page))
+            excess = page_bottom(page) - content_bottom(page) - FEATHER_TARGET * line
+            units = _block_units(page)
+            if excess <= 0 or len(units) < 2:
+                continue
+            share = min(excess / (len(units) - 1), FEATHER_LINES * line)
+            for number, unit in enumerate(units):
+                if number:
+                    unit.translate(0, number * share)
+            self.stats.feathered_pages += 1
+
     def finish(self, pages: list[Any]) -> None:
         """Move the distribution block (报尾) down to the foot of the last page."""
         if not pages:
@@ -363,6 +417,27 @@ def _on_page(page: Any, element: Any) -> bool:
     return any(box.element is element for box in _descendants(page))
 
 
+def _block_units(page: Any) -> list[Any]:
+    """The page's paragraphs, headings, figures and tables, top to bottom (not nested)."""
+    from weasyprint.formatting_structure import boxes
+
+    units: list[Any] = []
+
+    def walk(box: Any) -> None:
+        children = [child for child in getattr(box, "children", ()) or () if child.is_in_normal_flow()]
+        if isinstance(box, boxes.TableBox) or box.element_tag in ("figure", "table", "footer") or (
+            children and any(_is_line(child) for child in children)
+        ):
+            units.append(box)
+            return
+        for child in children:
+            walk(child)
+
+    if page.children:
+        walk(page.children[0])
+    return units
+
+
 def _holds_articles(page: Any) -> bool:
     return any(
         box.element_tag == "main" and "articles" in (box.element.get("class") or "")
@@ -417,7 +492,7 @@ def page_composition(composer: Composer) -> Iterator[CompositionStats]:
     from weasyprint import layout
 
     original = layout.make_all_pages
-    composer.stats = CompositionStats()
+    composer.start()
 
     def make_all_pages(context: Any, root_box: Any, html: Any, pages: list[Any]) -> Iterator[Any]:
         first_pass = not pages
@@ -442,6 +517,7 @@ def page_composition(composer: Composer) -> Iterator[CompositionStats]:
             for state in context.page_maker:
                 if state[-1].get("content_lookups"):
                     state[-1]["content_changed"] = True
+        composer.feather(laid_out)
         composer.finish(laid_out)
         yield from laid_out
 

@@ -109,6 +109,7 @@ class TypesetPDF:
     pdf: bytes
     page_count: int
     warnings: tuple[str, ...]
+    composition: CompositionStats = field(default_factory=CompositionStats)
 
 
 class _Collect(logging.Handler):
