@@ -51,7 +51,8 @@ FEATHER_LINES = 0.5
 FEATHER_TARGET = 2.5
 LOOSEN_PAGES = 2  # pages before a short one whose paragraphs may be lengthened to fill it
 PT_PER_PX = 0.75  # WeasyPrint lays out in CSS pixels; house numbers are in points
-MAX_ROUNDS = 10  # passes of adjustment per pagination
+MAX_REMAKES = 60  # pages made again per render, at most (the pass always ends)
+MAX_DEFERRALS = 6  # paragraphs a figure or table may be moved past
 CONTENTS_MARK_EM = 1.5  # briefing.css .contents-entry: mark column
 CONTENTS_NUMBER_EM = 1.8  # briefing.css .contents-entry: page-number column
 CONTENTS_LEADER_EM = 3.0  # room kept on an entry's last line for its dot leader
@@ -153,6 +154,8 @@ class Composer:
     stats: CompositionStats = field(default_factory=CompositionStats)
     _measures: dict[str, TextMeasure] = field(default_factory=dict)
     _tracked: set[int] = field(default_factory=set)
+    _moves: dict[int, int] = field(default_factory=dict)
+    _formatting: _FormattingTree | None = None
     _feathered: set[int] = field(default_factory=set)
 
     def measure(self, font_file: str) -> TextMeasure:
@@ -165,7 +168,9 @@ class Composer:
         """Forget the last render's decisions (the boxes they were about are gone)."""
         self.stats = CompositionStats()
         self._tracked.clear()
+        self._moves.clear()
         self._feathered.clear()
+        self._formatting = None
 
     # —— Before layout ——
 
@@ -217,25 +222,63 @@ class Composer:
 
     # —— During pagination ——
 
-    def adjust(self, context: Any, root_box: Any, pages: list[Any]) -> int | None:
-        """Fix the first hole left by a block that did not fit; the page to lay out again."""
+    def review(self, root_box: Any, pages: list[Any], index: int, resume_at: Any) -> int | None:
+        """Page `index` has just been made: the page to make again after a fix, or None.
+
+        A page ending more than HOLE_LINES short because the next block, a figure or
+        a table (with the label introducing it), did not fit lets the following text
+        go first; otherwise a few paragraphs are lengthened (`_loosen`).
+        """
+        page = pages[index]
+        if resume_at is None or not _holds_articles(page):
+            return None  # the last page, or the masthead and contents
         line = self.house.body_line / PT_PER_PX
         limit = HOLE_LINES * line
-        for index in range(len(pages) - 1):
-            if not _holds_articles(pages[index]):
-                continue  # the masthead and contents end where the articles start anew
-            hole = page_bottom(pages[index]) - content_bottom(pages[index])
-            if hole <= limit:
-                continue
-            if self._fill_hole(root_box, pages[index], pages[index + 1], hole):
-                return index
-            wanted = math.ceil((hole - limit) / line)
-            changed = self._loosen(root_box, pages, index, wanted)
-            if changed is not None:
-                return changed
-        return None
+        hole = page_bottom(page) - content_bottom(page)
+        if hole <= limit:
+            return None
+        if self._defer_block(self._tree(root_box), resume_at):
+            return index
+        return self._loosen(root_box, pages, index, resume_at, math.ceil((hole - limit) / line))
 
-    def _loosen(self, root_box: Any, pages: list[Any], index: int, wanted: int) -> int | None:
+    def _tree(self, root_box: Any) -> _FormattingTree:
+        if self._formatting is None or self._formatting.root is not root_box:
+            self._formatting = _FormattingTree(root_box, inline=True)
+        return self._formatting
+
+    def _defer_block(self, tree: _FormattingTree, resume_at: Any) -> bool:
+        """Move the figure or table that starts the next page after the paragraph
+        that follows it (one paragraph per try; the page is made again and reviewed)."""
+        for parent, position in reversed(_resume_path(tree.root, resume_at)):
+            children = parent.children
+            unit = [position] if _is_block(children[position]) and not _is_label(children[position]) else []
+            if _is_label(children[position]) and position + 1 < len(children) and _is_block(
+                children[position + 1]
+            ):
+                unit = [position, position + 1]
+            if not unit:
+                continue
+            after = unit[-1] + 1
+            # A heading goes up together with the paragraph it is kept with.
+            last = after
+            while last + 1 < len(children) and _is_heading(children[last]):
+                last += 1
+            if last >= len(children) or any(_is_block(child) for child in children[after : last + 1]):
+                return False  # nothing of this article to fill the page with
+            if self._moves.get(id(children[position]), 0) >= MAX_DEFERRALS:
+                return False
+            moved = children[unit[0] : after]
+            parent.children = [
+                *children[: unit[0]], *children[after : last + 1], *moved, *children[last + 1 :]
+            ]
+            self._moves[id(moved[0])] = self._moves.get(id(moved[0]), 0) + 1
+            self.stats.moved_blocks.append(moved[-1].element_tag)
+            return True
+        return False
+
+    def _loosen(
+        self, root_box: Any, pages: list[Any], index: int, resume_at: Any, wanted: int
+    ) -> int | None:
         """Set `wanted` paragraphs one line longer by TRACKING_EM more letter spacing,
         so the text of page `index` reaches further down; the first page changed.
 
@@ -245,7 +288,10 @@ class Composer:
         measures the page again; a paragraph is never tracked twice.
         """
         near = pages[max(index - LOOSEN_PAGES, 0) : index + 1]
-        beyond = {id(box.element) for page in pages[index + 1 :] for box in _descendants(page)}
+        # A paragraph the page break splits goes on: lengthening it moves nothing up.
+        beyond = {
+            id(parent.children[position].element) for parent, position in _resume_path(root_box, resume_at)
+        }
         candidates = []
         for page_number, page in enumerate(near, start=max(index - LOOSEN_PAGES, 0)):
             for box in _descendants(page):
@@ -262,49 +308,12 @@ class Composer:
         if len(candidates) < wanted:
             return None
         chosen = sorted(candidates, key=lambda item: (item[0] != index, item[1]))[:wanted]
-        tree = _FormattingTree(root_box, inline=True)
+        tree = self._tree(root_box)
         for _, _, box in chosen:
             tree.track(box.element, TRACKING_EM)
             self._tracked.add(id(box.element))
             self.stats.tracked_paragraphs += 1
         return min(page_number for page_number, _, _ in chosen)
-
-    def _fill_hole(self, root_box: Any, page: Any, following: Any, hole: float) -> bool:
-        unit = _block_starting(following)
-        if unit is None:
-            return False
-        parent_box, unit_boxes = unit
-        if not _on_page(page, parent_box.element):
-            return False  # a new article starts there: its text cannot fill this page
-        tree = _FormattingTree(root_box)
-        parent = tree.box_of(parent_box.element)
-        if parent is None:
-            return False
-        elements = [box.element for box in unit_boxes]
-        children = parent.children
-        positions = [i for i, child in enumerate(children) if child.element in elements]
-        if not positions:
-            return False
-        last = positions[-1]
-        heights = {child.element: child.margin_height() for child in parent_box.children}
-        filled = 0.0
-        insert_after = last
-        for position in range(last + 1, len(children)):
-            child = children[position]
-            if child.element not in heights or _is_block(child):
-                break
-            insert_after = position
-            filled += heights[child.element]
-            if filled >= hole:
-                break
-        if insert_after == last:
-            return False
-        moved = [children[i] for i in positions]
-        remaining = [child for i, child in enumerate(children) if i not in positions]
-        at = remaining.index(children[insert_after]) + 1
-        parent.children = remaining[:at] + moved + remaining[at:]
-        self.stats.moved_blocks.append(unit_boxes[-1].element_tag)
-        return True
 
     def feather(self, pages: list[Any]) -> None:
         """Spread what is left of a hole over the gaps between the page's blocks.
@@ -390,31 +399,19 @@ def _is_heading(box: Any) -> bool:
     )
 
 
-def _block_starting(page: Any) -> tuple[Any, list[Any]] | None:
-    """(laid-out parent, [label?, figure or table]) when such a block starts `page`."""
-    box = page.children[0] if page.children else None
-    while box is not None and getattr(box, "children", None):
-        children = [child for child in box.children if child.is_in_normal_flow()]
-        if not children:
-            return None
-        first = children[0]
-        if first.element_tag in ("figure", "table") and _starts_here(first):
-            return box, [first]
-        if _is_label(first) and len(children) > 1 and children[1].element_tag in ("figure", "table"):
-            return box, [first, children[1]]
-        box = first
-    return None
-
-
-def _starts_here(box: Any) -> bool:
-    """Not the continuation of a table broken over the page before."""
-    return not getattr(box, "is_table_wrapper", False) or all(
-        not getattr(child, "skip_cell_border_top", False) for child in box.children
-    )
-
-
-def _on_page(page: Any, element: Any) -> bool:
-    return any(box.element is element for box in _descendants(page))
+def _resume_path(root_box: Any, resume_at: Any) -> list[tuple[Any, int]]:
+    """(parent box, child index) of each level of a skip stack whose child starts whole
+    or is being resumed, from the root down to where the next page begins."""
+    path = []
+    box, skip = root_box, resume_at
+    while skip and len(skip) == 1:
+        ((position, skip),) = skip.items()
+        children = getattr(box, "children", None)
+        if not children or position >= len(children):
+            break
+        path.append((box, position))
+        box = children[position]
+    return path
 
 
 def _block_units(page: Any) -> list[Any]:
@@ -461,6 +458,7 @@ class _FormattingTree:
     def __init__(self, root_box: Any, inline: bool = False) -> None:
         from weasyprint.formatting_structure import boxes
 
+        self.root = root_box
         self._boxes: dict[int, Any] = {}
         stack = [root_box]
         while stack:
@@ -486,37 +484,57 @@ class _FormattingTree:
             descendant.style = style
 
 
+def _first_pass(composer: Composer, context: Any, root_box: Any, html: Any) -> list[Any]:
+    """Make every page once, reviewing each as it is made: a fix re-makes that page
+    (or the page a lengthened paragraph starts on) and the pass goes on from there,
+    so nothing after a fix is laid out twice."""
+    from weasyprint.layout.page import remake_page
+
+    context.rendered_notes = []
+    pages: list[Any] = []
+    index = 0
+    remakes = 0
+    while True:
+        state = context.page_maker[index][-1]
+        state.update(content_changed=False, pages_wanted=False, anchors=[], content_lookups=[])
+        page, resume_at = remake_page(index, context, root_box, html)
+        del pages[index:]
+        pages.append(page)
+        again = composer.review(root_box, pages, index, resume_at) if remakes < MAX_REMAKES else None
+        if again is not None:
+            remakes += index - again + 1
+            composer.stats.rounds += 1
+            composer.stats.relaid_pages += index - again + 1
+            index = again
+            continue
+        index += 1
+        if resume_at is None and not context.reported_footnotes:
+            del context.page_maker[index + 1 :]
+            context.broken_out_of_flow.clear()
+            context.reported_footnotes.clear()
+            return pages
+
+
 @contextmanager
 def page_composition(composer: Composer) -> Iterator[CompositionStats]:
-    """Within this block, WeasyPrint's pagination is followed by `composer`'s adjustments."""
+    """Within this block, WeasyPrint's pagination reviews each page as it is made
+    (`Composer.review`), then feathers short pages and sets the 报尾 at the foot."""
     from weasyprint import layout
 
     original = layout.make_all_pages
     composer.start()
 
     def make_all_pages(context: Any, root_box: Any, html: Any, pages: list[Any]) -> Iterator[Any]:
-        first_pass = not pages
-        laid_out = list(original(context, root_box, html, pages))
-        # Adjust in the first pass only: WeasyPrint's later passes re-make the pages
-        # whose page-number references (the contents) changed, nothing else.
-        for _ in range(MAX_ROUNDS if first_pass else 0):
-            first = composer.adjust(context, root_box, laid_out)
-            if first is None:
-                break
-            composer.stats.rounds += 1
-            # Lay out again from the hole; the pages the moved block spans are
-            # stale even if their start looks the same, later ones are reused.
-            for index in range(first, min(first + 3, len(context.page_maker))):
-                context.page_maker[index][-1]["content_changed"] = True
-            before = {id(page) for page in laid_out}
-            laid_out = list(original(context, root_box, html, laid_out))
-            composer.stats.relaid_pages += sum(1 for page in laid_out if id(page) not in before)
-        if first_pass and composer.stats.rounds:
-            # Pages referring to others' page numbers (the contents) are laid out
-            # again in WeasyPrint's next pass, once every page has moved.
-            for state in context.page_maker:
-                if state[-1].get("content_lookups"):
-                    state[-1]["content_changed"] = True
+        if pages:  # WeasyPrint's later passes: pages whose page-number references changed
+            laid_out = list(original(context, root_box, html, pages))
+        else:
+            laid_out = _first_pass(composer, context, root_box, html)
+            if composer.stats.rounds:
+                # Pages referring to others' page numbers (the contents) are made
+                # again in the next pass, once every page has moved.
+                for state in context.page_maker:
+                    if state[-1].get("content_lookups"):
+                        state[-1]["content_changed"] = True
         composer.feather(laid_out)
         composer.finish(laid_out)
         yield from laid_out
