@@ -37,8 +37,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..cjk import CLOSING, HAN_CHARACTER, OPENING
 from ..house import HouseNumbers
+from .boxes import (
+    FormattingTree,
+    block_units,
+    content_bottom,
+    descendants,
+    holds_articles,
+    is_block,
+    is_heading,
+    is_label,
+    is_line,
+    line_end,
+    page_bottom,
+    resume_path,
+)
+from .prelayout import classes_of, glue_last_characters, set_lines
 from .titles import TextMeasure, break_title
 
 HOLE_LINES = 3  # a page other than the last may end at most this many lines short
@@ -59,7 +73,6 @@ CONTENTS_LEADER_EM = 3.0  # room kept on an entry's last line for its dot leader
 TITLE_FONT = "NotoSerifCJKsc-Bold.otf"
 CONTENTS_FONT = BODY_FONT = "NotoSerifCJKsc-Regular.otf"
 SIGNATURE_RIGHT_EM = 4  # GB/T 9704 §7.3.5.1: 成文日期右空四字 (briefing.css .signature-date)
-GLUE_SKIP = set(CLOSING + OPENING + "\u200b \u3000…—")
 
 
 @dataclass
@@ -76,75 +89,6 @@ class CompositionStats:
     distribution_shift_pt: float = 0.0
 
 
-def _classes(element: ElementTree.Element) -> list[str]:
-    return (element.get("class") or "").split()
-
-
-def _set_lines(element: ElementTree.Element, lines: list[str]) -> None:
-    """Replace `element`'s text with unbreakable lines separated by <br>."""
-    for child in list(element):
-        element.remove(child)
-    element.text = None
-    for number, line in enumerate(lines):
-        if number:
-            ElementTree.SubElement(element, "br")
-        span = ElementTree.SubElement(element, "span", {"class": "title-line"})
-        span.text = line
-
-
-def _text_chunks(element: ElementTree.Element) -> list[tuple[ElementTree.Element, str]]:
-    """(node, "text" or "tail") for every piece of text inside `element`, in order."""
-    chunks: list[tuple[ElementTree.Element, str]] = []
-
-    def walk(node: ElementTree.Element) -> None:
-        if node.text:
-            chunks.append((node, "text"))
-        for child in node:
-            walk(child)
-            if child.tail:
-                chunks.append((child, "tail"))
-
-    walk(element)
-    return chunks
-
-
-def glue_last_characters(paragraph: ElementTree.Element) -> bool:
-    """Set the paragraph's last two characters (before closing punctuation) unbreakable.
-
-    Only when both are in one piece of text; otherwise the end is already a word
-    or a number-with-unit that cannot break. Returns whether it glued.
-    """
-    chunks = _text_chunks(paragraph)
-    for node, attribute in reversed(chunks):
-        text = getattr(node, attribute) or ""
-        end = len(text)
-        while end and text[end - 1] in GLUE_SKIP:
-            end -= 1
-        if end == 0:
-            continue  # only punctuation here: look further back
-        if end < 2 or not (HAN_CHARACTER.match(text[end - 1]) and HAN_CHARACTER.match(text[end - 2])):
-            return False
-        parent_of_tail = attribute == "tail"
-        span = ElementTree.Element("span", {"class": "nobr"})
-        span.text = text[end - 2 : end]
-        span.tail = text[end:]
-        setattr(node, attribute, text[: end - 2])
-        if parent_of_tail:
-            parent = _parent(paragraph, node)
-            parent.insert(list(parent).index(node) + 1, span)
-        else:
-            node.insert(0, span)
-        return True
-    return False
-
-
-def _parent(root: ElementTree.Element, child: ElementTree.Element) -> ElementTree.Element:
-    for candidate in root.iter():
-        if child in list(candidate):
-            return candidate
-    raise ValueError("not a descendant")
-
-
 @dataclass
 class Composer:
     """One build's page composition (fonts measured once per Composer)."""
@@ -155,7 +99,7 @@ class Composer:
     _measures: dict[str, TextMeasure] = field(default_factory=dict)
     _tracked: set[int] = field(default_factory=set)
     _moves: dict[int, int] = field(default_factory=dict)
-    _formatting: _FormattingTree | None = None
+    _formatting: FormattingTree | None = None
     _feathered: set[int] = field(default_factory=set)
 
     def measure(self, font_file: str) -> TextMeasure:
@@ -178,7 +122,7 @@ class Composer:
         """Titles, contents entries and paragraph ends, decided on the parsed HTML."""
         width = self.house.text_width
         for element in root.iter():
-            classes = _classes(element)
+            classes = classes_of(element)
             if element.tag == "h3" and "article-title" in classes:
                 lines = break_title(
                     "".join(element.itertext()), self.measure(TITLE_FONT), self.house.title_size, width
@@ -216,7 +160,7 @@ class Composer:
         paragraphs[0].set("style", f"margin-right: {max(offset, 0.0):.3f}em")
 
     def _apply(self, element: ElementTree.Element, lines: list[str]) -> None:
-        _set_lines(element, lines)
+        set_lines(element, lines)
         if len(lines) > 1:
             self.stats.titles_broken += 1
 
@@ -230,7 +174,7 @@ class Composer:
         go first; otherwise a few paragraphs are lengthened (`_loosen`).
         """
         page = pages[index]
-        if resume_at is None or not _holds_articles(page):
+        if resume_at is None or not holds_articles(page):
             return None  # the last page, or the masthead and contents
         line = self.house.body_line / PT_PER_PX
         limit = HOLE_LINES * line
@@ -241,18 +185,18 @@ class Composer:
             return index
         return self._loosen(root_box, pages, index, resume_at, math.ceil((hole - limit) / line))
 
-    def _tree(self, root_box: Any) -> _FormattingTree:
+    def _tree(self, root_box: Any) -> FormattingTree:
         if self._formatting is None or self._formatting.root is not root_box:
-            self._formatting = _FormattingTree(root_box, inline=True)
+            self._formatting = FormattingTree(root_box, inline=True)
         return self._formatting
 
-    def _defer_block(self, tree: _FormattingTree, resume_at: Any) -> bool:
+    def _defer_block(self, tree: FormattingTree, resume_at: Any) -> bool:
         """Move the figure or table that starts the next page after the paragraph
         that follows it (one paragraph per try; the page is made again and reviewed)."""
-        for parent, position in reversed(_resume_path(tree.root, resume_at)):
+        for parent, position in reversed(resume_path(tree.root, resume_at)):
             children = parent.children
-            unit = [position] if _is_block(children[position]) and not _is_label(children[position]) else []
-            if _is_label(children[position]) and position + 1 < len(children) and _is_block(
+            unit = [position] if is_block(children[position]) and not is_label(children[position]) else []
+            if is_label(children[position]) and position + 1 < len(children) and is_block(
                 children[position + 1]
             ):
                 unit = [position, position + 1]
@@ -261,9 +205,9 @@ class Composer:
             after = unit[-1] + 1
             # A heading goes up together with the paragraph it is kept with.
             last = after
-            while last + 1 < len(children) and _is_heading(children[last]):
+            while last + 1 < len(children) and is_heading(children[last]):
                 last += 1
-            if last >= len(children) or any(_is_block(child) for child in children[after : last + 1]):
+            if last >= len(children) or any(is_block(child) for child in children[after : last + 1]):
                 return False  # nothing of this article to fill the page with
             if self._moves.get(id(children[position]), 0) >= MAX_DEFERRALS:
                 return False
@@ -290,18 +234,18 @@ class Composer:
         near = pages[max(index - LOOSEN_PAGES, 0) : index + 1]
         # A paragraph the page break splits goes on: lengthening it moves nothing up.
         beyond = {
-            id(parent.children[position].element) for parent, position in _resume_path(root_box, resume_at)
+            id(parent.children[position].element) for parent, position in resume_path(root_box, resume_at)
         }
         candidates = []
         for page_number, page in enumerate(near, start=max(index - LOOSEN_PAGES, 0)):
-            for box in _descendants(page):
-                lines = [child for child in getattr(box, "children", ()) if _is_line(child)]
+            for box in descendants(page):
+                lines = [child for child in getattr(box, "children", ()) if is_line(child)]
                 if box.element_tag not in ("p", "li") or len(lines) < 2:
                     continue
                 if id(box.element) in beyond or id(box.element) in self._tracked:
                     continue
                 em = box.style["font_size"]
-                free = (box.content_box_x() + box.width - _line_end(lines[-1])) / em
+                free = (box.content_box_x() + box.width - line_end(lines[-1])) / em
                 slack = (len(lines) - 1) * TRACKING_EM * (box.width / em) - free
                 if slack > 0.5:
                     candidates.append((page_number, -slack, box))
@@ -327,11 +271,11 @@ class Composer:
         """
         line = self.house.body_line / PT_PER_PX
         for page in pages[:-1]:
-            if id(page) in self._feathered or not _holds_articles(page):
+            if id(page) in self._feathered or not holds_articles(page):
                 continue
             self._feathered.add(id(page))
             excess = page_bottom(page) - content_bottom(page) - FEATHER_TARGET * line
-            units = _block_units(page)
+            units = block_units(page)
             if excess <= 0 or len(units) < 2:
                 continue
             share = min(excess / (len(units) - 1), FEATHER_LINES * line)
@@ -345,143 +289,13 @@ class Composer:
         if not pages:
             return
         last = pages[-1]
-        for box in _descendants(last):
+        for box in descendants(last):
             if box.element_tag == "footer" and "distribution" in (box.element.get("class") or ""):
                 shift = page_bottom(last) - (box.position_y + box.margin_height())
                 if shift > 0.01:
                     box.translate(0, shift)
                     self.stats.distribution_shift_pt = shift
                 return
-
-
-# —— Reading laid-out pages ——
-
-
-def _descendants(box: Any) -> Iterator[Any]:
-    yield box
-    for child in getattr(box, "children", ()) or ():
-        yield from _descendants(child)
-
-
-def page_bottom(page: Any) -> float:
-    """The foot of the page's text block."""
-    return page.content_box_y() + page.height
-
-
-def content_bottom(page: Any) -> float:
-    """The bottom of the last line, image or table row drawn in the page's text block."""
-    from weasyprint.formatting_structure import boxes
-
-    bottom = page.content_box_y()
-    root = page.children[0] if page.children else None
-    if root is None:
-        return bottom
-    for box in _descendants(root):
-        if isinstance(box, boxes.LineBox) and box.children:
-            bottom = max(bottom, box.position_y + box.height)
-        elif isinstance(box, (boxes.ReplacedBox, boxes.TableRowBox)):
-            bottom = max(bottom, box.position_y + box.margin_height())
-    return bottom
-
-
-def _is_block(box: Any) -> bool:
-    return box.element_tag in ("figure", "table") or _is_label(box)
-
-
-def _is_label(box: Any) -> bool:
-    return box.element_tag == "p" and "label" in (box.element.get("class") or "").split()
-
-
-def _is_heading(box: Any) -> bool:
-    classes = (box.element.get("class") or "").split()
-    return box.element_tag in ("h2", "h3", "h4", "h5", "h6") or "heading-1" in classes or (
-        "heading-2" in classes
-    )
-
-
-def _resume_path(root_box: Any, resume_at: Any) -> list[tuple[Any, int]]:
-    """(parent box, child index) of each level of a skip stack whose child starts whole
-    or is being resumed, from the root down to where the next page begins."""
-    path = []
-    box, skip = root_box, resume_at
-    while skip and len(skip) == 1:
-        ((position, skip),) = skip.items()
-        children = getattr(box, "children", None)
-        if not children or position >= len(children):
-            break
-        path.append((box, position))
-        box = children[position]
-    return path
-
-
-def _block_units(page: Any) -> list[Any]:
-    """The page's paragraphs, headings, figures and tables, top to bottom (not nested)."""
-    from weasyprint.formatting_structure import boxes
-
-    units: list[Any] = []
-
-    def walk(box: Any) -> None:
-        children = [child for child in getattr(box, "children", ()) or () if child.is_in_normal_flow()]
-        if isinstance(box, boxes.TableBox) or box.element_tag in ("figure", "table", "footer") or (
-            children and any(_is_line(child) for child in children)
-        ):
-            units.append(box)
-            return
-        for child in children:
-            walk(child)
-
-    if page.children:
-        walk(page.children[0])
-    return units
-
-
-def _holds_articles(page: Any) -> bool:
-    return any(
-        box.element_tag == "main" and "articles" in (box.element.get("class") or "")
-        for box in _descendants(page)
-    )
-
-
-def _is_line(box: Any) -> bool:
-    from weasyprint.formatting_structure import boxes
-
-    return isinstance(box, boxes.LineBox)
-
-
-def _line_end(line: Any) -> float:
-    return max((child.position_x + child.margin_width() for child in line.children), default=0.0)
-
-
-class _FormattingTree:
-    """Element → box of the formatting structure (block level), to move or track boxes."""
-
-    def __init__(self, root_box: Any, inline: bool = False) -> None:
-        from weasyprint.formatting_structure import boxes
-
-        self.root = root_box
-        self._boxes: dict[int, Any] = {}
-        stack = [root_box]
-        while stack:
-            box = stack.pop()
-            if not isinstance(box, boxes.ParentBox) or (isinstance(box, boxes.LineBox) and not inline):
-                continue
-            if not isinstance(box, boxes.LineBox):
-                self._boxes.setdefault(id(box.element), box)
-            stack.extend(box.children)
-
-    def box_of(self, element: Any) -> Any:
-        return self._boxes.get(id(element))
-
-    def track(self, element: Any, em: float) -> None:
-        """Add `em` of letter spacing to every box of `element`'s box (own copies of styles)."""
-        box = self.box_of(element)
-        if box is None:
-            return
-        for descendant in _descendants(box):
-            style = descendant.style.copy()
-            own = style["letter_spacing"]
-            style["letter_spacing"] = (0 if own == "normal" else own) + em * style["font_size"]
-            descendant.style = style
 
 
 def _first_pass(composer: Composer, context: Any, root_box: Any, html: Any) -> list[Any]:
