@@ -36,7 +36,9 @@ from .report import CheckReport
 HOLE_LINES = 3.0
 RUNT_SHARE = 0.01
 TITLE_FONT = "Briefing-Serif-Bold"
-HEADING_FONTS = ("Briefing-Sans", "Briefing-Kai", "Briefing-Serif-Bold")
+# 黑体 headings and bold titles; 楷体 also sets quotations, so a 楷体 line counts as
+# a heading only by its numbering (（一）…).
+HEADING_FONTS = ("Briefing-Sans", "Briefing-Serif-Bold")
 NUMBERED_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)")
 DISTRIBUTION_START = re.compile(r"^[报送发抄][：:]")
 DISTRIBUTION_FOOT = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日印发")

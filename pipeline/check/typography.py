@@ -121,7 +121,10 @@ def measure(pages: list[list[Line]]) -> TypographyFigures:
             if is_body and last.x0 >= indent and carries_on:
                 figures.orphans.append(last)
             is_heading = (last.size, last.font) != (body_size, body_font) and not last.is_leader
-            if is_heading and last.size >= body_size and following is not None:
+            # 楷体 sets quotations (and （一） headings, which the composition check
+            # judges by their numbering): a quotation ending a page is no heading.
+            quotation = "Kai" in last.font
+            if is_heading and last.size >= body_size and following is not None and not quotation:
                 figures.headings_at_foot.append(last)
         if page_index > 0 and body and lines:
             first = lines[0]

@@ -1,30 +1,37 @@
 """Page composition: the decisions a print editor makes about the page, in one place.
 
-Two kinds of decision, taken where they can be taken soundly and cheaply:
+Two kinds of decision, each taken where it can be taken soundly and cheaply:
 
 1. Before layout, on the parsed HTML (`Composer.prepare`), what does not depend on
    pagination: where titles and contents entries break (`titles.break_title`,
-   measured with the fonts' advances at the known width), and paragraph runts.
-   A paragraph's last two characters are set unbreakable (`.nobr`), so its last
-   line never holds one character: when it would have, the line before gives up
-   one character and is justified 1 em looser, spread over its ~30 gaps
-   (at most 1/29 em ≈ 0.035 em per gap on a full line of body text). The
-   paragraph keeps its number of lines, so nothing after it moves.
+   measured with the fonts' own advances at the known width); paragraph runts (a
+   paragraph's last two characters are set unbreakable, so its last line never
+   holds one character: when it would have, the line before gives up one
+   character and is justified 1 em looser over its ~30 gaps, at most about
+   0.035 em per gap, and the paragraph keeps its number of lines); the 落款
+   (the unit centred over the date, from both lines' widths).
 
-2. During pagination (`page_composition`, wrapped around WeasyPrint's
-   `make_all_pages`), what does: after each pass the laid-out pages are measured
-   (`Composer.adjust`). A page that ends more than `HOLE_LINES` short because
-   the figure or table (with the label that introduces it) at the top of the next
-   page did not fit gets the following text of the same article moved up to fill
-   the gap: the block is moved after that text in the box tree, and only the
-   pages from the hole on are laid out again (WeasyPrint's own re-pagination,
-   `page_maker` / `content_changed`; later pages whose start did not move are
-   reused). Finally the distribution block (报尾) is moved down to the foot of
-   the last page (`Composer.finish`); CSS (`break-before: avoid`) has already
-   kept it with the last lines of the last article.
+2. During pagination, what does (`page_composition` replaces WeasyPrint's first
+   pass of `make_all_pages` by `_first_pass`, which makes each page with
+   WeasyPrint's own `remake_page` and hands it to `Composer.review` before going
+   on). A page that would end more than HOLE_LINES short is fixed at once, and
+   only that page (or the two before it) is made again:
+   * when a figure or table (with the label introducing it) at the start of the
+     next page did not fit, the following paragraph of the same article goes
+     first (the block is moved after it in the box tree; a heading goes with
+     the paragraph it is kept with), until the page is full;
+   * otherwise a few paragraphs of this page or the two before it, whose last
+     line is nearly full, are set TRACKING_EM (0.03 em) looser so each takes one
+     more line.
+   Pages after a fix are made once, after it: nothing is laid out twice. What is
+   left of a hole is then spread between the page's blocks (`Composer.feather`,
+   at most half a line per gap), and the distribution block (报尾) is moved
+   down to the foot of the last page (`Composer.finish`); CSS
+   (`break-before: avoid`) has already kept it with the last lines of the last
+   article.
 
 Keep-with-next (headings, numbered heading lines, labels, table header rows) is
-CSS (`break-after: avoid`, briefing.css): WeasyPrint honours it within one pass.
+CSS (`break-after: avoid`, briefing.css): WeasyPrint honours it as it paginates.
 """
 
 from __future__ import annotations
@@ -63,9 +70,12 @@ TRACKING_EM = 0.03
 # between blocks, aiming at a page that ends at most FEATHER_TARGET lines short.
 FEATHER_LINES = 0.5
 FEATHER_TARGET = 2.5
+# An article's opening (title, source line, two lines of text, the space between
+# articles) in body lines of the house style: what must fit for it to start a page.
+OPENING_LINES = 6.0
 LOOSEN_PAGES = 2  # pages before a short one whose paragraphs may be lengthened to fill it
 PT_PER_PX = 0.75  # WeasyPrint lays out in CSS pixels; house numbers are in points
-MAX_REMAKES = 60  # pages made again per render, at most (the pass always ends)
+MAX_REMAKES_PER_PAGE = 3  # pages made again, at most, per page made so far (the pass always ends)
 MAX_DEFERRALS = 6  # paragraphs a figure or table may be moved past
 CONTENTS_MARK_EM = 1.5  # briefing.css .contents-entry: mark column
 CONTENTS_NUMBER_EM = 1.8  # briefing.css .contents-entry: page-number column
@@ -84,7 +94,7 @@ class CompositionStats:
     moved_blocks: list[str] = field(default_factory=list)
     rounds: int = 0
     relaid_pages: int = 0
-    tracked_paragraphs: int = 0  # set TRACKING_EM looser to fill a page
+    tracked_paragraphs: int = 0  # set TRACKING_EM looser or tighter to fill a page
     feathered_pages: int = 0  # pages whose remaining hole was spread between blocks
     distribution_shift_pt: float = 0.0
 
@@ -171,7 +181,9 @@ class Composer:
 
         A page ending more than HOLE_LINES short because the next block, a figure or
         a table (with the label introducing it), did not fit lets the following text
-        go first; otherwise a few paragraphs are lengthened (`_loosen`).
+        go first; otherwise a few paragraphs are lengthened (`_retrack`) so the text
+        reaches further down, or, when the next article's opening did not fit and
+        there are not enough of those, shortened so that it does.
         """
         page = pages[index]
         if resume_at is None or not holds_articles(page):
@@ -183,7 +195,11 @@ class Composer:
             return None
         if self._defer_block(self._tree(root_box), resume_at):
             return index
-        return self._loosen(root_box, pages, index, resume_at, math.ceil((hole - limit) / line))
+        longer = self._retrack(root_box, pages, index, resume_at, math.ceil((hole - limit) / line), 1)
+        if longer is not None or not _starts_article(root_box, resume_at):
+            return longer
+        shortfall = math.ceil(OPENING_LINES - hole / line)
+        return self._retrack(root_box, pages, index, resume_at, max(shortfall, 1), -1)
 
     def _tree(self, root_box: Any) -> FormattingTree:
         if self._formatting is None or self._formatting.root is not root_box:
@@ -220,16 +236,18 @@ class Composer:
             return True
         return False
 
-    def _loosen(
-        self, root_box: Any, pages: list[Any], index: int, resume_at: Any, wanted: int
+    def _retrack(
+        self, root_box: Any, pages: list[Any], index: int, resume_at: Any, wanted: int, sign: int
     ) -> int | None:
-        """Set `wanted` paragraphs one line longer by TRACKING_EM more letter spacing,
-        so the text of page `index` reaches further down; the first page changed.
+        """Set `wanted` paragraphs one line longer (`sign` 1) or shorter (-1) by
+        TRACKING_EM more or less letter spacing; the first page changed, or None.
 
-        Candidates are the paragraphs on that page and the LOOSEN_PAGES before it
-        (lengthening one there carries a line over), whose last line is so nearly full that one
-        character pushed from each line before it makes a new line. The next pass
-        measures the page again; a paragraph is never tracked twice.
+        Candidates are the paragraphs on page `index` and the LOOSEN_PAGES before it
+        (a line gained or lost there carries over). Lengthening takes paragraphs whose
+        last line is so nearly full that one character pushed from each line before
+        it makes a new line; shortening, those whose last line is so short that each
+        line before it can take one character of it. The page is made again and
+        reviewed; a paragraph is never tracked twice.
         """
         near = pages[max(index - LOOSEN_PAGES, 0) : index + 1]
         # A paragraph the page break splits goes on: lengthening it moves nothing up.
@@ -245,8 +263,9 @@ class Composer:
                 if id(box.element) in beyond or id(box.element) in self._tracked:
                     continue
                 em = box.style["font_size"]
-                free = (box.content_box_x() + box.width - line_end(lines[-1])) / em
-                slack = (len(lines) - 1) * TRACKING_EM * (box.width / em) - free
+                last = (line_end(lines[-1]) - box.content_box_x()) / em
+                moved = box.width / em - last if sign > 0 else last  # characters to carry
+                slack = (len(lines) - 1) * TRACKING_EM * (box.width / em) - moved
                 if slack > 0.5:
                     candidates.append((page_number, -slack, box))
         if len(candidates) < wanted:
@@ -254,7 +273,7 @@ class Composer:
         chosen = sorted(candidates, key=lambda item: (item[0] != index, item[1]))[:wanted]
         tree = self._tree(root_box)
         for _, _, box in chosen:
-            tree.track(box.element, TRACKING_EM)
+            tree.track(box.element, sign * TRACKING_EM)
             self._tracked.add(id(box.element))
             self.stats.tracked_paragraphs += 1
         return min(page_number for page_number, _, _ in chosen)
@@ -298,6 +317,16 @@ class Composer:
                 return
 
 
+def _starts_article(root_box: Any, resume_at: Any) -> bool:
+    """Whether the next page begins with an article (or a section heading) from its start."""
+    path = resume_path(root_box, resume_at)
+    if not path:
+        return False
+    parent, position = path[-1]
+    child = parent.children[position]
+    return child.element_tag in ("article", "h2")
+
+
 def _first_pass(composer: Composer, context: Any, root_box: Any, html: Any) -> list[Any]:
     """Make every page once, reviewing each as it is made: a fix re-makes that page
     (or the page a lengthened paragraph starts on) and the pass goes on from there,
@@ -314,7 +343,8 @@ def _first_pass(composer: Composer, context: Any, root_box: Any, html: Any) -> l
         page, resume_at = remake_page(index, context, root_box, html)
         del pages[index:]
         pages.append(page)
-        again = composer.review(root_box, pages, index, resume_at) if remakes < MAX_REMAKES else None
+        allowed = remakes < MAX_REMAKES_PER_PAGE * (index + 1)
+        again = composer.review(root_box, pages, index, resume_at) if allowed else None
         if again is not None:
             remakes += index - again + 1
             composer.stats.rounds += 1
