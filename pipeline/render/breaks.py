@@ -9,7 +9,7 @@ Print practice (typography reference, "Long Latin strings" and "Numbers"):
   opportunities (it is not extracted with the text, see cjk_text). A bare URL or
   e-mail address in text becomes a link, so the whole string stays one working
   link however it breaks.
-* A number and its unit (20 ℃, 1.5 m³/h, 0.01 mg/kg, 514件), and a standard
+* A number and its unit (20 ℃, 1.5 m³/h, 0.01 mg/kg, 1 200 ppm, 514件), and a standard
   number (GB/T 9704-2012, GB 4706.1—2005) do not split across lines: they are
   set `white-space: nowrap` (`.nobr` in briefing.css); the characters are not
   changed.
@@ -46,7 +46,7 @@ _LATIN_UNITS = (
 # Chinese measure words written after a number (514件, 5100亿元, 30篇).
 _CHINESE_UNITS = "件个项人名次家篇所台套种类批吨米元万亿倍岁户辆座期份条款部册台"
 NUMBER_UNIT = re.compile(
-    rf"(?<![A-Za-z0-9.])[±+\-−]?\d+(?:[.,]\d+)*"
+    rf"(?<![A-Za-z0-9.])[±+\-−]?\d+(?:[.,]\d+)*(?:[ \u2009]\d{{3}}(?!\d))*"
     rf"(?:\s?[×xX]\s?\d+(?:[.,]\d+)*)?"
     rf"(?:\s?(?:{_LATIN_UNITS})(?![A-Za-z])|[{_CHINESE_UNITS}](?:[万亿千百]?[元人次])?)"
 )

@@ -15,12 +15,13 @@ def test_breaks_only_after_allowed_marks_never_in_the_scheme() -> None:
 
 
 def test_spans_of_urls_mails_standards_and_units() -> None:
-    text = "见https://x.cn/a，或写信至a-b@x.cn；依据GB/T 9704-2012，温度20 ℃，限量0.01 mg/kg，共514件"
+    text = "见https://x.cn/a，或写信至a-b@x.cn；依据GB/T 9704-2012，温度20 ℃，限量0.01 mg/kg，共514件，1 200 ppm"
     found = {text[span.start : span.end]: (span.kind, span.href) for span in special_spans(text)}
     assert found["https://x.cn/a"] == ("link", "https://x.cn/a")
     assert found["a-b@x.cn"] == ("link", "mailto:a-b@x.cn")
     assert found["GB/T 9704-2012"][0] == "nobr"
     assert found["20 ℃"][0] == found["0.01 mg/kg"][0] == found["514件"][0] == "nobr"
+    assert found["1 200 ppm"][0] == "nobr"  # digit groups stay together too
 
 
 def test_bare_url_becomes_one_link_and_a_link_is_not_linked_twice() -> None:
