@@ -1,4 +1,9 @@
-"""An article's Markdown body → HTML fragment, with every image vetted and located."""
+"""An article's Markdown body → HTML fragment, with every image vetted and located.
+
+Paragraphs are set apart by what they say, as GB/T 9704 sets them (official.py:
+numbered heading lines, notes “注：…”, labels, salutation, 附件, 落款). Tables with
+merged cells come as a sanitised HTML subset (`html_table`).
+"""
 
 from __future__ import annotations
 
@@ -14,7 +19,7 @@ from markdown_it.token import Token
 
 from ..edition.load import Article
 from ..errors import EditorError
-from . import cjk_text, official
+from . import cjk_text, html_table, official
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"}
 LINK_SCHEMES = {"http", "https", "mailto"}
@@ -122,7 +127,8 @@ def new_parser() -> MarkdownIt:
     parser.core.ruler.push("figures", _figures)
     parser.core.ruler.push("official_numbers", _official_numbers)
     parser.core.ruler.push("table_cells", _table_cells)
-    official.install(parser)  # 公文 blocks: numbered headings, labels, 附件, 落款
+    official.install(parser)  # 公文 blocks: numbered headings, notes, labels, 附件, 落款
+    html_table.install(parser)  # merged cells: sanitised <table> blocks
     cjk_text.install(parser)  # quote line breaks, punctuation compression, Han–Latin spacing
     # Article headings sit below the article title (h2).
     parser.add_render_rule("heading_open", _heading_open)
@@ -167,8 +173,12 @@ def _resolve_image(src: str, article: Article, root: Path) -> tuple[Path | None,
 
 
 def render_article_body(parser: MarkdownIt, article: Article, root: Path) -> ArticleBody:
-    tokens = parser.parse(article.body)
-    errors: list[EditorError] = []
+    env: dict[str, list[tuple[int, str]]] = {}
+    tokens = parser.parse(article.body, env)
+    errors: list[EditorError] = [
+        EditorError(article.display_path, article.body_first_line + line, None, "表格", message)
+        for line, message in env.get("table_problems", [])
+    ]
     images: list[PlacedImage] = []
     for block in tokens:
         if block.type != "inline" or block.map is None:

@@ -4,8 +4,10 @@ Editors write notices as plain paragraphs; the layout the standard asks for is
 derived here, as CSS classes on the paragraphs (briefing.css sets the faces and
 the spacing), never by changing the text:
 
-* a paragraph that is only a numbered heading: `一、…` (`heading-1`, 黑体),
-  `（一）…` (`heading-2`, 楷体); both are kept with the text that follows;
+* a paragraph that is only a numbered heading: `一、…` (`official-heading
+  level-1`, 黑体), `（一）…` (`official-heading level-2`, 楷体); both are kept
+  with the text that follows;
+* a note (`注：…`, `注1：…`) is set smaller (`note`);
 * a numbered heading run into its paragraph (`（一）指导思想。坚持…`): the heading
   words up to the first 。 are set in the heading's face (`run-in-1`, `run-in-2`);
   `1.` and `（1）` stay in the body face;
@@ -32,7 +34,8 @@ HEADING_2 = re.compile(rf"^（[{CHINESE_NUMERAL}]+）")
 DATE_LINE = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
 ATTACHMENT_FIRST = re.compile(r"^(附\s*件)\s*[：:]\s*(\d+[.．])?")
 ATTACHMENT_NEXT = re.compile(r"^(\d+[.．])")
-MAX_HEADING = 30  # characters: a longer line is a paragraph, not a heading
+NOTE = re.compile(r"^注[0-9一二三四五六七八九十]*[：:]")
+MAX_HEADING = 40  # characters: a longer line is a paragraph, not a heading
 MAX_RUN_IN = 20
 MAX_LABEL = 40
 SENTENCE_MARKS = "。；！？"
@@ -59,9 +62,9 @@ def _is_heading_line(text: str) -> str | None:
     if len(text) > MAX_HEADING or any(mark in text[:-1] for mark in SENTENCE_MARKS):
         return None
     if HEADING_1.match(text):
-        return "heading-1"
+        return "official-heading level-1"
     if HEADING_2.match(text):
-        return "heading-2"
+        return "official-heading level-2"
     return None
 
 
@@ -128,6 +131,8 @@ def _classify(state: StateCore) -> None:
         heading = _is_heading_line(text)
         if heading:
             _add_class(opening, heading)
+        elif NOTE.match(text):
+            _add_class(opening, "note")
         elif HEADING_1.match(text):
             _run_in(inline, "run-in-1")
         elif HEADING_2.match(text):

@@ -50,9 +50,7 @@ def is_label(box: Any) -> bool:
 
 def is_heading(box: Any) -> bool:
     classes = (box.element.get("class") or "").split()
-    return box.element_tag in ("h2", "h3", "h4", "h5", "h6") or "heading-1" in classes or (
-        "heading-2" in classes
-    )
+    return box.element_tag in ("h2", "h3", "h4", "h5", "h6") or "official-heading" in classes
 
 
 def resume_path(root_box: Any, resume_at: Any) -> list[tuple[Any, int]]:

@@ -39,9 +39,9 @@ def test_official_blocks_get_their_classes() -> None:
         "附件：1.目录\n\n2.报表\n\n某中心\n\n2026年1月9日\n"
     )
     assert '<p class="salutation">各有关单位：' in html
-    assert '<p class="heading-1">一、工作目标' in html
+    assert '<p class="official-heading level-1">一、工作目标' in html
     assert '<span class="run-in-2">（一）总体目标。</span>' in html
-    assert '<p class="heading-2">（二）重点领域。' in html
+    assert '<p class="official-heading level-2">（二）重点领域。' in html
     assert '<p class="label">名单如下：' in html
     assert '<td class="short">迁移量测定方法</td>' in html
     assert html.count('class="attachment"') == 2
