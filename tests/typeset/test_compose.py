@@ -199,3 +199,6 @@ def test_build_is_reproducible(tmp_path: Path, builder: Builder) -> None:
     second = typeset_to(builder, CORPUS / "2026-02", tmp_path / "b.pdf")
     assert first.composition.moved_blocks == second.composition.moved_blocks
     assert (tmp_path / "a.pdf").read_bytes() == (tmp_path / "b.pdf").read_bytes()
+    # A warm typesetter (the watcher's) forgets the last render's decisions.
+    rendered = builder.render(CORPUS / "2026-02")
+    assert builder.typesetter.typeset(rendered).pdf == builder.typesetter.typeset(rendered).pdf
