@@ -44,7 +44,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..house import HouseNumbers
+from ..house import HouseNumbers, font_faces
 from .boxes import (
     FormattingTree,
     block_units,
@@ -77,12 +77,8 @@ LOOSEN_PAGES = 2  # pages before a short one whose paragraphs may be lengthened 
 PT_PER_PX = 0.75  # WeasyPrint lays out in CSS pixels; house numbers are in points
 MAX_REMAKES_PER_PAGE = 3  # pages made again, at most, per page made so far (the pass always ends)
 MAX_DEFERRALS = 6  # paragraphs a figure or table may be moved past
-CONTENTS_MARK_EM = 1.5  # briefing.css .contents-entry: mark column
-CONTENTS_NUMBER_EM = 1.8  # briefing.css .contents-entry: page-number column
 CONTENTS_LEADER_EM = 3.0  # room kept on an entry's last line for its dot leader
-TITLE_FONT = "NotoSerifCJKsc-Bold.otf"
-CONTENTS_FONT = BODY_FONT = "NotoSerifCJKsc-Regular.otf"
-SIGNATURE_RIGHT_EM = 4  # GB/T 9704 §7.3.5.1: 成文日期右空四字 (briefing.css .signature-date)
+SERIF = "Briefing Serif"  # the @font-face family of titles, contents and body (house.css)
 
 
 @dataclass
@@ -104,7 +100,7 @@ class Composer:
     """One build's page composition (fonts measured once per Composer)."""
 
     house: HouseNumbers
-    fonts_dir: Path
+    styles_dir: Path
     stats: CompositionStats = field(default_factory=CompositionStats)
     _measures: dict[str, TextMeasure] = field(default_factory=dict)
     _tracked: set[int] = field(default_factory=set)
@@ -112,10 +108,14 @@ class Composer:
     _formatting: FormattingTree | None = None
     _feathered: set[int] = field(default_factory=set)
 
-    def measure(self, font_file: str) -> TextMeasure:
-        measure = self._measures.get(font_file)
+    def measure(self, family: str, weight: int) -> TextMeasure:
+        """Advances of the shipped font house.css loads for `family` at `weight`."""
+        key = f"{family}:{weight}"
+        measure = self._measures.get(key)
         if measure is None:
-            measure = self._measures[font_file] = TextMeasure(self.fonts_dir / font_file)
+            faces = [face for face in font_faces(self.styles_dir) if face.family == family]
+            face = min(faces, key=lambda face: abs(face.weight - weight))
+            measure = self._measures[key] = TextMeasure(face.file)
         return measure
 
     def start(self) -> None:
@@ -135,16 +135,16 @@ class Composer:
             classes = classes_of(element)
             if element.tag == "h3" and "article-title" in classes:
                 lines = break_title(
-                    "".join(element.itertext()), self.measure(TITLE_FONT), self.house.title_size, width
+                    "".join(element.itertext()), self.measure(SERIF, 700), self.house.title_size, width
                 )
                 self._apply(element, lines)
             elif element.tag == "a" and "contents-entry-title" in classes:
                 size = self.house.contents_size
                 lines = break_title(
                     "".join(element.itertext()),
-                    self.measure(CONTENTS_FONT),
+                    self.measure(SERIF, 400),
                     size,
-                    width - (CONTENTS_MARK_EM + CONTENTS_NUMBER_EM) * size,
+                    width - (self.house.contents_mark_em + self.house.contents_number_em) * size,
                     last_line_room=CONTENTS_LEADER_EM * size,
                 )
                 self._apply(element, lines)
@@ -165,8 +165,8 @@ class Composer:
         if len(paragraphs) != 2:
             return
         unit, date = ("".join(paragraph.itertext()).strip() for paragraph in paragraphs)
-        measure = self.measure(BODY_FONT)
-        offset = SIGNATURE_RIGHT_EM + (measure.em_width(date) - measure.em_width(unit)) / 2
+        measure = self.measure(SERIF, 400)
+        offset = self.house.signature_right_em + (measure.em_width(date) - measure.em_width(unit)) / 2
         paragraphs[0].set("style", f"margin-right: {max(offset, 0.0):.3f}em")
 
     def _apply(self, element: ElementTree.Element, lines: list[str]) -> None:

@@ -245,7 +245,7 @@ class Typesetter:
     def composer(self) -> Composer:
         """The page composition, with its font measures kept between builds."""
         if self._composer is None:
-            self._composer = Composer(HouseNumbers.read(self.styles_dir), self.fonts_dir)
+            self._composer = Composer(HouseNumbers.read(self.styles_dir), self.styles_dir)
         return self._composer
 
     def write(self, laid_out: LaidOut) -> TypesetPDF:

@@ -18,6 +18,7 @@ from pypdf import PdfReader
 
 from pipeline.build import Builder
 from pipeline.cli import run
+from pipeline.house import FONTS_DIR
 from pipeline.pdfread.lines import Line, read_lines
 from pipeline.typeset.compose import TRACKING_EM
 from pipeline.typeset.titles import TextMeasure, break_title
@@ -113,7 +114,7 @@ def test_figure_at_a_page_foot_moves_and_text_fills_the_gap(tmp_path: Path, buil
 
 
 def test_titles_break_between_words_into_balanced_lines() -> None:
-    measure = TextMeasure(Path("fonts/NotoSerifCJKsc-Bold.otf").resolve())
+    measure = TextMeasure(FONTS_DIR / "NotoSerifCJKsc-Bold.otf")
     width = 442.2
     # Fits: one line.
     assert break_title("检验检测服务业持续壮大 助力产业向“新”向“优”", measure, 18, width) == [
