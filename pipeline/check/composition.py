@@ -28,12 +28,12 @@ from ..cjk import CIRCLED_NUMBERS, CLOSING, OPENING
 from ..house import HouseNumbers
 from ..pdfread.content import DrawnImage
 from ..pdfread.lines import Line
+from ..typeset.compose import HOLE_LINES
 from ..typeset.titles import break_candidates
 from .expected import Expected
 from .placement import Placement
 from .report import CheckReport
 
-HOLE_LINES = 3.0
 RUNT_SHARE = 0.01
 TITLE_FONT = "Briefing-Serif-Bold"
 # 黑体 headings and bold titles; 楷体 also sets quotations, so a 楷体 line counts as

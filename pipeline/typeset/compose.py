@@ -63,8 +63,9 @@ from .prelayout import classes_of, glue_last_characters, set_lines
 from .titles import TextMeasure, break_title
 
 HOLE_LINES = 3  # a page other than the last may end at most this many lines short
-# Extra letter spacing that makes a paragraph one line longer when a page must be
-# filled: 0.03 em per character is not seen (a full line of body text grows by under one character).
+# Letter spacing added (or taken) to make a paragraph one line longer (or shorter)
+# when a page must be filled: 0.03 em per character is not seen (a full line of
+# body text grows or shrinks by under one character).
 TRACKING_EM = 0.03
 # Feathering (the last resort): at most this much of a line added to each gap
 # between blocks, aiming at a page that ends at most FEATHER_TARGET lines short.
