@@ -203,3 +203,12 @@ def test_build_is_reproducible(tmp_path: Path, builder: Builder) -> None:
     # A warm typesetter (the watcher's) forgets the last render's decisions.
     rendered = builder.render(CORPUS / "2026-02")
     assert builder.typesetter.typeset(rendered).pdf == builder.typesetter.typeset(rendered).pdf
+
+
+@pytest.mark.parametrize("edition", [CORPUS / "2026-01", CORPUS / "2026-02"], ids=["links", "pages"])
+def test_corpus_passes_the_whole_check(tmp_path: Path, builder: Builder, edition: Path) -> None:
+    from pipeline.check.run import check_pdf
+
+    result = builder.build(edition, tmp_path / f"{edition.name}.pdf")
+    report = check_pdf(result.output, result.expected)
+    assert report.errors == [], report.text()
