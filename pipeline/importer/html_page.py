@@ -24,6 +24,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import regex
+
+from ..cjk import HAN_SCRIPT as HAN
 from ..textfile import LEGACY_CHINESE, decode_any, unify_line_ends
 from .blocks import Block, Heading, Paragraph, SourceDocument, SourceProblem, Table, local_picture
 
@@ -107,7 +110,7 @@ def site_owner(tree: object) -> str | None:
     """“南岭市计量测试所 版权所有” in the footer: who runs the site."""
     for match in _COPYRIGHT.finditer(" ".join(tree.text_content().split())):  # type: ignore[attr-defined]
         owner = match.group(1) or match.group(2)
-        if re.search(r"[\u4e00-\u9fff]{4}", owner) and not re.search(r"\d|备", owner):
+        if regex.search(f"{HAN}{{4}}", owner) and not re.search(r"\d|备", owner):
             return owner.removeprefix("主办单位：")
     return None
 

@@ -16,6 +16,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import regex
+
+from ..cjk import HAN_SCRIPT as HAN
 from ..edition.manifest import Masthead, yaml_scalar
 from ..edition.schema import DEFAULT_ISSUER, DEFAULT_TITLE
 from .blocks import Heading, Paragraph, Picture, Table
@@ -52,7 +55,7 @@ def _cell(text: str) -> str:
     return _inline(text).replace("|", "\\|") or " "
 
 
-_NAME = re.compile(r"^[\u4e00-\u9fff]{2,4}$|^[\u4e00-\u9fff]+·[\u4e00-\u9fff·]+$")
+_NAME = regex.compile(f"^{HAN}{{2,4}}$|^{HAN}+·[{HAN}·]+$")
 _TITLE_END = re.compile(r"(长|主任|书记|员|师|总裁|总监|教授|记者|代表|参赞|委员|理事|院士|主席|经理|专家)$")
 _UNIT_END = re.compile(r"(局|厅|处|科|所|院|中心|站|公司|厂|大学|学院|委员会|协会|集团|部|办公室|支队)$")
 
