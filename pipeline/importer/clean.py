@@ -128,6 +128,24 @@ def _take_subtitle(blocks: list[Block]) -> str | None:
     return None
 
 
+def _is_title_echo(text: str, title_key: str, kept: int, lifted: Lifted) -> bool:
+    """The page repeating its title: “[标题-中国质量新闻网](#)”, “(cqn.com.cn)标题”, or the
+    title again near the top. A site name in the echo is kept as the site."""
+    link = _LINK_ONLY.match(text)
+    if link:
+        text = link.group(1)
+    prefix = _SITE_PREFIX.match(text)
+    if prefix:
+        text = text[prefix.end() :]
+    suffix = _SITE_SUFFIX.match(text)
+    if (link or prefix or suffix) and suffix and squash(suffix.group(1)) == title_key:
+        lifted.site = lifted.site or suffix.group(2)
+        return True
+    if link or (prefix and squash(text) == title_key):
+        return True
+    return squash(text) == title_key and kept < 5
+
+
 def _drop_debris(blocks: list[Block], title: str, lifted: Lifted) -> list[Block]:
     # Everything before a breadcrumb near the top is the site's header.
     for index, block in enumerate(blocks[:40]):
@@ -161,20 +179,8 @@ def _drop_debris(blocks: list[Block], title: str, lifted: Lifted) -> list[Block]
             index = run
             continue
         index += 1
-        link = _LINK_ONLY.match(text)
-        if link:
-            text = link.group(1)
-        prefix = _SITE_PREFIX.match(text)
-        if prefix:
-            text = text[prefix.end() :]
-        suffix = _SITE_SUFFIX.match(text)
-        if (link or prefix or suffix) and suffix and squash(suffix.group(1)) == title_key:
-            lifted.site = lifted.site or suffix.group(2)
+        if _is_title_echo(text, title_key, len(kept), lifted):
             continue
-        if link or (prefix and squash(text) == title_key):
-            continue
-        if squash(text) == title_key and len(kept) < 5:
-            continue  # the title repeated by the page
         if _SEARCH_BOX.match(text) or _BREADCRUMB.match(text):
             continue
         byline = parse_byline(text)
