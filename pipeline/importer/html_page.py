@@ -115,6 +115,17 @@ def site_owner(tree: object) -> str | None:
     return None
 
 
+def page_title(candidate: str, blocks: list[Block]) -> str | None:
+    """The article's title: `<title>` and trafilatura append the column and the site
+    (“标题_工作动态_江南省市场监督管理局”); the heading on the page is the title itself."""
+    for block in blocks[:3]:
+        text = block.text if isinstance(block, Heading | Paragraph) else ""
+        if len(text) >= 4 and candidate.startswith(text) and len(text) < len(candidate):
+            return text
+    first = re.split(r"\s*[_|｜]\s*|\s+[-–—]\s+", candidate)[0].strip()
+    return (first if len(first) >= 6 else candidate.strip()) or None
+
+
 def _cells(row: object) -> list[object]:
     return [cell for cell in row if getattr(cell, "tag", None) in {"td", "th"}]  # type: ignore[attr-defined]
 
@@ -296,7 +307,7 @@ def read_html(path: Path) -> SourceDocument:
         path,
         blocks,
         encoding=encoding,
-        title=root.get("title") or meta.get("title") or None,
+        title=page_title(meta.get("title") or root.get("title") or "", blocks),
         published=meta.get("published"),
         source_url=meta.get("url") or root.get("url") or None,
         site=meta.get("site") or root.get("sitename") or None,

@@ -46,6 +46,10 @@ _BYLINE_FIELDS = [
 _SEPARATORS = re.compile(r"^[\s　|｜丨/·•,，;；【】\[\]]*$")
 _CONTRIBUTED = re.compile(r"^[（(]\s*(?:来源[:：]\s*)?(.{2,30}?)\s*(?:供稿|供图|提供)?\s*[)）]$")
 _CONTRIBUTED_WORD = re.compile(r"供稿|供图|提供|来源")
+# How names of units end: 局、处、院、所、中心…; a newspaper or site (报、网) too.
+ORGANISATION_END = re.compile(
+    r"(局|厅|处|科|所|院|中心|站|公司|厂|大学|学院|委员会|协会|集团|部|办公室|办|支队|报|网|社)$"
+)
 _LEAD_MONTH_DAY = re.compile(r"^(?:.{0,40}?讯\s*)?(?:（[^）]*）)?\s*(\d{1,2})月(\d{1,2})日")
 _LEAD_AGENCY = re.compile(r"^(.{2,30}?)讯[\s（(]")
 _YEAR = re.compile(r"(20\d{2})年")
@@ -123,9 +127,9 @@ def lift_byline(text: str, lifted: Lifted, how: str = "发布时间行") -> bool
 
 
 def contributed_source(text: str) -> str | None:
-    """“（江南省计量院供稿）”, “（来源：省局办公室）” at the end of an article."""
+    """“（江南省计量院供稿）”, “（来源：省局办公室）”, “（省局计量处）” at the end of an article."""
     match = _CONTRIBUTED.match(text.strip())
-    if match and _CONTRIBUTED_WORD.search(text):
+    if match and (_CONTRIBUTED_WORD.search(text) or ORGANISATION_END.search(match.group(1))):
         return match.group(1).strip()
     return None
 

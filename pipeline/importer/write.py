@@ -23,6 +23,7 @@ from ..edition.manifest import Masthead, yaml_scalar
 from ..edition.schema import DEFAULT_ISSUER, DEFAULT_TITLE
 from .blocks import Heading, Paragraph, Picture, Table
 from .clean import Draft, squash
+from .lift import ORGANISATION_END
 
 IMAGE_PLACEHOLDER = "［待补图片］"
 _INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<])")
@@ -57,7 +58,6 @@ def _cell(text: str) -> str:
 
 _NAME = regex.compile(f"^{HAN}{{2,4}}$|^{HAN}+·[{HAN}·]+$")
 _TITLE_END = re.compile(r"(长|主任|书记|员|师|总裁|总监|教授|记者|代表|参赞|委员|理事|院士|主席|经理|专家)$")
-_UNIT_END = re.compile(r"(局|厅|处|科|所|院|中心|站|公司|厂|大学|学院|委员会|协会|集团|部|办公室|支队)$")
 
 
 def roster_header(table: Table) -> list[str] | None:
@@ -70,7 +70,7 @@ def roster_header(table: Table) -> list[str] | None:
     second = [row[1] for row in table.rows]
     if all(_TITLE_END.search(cell) for cell in second):
         return ["姓名", "职务"]
-    if all(_UNIT_END.search(cell) for cell in second):
+    if all(ORGANISATION_END.search(cell) for cell in second):
         return ["姓名", "单位"]
     return ["姓名", "单位及职务"]
 
@@ -150,11 +150,15 @@ def article_markdown(draft: Draft, article_path: Path) -> tuple[str, list[str]]:
     warnings: list[str] = []
     parts: list[str] = []
     picture_number = 0
+    # The article's own title is the only level above its subheads: the shallowest
+    # subhead level becomes ## whatever the source used (<h3>, Heading 2).
+    levels = [block.level for block in draft.blocks if isinstance(block, Heading)]
+    shift = 2 - min(levels) if levels else 0
     for block in draft.blocks:
         if isinstance(block, Paragraph):
             parts.append(paragraph_markdown(block.text))
         elif isinstance(block, Heading):
-            parts.append("#" * min(max(block.level, 2), 4) + " " + _inline(block.text))
+            parts.append("#" * min(max(block.level + shift, 2), 4) + " " + _inline(block.text))
         elif isinstance(block, Table):
             parts.append(table_markdown(block))
             header = roster_header(block)

@@ -274,6 +274,22 @@ def test_roster_on_a_saved_page_lined_up_with_spaces(corpus: dict[str, Imported]
     assert "表头" in article.front["confirm"]  # type: ignore[operator]  # the header is the importer's
 
 
+def test_page_title_without_column_and_site_and_h3_subheads(corpus: dict[str, Imported]) -> None:
+    article = corpus["20"]
+    assert article.front["title"] == "我省启动2026年度“计量惠民”系列活动"  # not “…_工作动态_江南省…”
+    assert paragraphs(article.body)[0].startswith("近日，")
+    assert "## 免费检定进社区" in article.body and "## 诚信计量树标杆" in article.body  # <h3> → ##
+    assert "（省局计量处）" not in article.body and "字体" not in article.body and "打印" not in article.body
+    assert str(article.front["published"]) == "2025-11-09 10:12"
+
+
+def test_byline_with_a_bar_and_a_roster_by_unit(corpus: dict[str, Imported]) -> None:
+    article = corpus["21"]
+    assert (article.front["source"], str(article.front["published"])) == ("东湖日报", "2025-12-03 08:15")
+    assert "<tr><td>市局</td><td>张强</td><td>副局长</td></tr>" in article.body
+    assert "责任编辑" not in article.body
+
+
 def test_pasted_page_debris_dropped(corpus: dict[str, Imported]) -> None:
     article = corpus["19"]
     assert len(paragraphs(article.body)) == 2

@@ -49,6 +49,7 @@ def test_text_that_only_looks_like_a_byline(line: str) -> None:
         ("（江南省计量院供稿）", "江南省计量院"),
         ("(南岭市计量测试所 供稿)", "南岭市计量测试所"),
         ("（来源：省局办公室）", "省局办公室"),
+        ("（省局计量处）", "省局计量处"),  # a unit alone in brackets
         ("（记者 王芳）", None),
         ("（下转第3版）", None),
     ],
