@@ -7,7 +7,7 @@ does not:
   备案号 as cells of one table). A table that holds other tables, long text,
   `<br>`-separated paragraphs or mostly one cell per row is layout, not data: it
   is unwrapped into plain blocks before extraction, so trafilatura can drop the
-  chrome, and the paragraphs that `<br>` separated stay apart.
+  chrome; lines that `<br>` separates become paragraphs of their own.
 * Data tables are read from the page itself, keeping `rowspan`/`colspan` and
   every header row (trafilatura flattens both).
 * `<meta>` tags (PubDate, ContentSource, og:*, article:published_time, author)
@@ -177,6 +177,47 @@ def data_table(table: object) -> Table | None:
     return Table(rows, header=header_rows > 0, header_rows=max(header_rows, 1), spans=spans)
 
 
+_BLOCK_TAGS = {"div", "p", "table", "ul", "ol", "li", "blockquote", "center", "h1", "h2", "h3", "h4", "h5"}
+
+
+def _split_at_breaks(element: object) -> list[object]:
+    """The children of `element` regrouped: one <p> per run between <br>s, blocks as they are."""
+    from lxml import etree
+
+    pieces: list[object] = []
+    current = etree.Element("p")
+    current.text = element.text  # type: ignore[attr-defined]
+    for child in [*element, None]:  # type: ignore[attr-defined]
+        if child is None or child.tag == "br" or child.tag in _BLOCK_TAGS:
+            if (current.text or "").strip() or len(current):
+                pieces.append(current)
+            current = etree.Element("p")
+            if child is None:
+                break
+            current.text = child.tail
+            if child.tag != "br":
+                child.tail = None
+                pieces.append(child)
+        else:
+            current.append(child)
+    return pieces
+
+
+def _paragraphs_from_breaks(tree: object) -> None:
+    """Text separated by <br> inside one element (old pages, TRS editors) becomes one
+    <p> per line, so no extractor fuses the lines, the nav bar and the byline together."""
+    for element in list(tree.iter("div", "td", "p", "span", "font", "center")):  # type: ignore[attr-defined]
+        if not any(child.tag == "br" for child in element):
+            continue
+        pieces = _split_at_breaks(element)
+        element.text = None
+        for child in list(element):
+            element.remove(child)
+        if element.tag in {"p", "span", "font"}:
+            element.tag = "div"
+        element.extend(pieces)
+
+
 def _mark_column_spaces(tree: object) -> None:
     for element in tree.iter():  # type: ignore[attr-defined]
         if isinstance(element.tag, str) and element.tag not in {"script", "style"}:
@@ -287,6 +328,7 @@ def read_html(path: Path) -> SourceDocument:
     bylines = _bylines(tree)
     owner = site_owner(tree)
     tables = _prepare(tree)
+    _paragraphs_from_breaks(tree)
     _mark_column_spaces(tree)
     xml = trafilatura.extract(
         lxml_html.tostring(tree, encoding="unicode"),

@@ -290,6 +290,14 @@ def test_byline_with_a_bar_and_a_roster_by_unit(corpus: dict[str, Imported]) -> 
     assert "责任编辑" not in article.body
 
 
+def test_lines_separated_by_br_stay_apart_from_the_nav_bar(corpus: dict[str, Imported]) -> None:
+    article = corpus["22"]
+    body = paragraphs(article.body)
+    assert len(body) == 3 and body[0].startswith("截至11月中旬") and body[-1].startswith("下一步")
+    assert (article.front["source"], str(article.front["published"])) == ("西山市市场监督管理局", "2025-11-15")
+    assert "confirm" not in article.front
+
+
 def test_pasted_page_debris_dropped(corpus: dict[str, Imported]) -> None:
     article = corpus["19"]
     assert len(paragraphs(article.body)) == 2
