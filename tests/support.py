@@ -198,3 +198,32 @@ def word_source(path: Path, picture: bytes) -> Path:
     document.add_paragraph("注：线上参会人员包括部分重点企业计量负责人。")
     document.save(str(path))
     return path
+
+
+def word_training_source(path: Path) -> Path:
+    """A second .docx: a 日期/来源 line, a Heading 1, a table whose header row is marked
+    “repeat as header row” and holds padded names, a bulleted list, a （…供稿） line."""
+    import docx
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    document = docx.Document()
+    document.add_paragraph("东湖市计量所开展校准能力提升培训", style="Title")
+    document.add_paragraph("2025年11月12日　　来源：东湖市计量检定所")
+    document.add_paragraph(
+        "11月11日，东湖市计量检定所举办校准能力提升培训，全所40余名技术人员参加。"
+        "培训采取理论讲授与实操考核相结合的方式，重点讲解测量不确定度评定方法。"
+    )
+    document.add_heading("培训安排", level=1)
+    table = document.add_table(rows=3, cols=3)
+    rows = [["日期", "内容", "授课人"], ["11月11日", "不确定度评定", "陈　刚"], ["11月12日", "校准方法实操", "吴　敏"]]
+    for row, texts in zip(table.rows, rows, strict=True):
+        for cell, text in zip(row.cells, texts, strict=True):
+            cell.text = text
+    table.rows[0]._tr.get_or_add_trPr().append(parse_xml(f'<w:tblHeader {nsdecls("w")}/>'))
+    document.add_paragraph("统一测量方法", style="List Bullet")
+    document.add_paragraph("规范原始记录", style="List Bullet")
+    document.add_paragraph("参训人员普遍反映，培训内容实用，对提升日常校准工作质量很有帮助。")
+    document.add_paragraph("（东湖市计量检定所供稿）")
+    document.save(str(path))
+    return path

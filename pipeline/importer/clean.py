@@ -28,7 +28,7 @@ from .lift import (
     source_from_url,
     text_years,
 )
-from .shape import captions, display_width, rejoin_broken, rejoin_wrapped, rosters, subheads
+from .shape import captions, display_width, rejoin_broken, rejoin_wrapped, rosters, subheads, tidy_cells
 
 PLACEHOLDER_SOURCE = "来源待核"  # never printed: the check refuses it (and its confirm entry)
 
@@ -352,7 +352,7 @@ def clean_article(blocks: list[Block], hints: Hints, joins_lines: bool = True) -
     paragraphs = [block.text for block in blocks if isinstance(block, Paragraph)]
     years = YearHint(hints.edition, text_years(paragraphs, hints.today.year))
     lift_lead(paragraphs, lifted, years, hints.today)
-    blocks = rosters(blocks)  # first: a table's rows are not wrapped lines
+    blocks = tidy_cells(rosters(blocks))  # first: a table's rows are not wrapped lines
     if joins_lines:
         blocks = rejoin_wrapped(blocks)
         blocks = rejoin_broken(blocks)

@@ -297,9 +297,13 @@ def _blocks(main: object, tables: list[Table], base: Path) -> list[Block]:
         elif element.tag == "p" and not inside & {"table", "list"}:
             blocks += _paragraph_blocks(element)
         elif element.tag == "item" and "table" not in inside:
-            text = " ".join("".join(element.itertext()).split())
-            if text:
-                blocks.append(Paragraph(text))
+            text = _text_of("".join(element.itertext()))
+            parent = element.getparent()
+            if text and parent is not None and parent.get("rend") == "ol":
+                number = [item for item in parent if item.tag == "item"].index(element) + 1
+                blocks.append(Paragraph(f"{number}.{text}"))  # numbered as printed: “1.加强……”
+            elif text:
+                blocks.append(Paragraph(text, bullet=True))
         elif element.tag == "graphic":
             blocks.append(local_picture(element.get("src", ""), element.get("alt", ""), base))
         elif element.tag == "table" and "table" not in inside:

@@ -180,6 +180,11 @@ def captions(blocks: list[Block]) -> list[Block]:
     return out
 
 
+def close_up(cell: str) -> str:
+    """“王　磊” → “王磊”: a name padded to line up with longer ones."""
+    return regex.sub(r"[ \u3000\u00a0]+", "", cell) if _PADDED_NAME.match(cell) else cell
+
+
 def roster_cells(text: str) -> list[str] | None:
     """The cells of a line laid out in columns, or None; [] for a dashed rule.
 
@@ -208,7 +213,7 @@ def roster_cells(text: str) -> list[str] | None:
         return None
     if all(set(part) <= set("-—=_") for part in parts):
         return []
-    return [regex.sub(r"[ \u3000\u00a0]+", "", part) if _PADDED_NAME.match(part) else part for part in parts]
+    return [close_up(part) for part in parts]
 
 
 def _header_like(rows: list[list[str]]) -> bool:
@@ -247,6 +252,14 @@ def _table_of(rows: list[list[str]], from_tabs: bool) -> Table | None:
         return _labelled(rows)
     header = len(rows) >= 2 and _header_like(rows)
     return Table(rows, header=header, header_rows=1 if header else 0)
+
+
+def tidy_cells(blocks: list[Block]) -> list[Block]:
+    """A name padded to line up (“陈　刚”) is closed up in any table's cells."""
+    for block in blocks:
+        if isinstance(block, Table):
+            block.rows = [[close_up(cell) for cell in row] for row in block.rows]
+    return blocks
 
 
 def rosters(blocks: list[Block]) -> list[Block]:

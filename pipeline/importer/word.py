@@ -114,6 +114,10 @@ class Numbering:
             numbering.levels[num.get(qn("w:numId"))] = levels
         return numbering
 
+    def is_bullet(self, num_id: str, level: int) -> bool:
+        level_format = self.levels.get(num_id, {}).get(level)
+        return level_format is not None and level_format.kind == "bullet"
+
     def label(self, num_id: str, level: int) -> str | None:
         """The number Word prints for the next paragraph of this list and level."""
         levels = self.levels.get(num_id)
@@ -248,6 +252,8 @@ def read_docx(path: Path) -> SourceDocument:
             blocks.append(Heading((label or "") + text, int(digits) + 1 if digits else 2))
         elif label is not None:
             blocks.append(Paragraph(label + text))
+        elif num_pr and numbering.is_bullet(*num_pr):
+            blocks.append(Paragraph(text, bullet=True))
         elif _all_bold(item) and len(text) <= _SHORT_SUBHEAD:
             blocks.append(Heading(text, 2))
         else:

@@ -154,8 +154,15 @@ def article_markdown(draft: Draft, article_path: Path) -> tuple[str, list[str]]:
     # subhead level becomes ## whatever the source used (<h3>, Heading 2).
     levels = [block.level for block in draft.blocks if isinstance(block, Heading)]
     shift = 2 - min(levels) if levels else 0
-    for block in draft.blocks:
-        if isinstance(block, Paragraph):
+    for index, block in enumerate(draft.blocks):
+        previous = draft.blocks[index - 1] if index else None
+        if isinstance(block, Paragraph) and block.bullet:
+            item = "- " + _inline(block.text)
+            if isinstance(previous, Paragraph) and previous.bullet:
+                parts[-1] += "\n" + item  # one list: items on consecutive lines
+            else:
+                parts.append(item)
+        elif isinstance(block, Paragraph):
             parts.append(paragraph_markdown(block.text))
         elif isinstance(block, Heading):
             parts.append("#" * min(max(block.level + shift, 2), 4) + " " + _inline(block.text))

@@ -20,7 +20,7 @@ from pipeline.build import Builder, BuildResult
 from pipeline.cli import run
 from pipeline.edition.load import load_edition
 from pipeline.importer.run import ImportReport, import_sources
-from tests.support import png_bytes, word_source
+from tests.support import png_bytes, word_source, word_training_source
 
 CORPUS = Path(__file__).parent / "corpus"
 TODAY = dt.date(2026, 3, 2)  # the clock is months past the editions: it must never be used
@@ -43,7 +43,8 @@ def _front_and_body(text: str) -> tuple[dict[str, object], str]:
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Imported]:
     root = tmp_path_factory.mktemp("corpus")
     word = word_source(root / "12-座谈会.docx", png_bytes("blue", (1900, 1200)))
-    sources = [*sorted(CORPUS.iterdir()), word]
+    training = word_training_source(root / "23-培训.docx")
+    sources = [*sorted(CORPUS.iterdir()), word, training]
     imported: dict[str, Imported] = {}
     for source in sources:
         # 08 is a December article: it goes to the December edition.
@@ -68,7 +69,7 @@ def paragraphs(body: str) -> list[str]:
 
 
 def test_corpus_has_a_source_per_situation() -> None:
-    assert len(list(CORPUS.iterdir())) + 1 >= 15  # + the Word file made at test time
+    assert len(list(CORPUS.iterdir())) + 2 >= 15  # + the Word files made at test time
 
 
 def test_pasted_subheads_and_the_byline_under_the_title(corpus: dict[str, Imported]) -> None:
@@ -216,6 +217,14 @@ def test_word_file(corpus: dict[str, Imported], built: BuildResult) -> None:
     assert "<tr><th>现场</th><th>线上</th></tr>" in article.body
     assert body[-1] == "注：线上参会人员包括部分重点企业计量负责人。"
     assert '<p class="note">注：线上参会人员' in built.rendered.html
+
+
+def test_word_bullets_marked_header_row_and_padded_names(corpus: dict[str, Imported]) -> None:
+    article = corpus["23"]
+    assert (article.front["source"], str(article.front["published"])) == ("东湖市计量检定所", "2025-11-12")
+    assert "| 日期 | 内容 | 授课人 |\n|---|---|---|\n| 11月11日 | 不确定度评定 | 陈刚 |" in article.body
+    assert "- 统一测量方法\n- 规范原始记录" in article.body
+    assert "供稿" not in article.body and "## 培训安排" in article.body
 
 
 def test_source_from_the_address_is_confirmed(corpus: dict[str, Imported]) -> None:
