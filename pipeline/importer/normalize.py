@@ -62,15 +62,18 @@ _LABELLED_FIELD = regex.compile(r"[：:][^，。；！？：:]*$")
 _QUOTED_NAME = regex.compile(r"“[^”\n]*”|《[^》\n]*》|「[^」\n]*」|‘[^’\n]*’|\"[^\"\n]*\"")
 _FULL_WIDTH_ALNUM = regex.compile(r"[０-９Ａ-Ｚａ-ｚ]+")
 _INTERPUNCT = regex.compile(f"[\u0387\u30fb\u2027]|(?<=[{HAN}A-Za-z])\u2022(?=[{HAN}A-Za-z])")
+# 2023年-2025年, 2023-2025年, 11月3日-5日, 1-10月 (after 年 or at a clause start), 3-5日.
 _YEAR_RANGE = regex.compile(
-    r"(?<![A-Za-z0-9.])((?:19|20)\d{2}年?|\d{1,2}月(?:\d{1,2}日)?|\d{1,2}日)"
+    r"(?<![A-Za-z0-9.\-/])((?:19|20)\d{2}年?|\d{1,2}月(?:\d{1,2}日)?|\d{1,2}日|(?<![0-9])\d{1,2})"
     r"\s*([-－–~～])\s*"
     r"(?=(?:19|20)\d{2}年|\d{1,2}[月日])"
 )
+# A tilde between numbers is always a range; a hyphen only before a unit (not 021-6293…).
 _VALUE_RANGE = regex.compile(
     r"(?<![A-Za-z0-9./-])(\d+(?:\.\d+)?%?)\s*(~|～|-|－|–)\s*"
-    r"(?=\d+(?:\.\d+)?\s*(?:%|‰|℃|倍|个|万|亿|元|人|项|件|家|名|次|岁|天|小时|分钟|年|米|吨|公里|平方米|小时)"
+    r"(?=\d+(?:\.\d+)?\s*(?:%|‰|℃|倍|个|万|亿|元|人|项|件|家|名|次|岁|天|小时|分钟|年|米|吨|公里|平方米)"
     r"|\d+(?:\.\d+)?%)"
+    r"|(?<![A-Za-z0-9./-])(\d+(?:\.\d+)?%?)\s*(~)\s*(?=\d)"
 )
 _PAREN_PAIR = regex.compile(r"\(([^()\n]*)\)")
 _DOUBLE_QUOTED = regex.compile(r'"([^"\n]*)"')
@@ -191,14 +194,22 @@ def _punctuation_edits(line: str, protected: list[tuple[int, int]]) -> list[_Edi
     return edits
 
 
+def _inside_double_quotes(line: str, position: int) -> bool:
+    before = line[:position]
+    return before.count("“") > before.count("”") or before.count('"') % 2 == 1
+
+
 def _quote_edits(line: str, protected: list[tuple[int, int]]) -> list[_Edit]:
-    """Straight quotes around Chinese (or beside it) become “” and ‘’."""
+    """Straight quotes around Chinese (or beside it) become “”; single ones ‘’ only
+    inside a double quotation (GB/T 15834: 单引号 is the inner level)."""
     edits: list[_Edit] = []
-    for pattern, opening, closing in ((_DOUBLE_QUOTED, "“", "”"), (_SINGLE_QUOTED, "‘", "’")):
+    for pattern, kind in ((_DOUBLE_QUOTED, '"'), (_SINGLE_QUOTED, "'")):
         for match in pattern.finditer(line):
             start, end = match.span()
             if _inside(start, protected) or _inside(end - 1, protected):
                 continue
+            nested = kind == "'" and _inside_double_quotes(line, start)
+            opening, closing = ("‘", "’") if nested else ("“", "”")
             outside = (line[start - 1] if start else "", line[end] if end < len(line) else "")
             if has_han(match.group(1)) or any(_is_chinese(char) for char in outside):
                 edits.append(_Edit(start, start + 1, opening, "直引号改为中文引号"))
@@ -221,8 +232,9 @@ def _character_edits(line: str, protected: list[tuple[int, int]]) -> list[_Edit]
             if not _inside(match.start(), protected) and match.group(2) != "—":
                 edits.append(_Edit(match.end(1), match.end(), "—", "年份日期范围用一字线"))
         for match in _VALUE_RANGE.finditer(line):
-            if not _inside(match.start(), protected) and match.group(2) != "～":
-                edits.append(_Edit(match.end(1), match.end(), "～", "数值范围用浪纹线"))
+            number = 1 if match.group(1) is not None else 3
+            if not _inside(match.start(), protected) and match.group(number + 1) != "～":
+                edits.append(_Edit(match.end(number), match.end(), "～", "数值范围用浪纹线"))
     return edits
 
 
