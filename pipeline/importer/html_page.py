@@ -144,7 +144,9 @@ def is_layout_table(table: object) -> bool:
         return True
     for row in rows:
         for cell in _cells(row):
-            if len(cell.text_content()) > 150 or cell.xpath(".//br|.//p|.//div|.//h1|.//h2"):  # type: ignore[attr-defined]
+            text = cell.text_content()  # type: ignore[attr-defined]
+            # Paragraphs in a cell make it a page's column; a short cell may break a line.
+            if len(text) > 150 or (len(text) > 60 and cell.xpath(".//br|.//p|.//div|.//h1|.//h2")):  # type: ignore[attr-defined]
                 return True
     return False
 

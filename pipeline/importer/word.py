@@ -184,7 +184,8 @@ def word_table(table: object) -> Table | None:
                 rowspan, colspan = spans.get((row, position), (1, span))
                 spans[(row, position)] = (rowspan + 1, colspan)
             else:
-                text = " ".join("".join(t.text or "" for t in tc.iter(qn("w:t"))).split())
+                lines = ["".join(t.text or "" for t in p.iter(qn("w:t"))) for p in tc.iter(qn("w:p"))]
+                text = " ".join(" ".join(lines).split())
                 position = len(cells)
                 cells.append(text)
                 if span > 1:
