@@ -307,6 +307,14 @@ def test_lines_separated_by_br_stay_apart_from_the_nav_bar(corpus: dict[str, Imp
     assert "confirm" not in article.front
 
 
+def test_traditional_big5_page_is_simplified(corpus: dict[str, Imported]) -> None:
+    article = corpus["24"]
+    assert any("BIG5" in line for line in article.report.lines)
+    assert article.front["title"] == "台湾地区计量标准研讨会举行"
+    assert (article.front["source"], str(article.front["published"])) == ("标准检验局", "2025-11-08")
+    assert "与会代表表示，将持续加强计量技术合作" in article.body and "發" not in article.body
+
+
 def test_pasted_page_debris_dropped(corpus: dict[str, Imported]) -> None:
     article = corpus["19"]
     assert len(paragraphs(article.body)) == 2
