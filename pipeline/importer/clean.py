@@ -42,7 +42,13 @@ _FOOTER = re.compile(
     r"联系我们|技术支持[:：]|责任编辑[:：]|扫一扫|扫码|二维码|分享到|打印本页|关闭窗口|【打印】|【关闭】|"
     r"返回顶部|上一篇|下一篇)"
 )
-_RELATED_HEADER = re.compile(r"^(相关链接|相关新闻|相关阅读|延伸阅读|推荐阅读|相关文章|热点推荐)\s*[:：]?$")
+_RELATED_HEADER = re.compile(
+    r"^(相关链接|相关新闻|相关阅读|延伸阅读|推荐阅读|相关文章|热点推荐|往期推荐|往期回顾|精彩推荐)\s*[:：]?$"
+)
+# A WeChat article's own chrome, as whole lines only (“关注我们” inside a sentence stays).
+_ACCOUNT_CHROME = re.compile(
+    r"^(点击上方.{0,8}关注.{0,4}|点个在看.{0,12}|长按(识别)?二维码.{0,10}|扫码关注.{0,10}|分享.{0,2}收藏.{0,6}|END|▼+|—\s*END\s*—)$"
+)
 _GLUED_DATE = r"[（(\[]?\s*\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?\s*[)）\]]?"
 _RELATED_ITEM = re.compile(r"^[-•·●]?\s*.{4,60}?" + _GLUED_DATE + "$")
 _URL_LINE = re.compile(
@@ -192,7 +198,7 @@ def _drop_debris(blocks: list[Block], title: str, lifted: Lifted) -> list[Block]
         if byline is not None and (in_header or in_footer):
             lift_byline(text, lifted)
             continue
-        if _FOOTER.search(text) and len(text) < 120:
+        if (_FOOTER.search(text) and len(text) < 120) or _ACCOUNT_CHROME.match(text.strip()):
             continue
         if re.fullmatch(r"[A-Za-z][A-Za-z .,&'-]+", text) and not any(
             isinstance(item, Paragraph) and len(item.text) > 40 for item in kept
@@ -262,8 +268,13 @@ def _drop_tail(blocks: list[Block], lifted: Lifted) -> list[Block]:
             lifted.contributed_source = lifted.contributed_source or contributed
             blocks.pop()
             continue
-        if parse_byline(text) == {}:
+        byline = parse_byline(text)
+        if byline == {}:
             blocks.pop()  # 责任编辑, 【打印本页】, counters
+            continue
+        if byline and set(byline) != {"published"}:  # a bare date is the signature: it stays
+            lift_byline(text, lifted)
+            blocks.pop()
             continue
         if (
             _RELATED_ITEM.match(text)

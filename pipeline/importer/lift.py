@@ -29,20 +29,26 @@ _SOURCE_LABEL = r"(?:信息来源|文章来源|资料来源|新闻来源|消息�
 _AUTHOR_LABEL = r"(?:作者|记者|撰稿|通讯员|文)"
 _VALUE = r"([^\s:：【】\[\]|｜丨，。；！？]+(?:[ 　][^\s:：【】\[\]|｜丨，。；！？]+)*?)"
 _NEXT = r"(?=\s|$|[【\[|｜丨]|" + _DATE_LABEL + r"|" + _SOURCE_LABEL + r"|" + _AUTHOR_LABEL + r"[:：])"
+# A label's separator: a colon, or the bar WeChat articles use (“来源｜南岭日报”).
+_SEP = r"\s*(?:[:：]|[｜|](?=\s*[^\s\d]))\s*"
 _AUTHOR_END = r"(?=\s*" + _SOURCE_LABEL + r"[:：]|\s+[^\s:：]{1,6}\s*[:：]|\s*$|\s*[【\[|｜丨])"
 _FURNITURE = r"(?:字号|浏览次数|点击数|阅读次数|访问量|浏览量|阅读量)"
 _BYLINE_FIELDS = [
     ("", re.compile(_SOURCE_LABEL + r"(?=[\s　]+\d)")),  # “来源　2025年11月24日”: the label alone
     ("published", re.compile(r"(?:" + _DATE_LABEL + r"\s*[:：]\s*)?" + DATE + _TIME)),
     ("source", re.compile(r"[【\[]\s*" + _SOURCE_LABEL + r"\s*[:：]\s*([^】\]]+?)\s*[】\]]")),
-    ("source", re.compile(_SOURCE_LABEL + r"\s*[:：]\s*" + _VALUE + _NEXT)),
+    ("source", re.compile(_SOURCE_LABEL + _SEP + _VALUE + _NEXT)),
     # Authors may be several names: up to the next label or the end.
-    ("author", re.compile(_AUTHOR_LABEL + r"\s*[:：]\s*([^:：【】\[\]|｜丨，。；！？]+?)" + _AUTHOR_END)),
+    ("author", re.compile(_AUTHOR_LABEL + _SEP + r"([^:：【】\[\]|｜丨，。；！？]+?)" + _AUTHOR_END)),
     # Counted or clicked page furniture: read and dropped.
     ("", re.compile(_FURNITURE + r"\s*[:：]?\s*(?:[大中小]\s*)*\d*")),
-    ("", re.compile(r"(?:责任编辑|编辑|审核|校对)\s*[:：]\s*[^\s【】]+")),
+    ("", re.compile(r"(?:责任编辑|编辑|审核|校对|排版|美编|初审|终审)" + _SEP + r"[^\s【】]+")),
     ("", re.compile(r"[【\[]\s*(?:打印本页|打印|关闭窗口|关闭|收藏|纠错|返回顶部)\s*[】\]]")),
 ]
+_LABEL_WORD = re.compile(f"^(?:{_DATE_LABEL}|{_SOURCE_LABEL}|{_AUTHOR_LABEL})$")
+_ACCOUNT_LINE = re.compile(
+    r"^(?:原创\s+)?((?:[^\s\d]{2,20}\s+){1,3})" + DATE + _TIME + r"(?:\s+[^\s\d]{2,4})?$"
+)
 _SEPARATORS = re.compile(r"^[\s　|｜丨/·•,，;；【】\[\]]*$")
 _CONTRIBUTED = re.compile(r"^[（(]\s*(?:来源[:：]\s*)?(.{2,30}?)\s*(?:供稿|供图|提供)?\s*[)）]$")
 _CONTRIBUTED_WORD = re.compile(r"供稿|供图|提供|来源")
@@ -90,10 +96,26 @@ def date_text(year: str | int, month: str | int, day: str | int) -> str | None:
         return None
 
 
+def _account_line(text: str) -> dict[str, str] | None:
+    """A WeChat article's head: “原创 作者 公众号 2025年11月20日 18:30 江南” (the last
+    name before the date is the account that published it)."""
+    match = _ACCOUNT_LINE.match(text.strip())
+    if not match:
+        return None
+    names, year, month, day, hour, minute = match.groups()
+    date = date_text(year, month, day)
+    if date is None or any(_LABEL_WORD.match(name) for name in names.split()):
+        return None  # “来源　2025年11月24日” is a label, not an account
+    return {"published": date + (f" {int(hour):02d}:{minute}" if hour else ""), "site": names.split()[-1]}
+
+
 def parse_byline(text: str) -> dict[str, str] | None:
     """The fields of a line made only of bylines (date, source, author, page furniture)."""
     if len(text) > 120:
         return None
+    account = _account_line(text)
+    if account:
+        return account
     found: dict[str, str] = {}
     rest = text
     for name, pattern in _BYLINE_FIELDS:
@@ -123,6 +145,8 @@ def lift_byline(text: str, lifted: Lifted, how: str = "发布时间行") -> bool
         lifted.source = fields["source"]
     if "author" in fields and lifted.author is None:
         lifted.author = fields["author"]
+    if "site" in fields and lifted.site is None:
+        lifted.site = fields["site"]
     return True
 
 

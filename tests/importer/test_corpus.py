@@ -315,6 +315,15 @@ def test_traditional_big5_page_is_simplified(corpus: dict[str, Imported]) -> Non
     assert "与会代表表示，将持续加强计量技术合作" in article.body and "發" not in article.body
 
 
+def test_pasted_wechat_article(corpus: dict[str, Imported]) -> None:
+    article = corpus["25"]
+    # The account's head line gives the date; “来源｜南岭日报” at the end the source.
+    assert (article.front["source"], str(article.front["published"])) == ("南岭日报", "2025-11-20 18:30")
+    assert len(paragraphs(article.body)) == 2
+    for debris in ("原创", "点击上方", "编辑", "审核", "往期推荐", "点个在看", "我市通过国家计量监督试点验收"):
+        assert debris not in article.body, debris
+
+
 def test_pasted_page_debris_dropped(corpus: dict[str, Imported]) -> None:
     article = corpus["19"]
     assert len(paragraphs(article.body)) == 2
