@@ -1,7 +1,8 @@
 """The structure pasted text lost: wrapped lines, subheads, rosters, tables, photo captions.
 
 Text copied from a page or a PDF arrives as lines. These rules put back what
-the lines were, from their shape alone, never from their wording:
+the lines were, from their shape alone, never from their wording (rosters and
+captions are looked for in pages and Word files too; the rest only in pasted text):
 
 * lines that run to the margin are one paragraph (a PDF's line breaks), and a
   sentence cut by a stray break is joined again;

@@ -1,10 +1,14 @@
 """Write drafts as article files: front matter, then a Markdown body an editor can read.
 
 Tables are pipe tables when every cell stands alone; a table with merged cells
-or more than one header row is written in the sanitised HTML form the renderer
-accepts (README: 合并单元格的表格), one row a line. A picture whose file is not
-at hand is written as the visible placeholder “［待补图片］” and named under
-`confirm:` with its caption and address, so the check refuses it until supplied.
+or more than one header row, or without a header row that can be named, is
+written in the sanitised HTML form the renderer accepts (README: 有合并单元格的
+表格), one row a line. A name list without a header gets “姓名｜职务” (or 单位),
+and that header is listed under `confirm:` as the importer's. A picture whose
+file is not at hand is written as the visible placeholder “［待补图片］” and
+named under `confirm:` with its caption and address, so the check refuses it
+until supplied. Bulleted items become a Markdown list; numbered lines stay
+paragraphs with the number as printed (“1.加强……” is not a Markdown list).
 """
 
 from __future__ import annotations
