@@ -56,8 +56,15 @@ _CONTRIBUTED_WORD = re.compile(r"供稿|供图|提供|来源")
 ORGANISATION_END = re.compile(
     r"(局|厅|处|科|所|院|中心|站|公司|厂|大学|学院|委员会|协会|集团|部|办公室|办|支队|报|网|社)$"
 )
-_LEAD_MONTH_DAY = re.compile(r"^(?:.{0,40}?讯\s*)?(?:（[^）]*）)?\s*(\d{1,2})月(\d{1,2})日")
-_LEAD_AGENCY = re.compile(r"^(.{2,30}?)讯[\s（(]")
+# “本报讯（记者 王芳）11月5日，”, “新华社北京11月5日电”: a lead names who reported and when.
+_LEAD_MONTH_DAY = re.compile(
+    r"^(?:.{0,40}?讯\s*)?(?:[（(][^）)]*[）)])?\s*(?:\S{2,12}?社\S{0,8}?)?(\d{1,2})月(\d{1,2})日"
+)
+_LEAD_AGENCY = re.compile(r"^(.{2,30}?)讯[\s（(]|^(\S{2,12}?社)\S{0,8}?\d{1,2}月\d{1,2}日电")
+_LEAD_REPORTERS = re.compile(
+    r"^.{0,30}?讯\s*[（(]\s*((?:本报|本网)?(?:特约)?(?:记者|通讯员)[^）)]{1,40})[）)]"
+)
+_SELF_REFERENCE = {"本报", "本网", "本刊", "本台", "本站"}  # “this paper”: names no one
 _YEAR = re.compile(r"(20\d{2})年")
 _SIGNATURE_DATE = re.compile(r"^" + DATE + r"$")
 # Sites an editor's sources usually come from; any other address gives its domain.
@@ -198,7 +205,12 @@ def lift_lead(paragraphs: list[str], lifted: Lifted, years: YearHint, today: dt.
         return
     agency = _LEAD_AGENCY.match(paragraphs[0])
     if agency:
-        lifted.lead_source = agency.group(1).strip()
+        name = (agency.group(1) or agency.group(2)).strip()
+        lifted.lead_source = None if name in _SELF_REFERENCE else name
+    reporters = _LEAD_REPORTERS.match(paragraphs[0])
+    if reporters and lifted.author is None:
+        names = re.sub(r"(本报|本网|特约)?(记者|通讯员)", " ", reporters.group(1)).split()
+        lifted.author = "、".join(names) or None
     if lifted.published is not None:
         return
     # “2024年11月6日，…分论坛举办”: a full date at the start of one of the first paragraphs.

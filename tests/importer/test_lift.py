@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from pipeline.importer.lift import YearHint, contributed_source, parse_byline, source_from_url
+from pipeline.importer.lift import Lifted, YearHint, contributed_source, lift_lead, parse_byline, source_from_url
 
 
 @pytest.mark.parametrize(
@@ -74,3 +74,18 @@ def test_source_from_an_address() -> None:
     assert source_from_url("https://www.samr.gov.cn/xw/1.html") == "市场监管总局"
     assert source_from_url("https://www.jiangnan.gov.cn/a.html") == "jiangnan.gov.cn"
     assert source_from_url("https://www.gov.cn/zhengce/1.htm") == "中国政府网"
+
+
+@pytest.mark.parametrize(
+    ("lead", "source", "author", "published"),
+    [
+        ("本报讯（记者 王芳 通讯员 李强）11月5日，省市场监管局召开会议。", None, "王芳、李强", "2025-11-05"),
+        ("新华社北京11月5日电 记者从市场监管总局获悉，……", "新华社", None, "2025-11-05"),
+        ("中国质量新闻网讯（记者 赵明）11月6日，分论坛举办。", "中国质量新闻网", "赵明", "2025-11-06"),
+        ("江南日报讯 11月7日，会议召开。", "江南日报", None, "2025-11-07"),
+    ],
+)
+def test_the_lead_names_the_agency_reporters_and_day(lead: str, source: str | None, author: str | None, published: str) -> None:
+    lifted = Lifted()
+    lift_lead([lead], lifted, YearHint(dt.date(2025, 11, 1)), dt.date(2026, 3, 2))
+    assert (lifted.lead_source, lifted.author, lifted.published) == (source, author, published)
