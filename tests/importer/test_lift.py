@@ -6,7 +6,14 @@ import datetime as dt
 
 import pytest
 
-from pipeline.importer.lift import Lifted, YearHint, contributed_source, lift_lead, parse_byline, source_from_url
+from pipeline.importer.lift import (
+    Lifted,
+    YearHint,
+    contributed_source,
+    lift_lead,
+    parse_byline,
+    source_from_url,
+)
 
 
 @pytest.mark.parametrize(
