@@ -126,9 +126,10 @@ def _take_title(blocks: list[Block], hints: Hints) -> str | None:
 def _take_subtitle(blocks: list[Block]) -> str | None:
     """“——重点检查三类产品” right under the title."""
     for index, block in enumerate(blocks[:3]):
-        if isinstance(block, Paragraph) and _SUBTITLE.match(block.text) and display_width(block.text) <= 80:
+        text = _text(block)
+        if _SUBTITLE.match(text) and display_width(text) <= 80:
             del blocks[index]
-            return block.text.strip()
+            return text.strip()
         if isinstance(block, Paragraph) and len(block.text) > 80:
             break
     return None
