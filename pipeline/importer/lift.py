@@ -96,6 +96,31 @@ class Lifted:
     confirm: dict[str, str] = field(default_factory=dict)
 
 
+_CHINESE_DATE = re.compile(
+    r"([〇○零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日"
+)
+_DIGIT_OF = {character: str(value) for value, character in enumerate("〇一二三四五六七八九")}
+_DIGIT_OF |= {"○": "0", "零": "0"}
+
+
+def _chinese_count(text: str) -> int:
+    """十 → 10, 二十六 → 26, 七 → 7."""
+    tens, _, units = text.partition("十")
+    if "十" not in text:
+        return int(_DIGIT_OF[text])
+    return int(_DIGIT_OF.get(tens, "1") if tens else 1) * 10 + (int(_DIGIT_OF[units]) if units else 0)
+
+
+def arabic_dates(text: str) -> str:
+    """“二〇二五年十一月二十六日” (an older signature) read as 2025年11月26日."""
+
+    def arabic(match: re.Match[str]) -> str:
+        year = "".join(_DIGIT_OF[character] for character in match.group(1))
+        return f"{year}年{_chinese_count(match.group(2))}月{_chinese_count(match.group(3))}日"
+
+    return _CHINESE_DATE.sub(arabic, text)
+
+
 def date_text(year: str | int, month: str | int, day: str | int) -> str | None:
     try:
         return dt.date(int(year), int(month), int(day)).isoformat()
@@ -120,6 +145,7 @@ def parse_byline(text: str) -> dict[str, str] | None:
     """The fields of a line made only of bylines (date, source, author, page furniture)."""
     if len(text) > 120:
         return None
+    text = arabic_dates(text)
     account = _account_line(text)
     if account:
         return account
@@ -168,7 +194,7 @@ def contributed_source(text: str) -> str | None:
 def lift_signature(texts: list[str], lifted: Lifted) -> None:
     """“市场监管总局 / 2023年8月8日” at the end: the issuer and date (the lines stay)."""
     for position, text in enumerate(texts):
-        match = _SIGNATURE_DATE.match(text.replace(" ", ""))
+        match = _SIGNATURE_DATE.match(arabic_dates(text).replace(" ", ""))
         if not match:
             continue
         date = date_text(*match.groups())

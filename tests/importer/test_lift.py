@@ -11,6 +11,7 @@ from pipeline.importer.lift import (
     YearHint,
     contributed_source,
     lift_lead,
+    lift_signature,
     parse_byline,
     source_from_url,
 )
@@ -96,3 +97,10 @@ def test_the_lead_names_the_agency_reporters_and_day(lead: str, source: str | No
     lifted = Lifted()
     lift_lead([lead], lifted, YearHint(dt.date(2025, 11, 1)), dt.date(2026, 3, 2))
     assert (lifted.lead_source, lifted.author, lifted.published) == (source, author, published)
+
+
+def test_an_older_signature_in_chinese_numerals() -> None:
+    lifted = Lifted()
+    lift_signature(["江南省市场监督管理局", "二〇二五年十一月二十六日"], lifted)
+    assert (lifted.published, lifted.signature_source) == ("2025-11-26", "江南省市场监督管理局")
+    assert parse_byline("发布日期：二〇二四年十二月十日") == {"published": "2024-12-10"}
