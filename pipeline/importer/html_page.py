@@ -29,6 +29,7 @@ import regex
 from ..cjk import HAN_SCRIPT as HAN
 from ..textfile import LEGACY_CHINESE, decode_any, unify_line_ends
 from .blocks import Block, Heading, Paragraph, SourceDocument, SourceProblem, Table, local_picture
+from .shape import reads_like_header
 
 _DECLARED_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_-]+)""", re.IGNORECASE)
 _DATE_IN_TEXT = re.compile(r"\d{4}\s*[-/年.]\s*\d{1,2}\s*[-/月.]\s*\d{1,2}")
@@ -176,7 +177,9 @@ def data_table(table: object) -> Table | None:
         rows.append(texts)
     if not rows:
         return None
-    return Table(rows, header=header_rows > 0, header_rows=max(header_rows, 1), spans=spans)
+    # Many pages mark no header cells: a first row that reads like one is the header.
+    header = header_rows > 0 or (not spans and reads_like_header(rows))
+    return Table(rows, header=header, header_rows=max(header_rows, 1), spans=spans)
 
 
 _BLOCK_TAGS = {"div", "p", "table", "ul", "ol", "li", "blockquote", "center", "h1", "h2", "h3", "h4", "h5"}

@@ -217,6 +217,11 @@ def roster_cells(text: str) -> list[str] | None:
     return [close_up(part) for part in parts]
 
 
+def reads_like_header(rows: list[list[str]]) -> bool:
+    """The first row is a header: the usual header words, or labels above rows of figures."""
+    return len(rows) >= 2 and _header_like(rows)
+
+
 def _header_like(rows: list[list[str]]) -> bool:
     first = rows[0]
     if any(_DIGIT.search(cell) for cell in first):
@@ -251,7 +256,7 @@ def _table_of(rows: list[list[str]], from_tabs: bool) -> Table | None:
         return None  # one space-separated line is a phrase, not a table
     if any(_LABEL_CELL.match(row[0]) for row in rows):
         return _labelled(rows)
-    header = len(rows) >= 2 and _header_like(rows)
+    header = reads_like_header(rows)
     return Table(rows, header=header, header_rows=1 if header else 0)
 
 

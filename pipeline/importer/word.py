@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .blocks import Block, Heading, Paragraph, Picture, SourceDocument, SourceProblem, Table
+from .shape import reads_like_header
 
 _SHORT_SUBHEAD = 40
 _CHINESE_DIGITS = "零一二三四五六七八九"
@@ -198,7 +199,10 @@ def word_table(table: object) -> Table | None:
         return None
     reach = max((spans.get((0, position), (1, 1))[0] for position in range(len(rows[0]))), default=1)
     header_rows = header_marked or reach
-    return Table(rows, header=True, header_rows=header_rows, spans=spans)
+    # Without a marked header row, a first row that reads like one (or that merged
+    # cells reach down from) is the header; a plain list of names has none.
+    header = bool(header_marked) or reach > 1 or bool(spans) or reads_like_header(rows)
+    return Table(rows, header=header, header_rows=header_rows, spans=spans)
 
 
 def _pictures(item: object, document: object) -> list[Picture]:
