@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from pipeline.importer.word import Numbering, _Level, chinese_number, format_number
@@ -40,7 +42,7 @@ def test_levels_count_and_restart_as_word_does() -> None:
     assert numbering.label("8", 0) is None  # a list numbering.xml does not define
 
 
-def test_a_word_table_has_a_header_only_when_it_reads_like_one(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_word_table_has_a_header_only_when_it_reads_like_one(tmp_path: Path) -> None:
     import docx
 
     from pipeline.importer.word import read_docx
