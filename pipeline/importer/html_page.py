@@ -29,7 +29,7 @@ import regex
 from ..cjk import HAN_SCRIPT as HAN
 from ..textfile import LEGACY_CHINESE, decode_any, unify_line_ends
 from .blocks import Block, Heading, Paragraph, SourceDocument, SourceProblem, Table, local_picture
-from .shape import reads_like_header
+from .shape import close_up, reads_like_header
 
 _DECLARED_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_-]+)""", re.IGNORECASE)
 _DATE_IN_TEXT = re.compile(r"\d{4}\s*[-/年.]\s*\d{1,2}\s*[-/月.]\s*\d{1,2}")
@@ -163,7 +163,7 @@ def data_table(table: object) -> Table | None:
     header_rows = 0
     for row in _rows(table):
         cells = _cells(row)
-        texts = [" ".join(cell.text_content().split()) for cell in cells]
+        texts = [close_up(_text_of(cell.text_content())) for cell in cells]
         if not any(texts) and not rows:
             continue
         index = len(rows)
@@ -326,6 +326,56 @@ def _blocks(main: object, tables: list[Table], base: Path) -> list[Block]:
     return blocks
 
 
+_DOM_BLOCKS = {"h1", "h2", "h3", "h4", "p", "li", "table", "img", "div"}
+
+
+def _fused(blocks: list[Block], tree: object) -> bool:
+    """trafilatura's fallback on a bare page runs all of the body into one paragraph:
+    a paragraph holding the text of two of the page's own <p>s is such a fusion."""
+    own = [_squash(p.text_content()) for p in tree.iter("p")]  # type: ignore[attr-defined]
+    own = list({text for text in own if len(text) >= 8})
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            key = _squash(block.text)
+            if sum(1 for text in own if text in key) >= 2:
+                return True
+    return False
+
+
+def _dom_blocks(tree: object, base: Path) -> list[Block]:
+    """The page's own blocks in order (headings, paragraphs, list items, data tables,
+    pictures, and leaf <div>s with text); the cleaning rules drop the chrome."""
+    blocks: list[Block] = []
+    taken: set[object] = set()
+    for element in tree.iter(*_DOM_BLOCKS):  # type: ignore[attr-defined]
+        if any(ancestor in taken for ancestor in element.iterancestors()):
+            continue
+        nested = element.xpath("./*[self::p or self::div or self::table]")
+        if element.tag == "div" and (nested or not (element.text or "").strip()):
+            continue
+        taken.add(element)
+        if element.tag == "img":
+            blocks.append(local_picture(element.get("src", ""), element.get("alt", ""), base))
+        elif element.tag == "table":
+            table = data_table(element)
+            if table is not None:
+                blocks.append(table)
+        else:
+            text = _text_of(element.text_content())
+            pictures = [local_picture(i.get("src", ""), i.get("alt", ""), base) for i in element.iter("img")]
+            if not text:
+                blocks += pictures
+                continue
+            strong = "".join(bold.text_content() for bold in element.xpath("./b|./strong"))
+            bold = _squash(strong) == _squash(text)
+            if element.tag in _HEADING_RENDS or (bold and len(text) <= _SHORT_SUBHEAD):
+                blocks.append(Heading(text, _HEADING_RENDS.get(element.tag, 2)))
+            else:
+                blocks.append(Paragraph(text, bullet=element.tag == "li"))
+            blocks += pictures
+    return blocks
+
+
 def read_html(path: Path) -> SourceDocument:
     import trafilatura
     from lxml import etree
@@ -354,6 +404,8 @@ def read_html(path: Path) -> SourceDocument:
     root = etree.fromstring(xml.encode("utf-8"))
     main = root.find("main")
     blocks = _blocks(main, tables, path.parent) if main is not None else []
+    if _fused(blocks, tree):
+        blocks = _dom_blocks(tree, path.parent)
     return SourceDocument(
         path,
         blocks,

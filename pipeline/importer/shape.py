@@ -226,7 +226,9 @@ def _header_like(rows: list[list[str]]) -> bool:
     first = rows[0]
     if any(_DIGIT.search(cell) for cell in first):
         return False
-    if sum(1 for cell in first if _HEADER_WORDS.match(cell)) * 2 >= len(first):
+    # The key column's heading (序号, 姓名, 地区…) or half the row in header words.
+    worded = sum(1 for cell in first if _HEADER_WORDS.match(cell))
+    if _HEADER_WORDS.fullmatch(first[0]) or worded * 2 >= len(first):
         return True
     with_figures = [row for row in rows[1:] if any(_DIGIT.search(cell) for cell in row)]
     return len(rows) >= 3 and len(with_figures) * 2 >= len(rows) - 1

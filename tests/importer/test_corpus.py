@@ -324,6 +324,20 @@ def test_pasted_wechat_article(corpus: dict[str, Imported]) -> None:
         assert debris not in article.body, debris
 
 
+def test_bare_page_that_extraction_would_fuse(corpus: dict[str, Imported]) -> None:
+    article = corpus["26"]
+    body = paragraphs(article.body)
+    assert body[0] == "各设区市市场监督管理局：" and body[-2:] == ["江南省市场监督管理局", "2025年11月15日"]
+    assert "| 姓名 | 工作单位 | 专业领域 |" in article.body and "| 王强 | 江南省计量科学研究院 | 长度 |" in article.body
+    assert (article.front["source"], str(article.front["published"])) == ("省局计量处", "2025-11-16")
+
+
+def test_roster_with_the_title_first(corpus: dict[str, Imported]) -> None:
+    article = corpus["27"]
+    assert "| 职务 | 姓名 |\n|---|---|\n| 所长 | 刘建国 |\n| 副所长 | 陈芳 |" in article.body
+    assert "表头" in article.front["confirm"]  # type: ignore[operator]
+
+
 def test_pasted_page_debris_dropped(corpus: dict[str, Imported]) -> None:
     article = corpus["19"]
     assert len(paragraphs(article.body)) == 2
