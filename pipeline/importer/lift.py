@@ -32,7 +32,7 @@ _NEXT = r"(?=\s|$|[【\[|｜丨]|" + _DATE_LABEL + r"|" + _SOURCE_LABEL + r"|" +
 # A label's separator: a colon, or the bar WeChat articles use (“来源｜南岭日报”).
 _SEP = r"\s*(?:[:：]|[｜|](?=\s*[^\s\d]))\s*"
 _AUTHOR_END = r"(?=\s*" + _SOURCE_LABEL + r"[:：]|\s+[^\s:：]{1,6}\s*[:：]|\s*$|\s*[【\[|｜丨])"
-_FURNITURE = r"(?:字号|浏览次数|点击数|阅读次数|访问量|浏览量|阅读量)"
+_FURNITURE = r"(?:字号|字体|浏览次数|浏览量|浏览|点击数|点击量|点击|阅读次数|阅读量|阅读数|阅读|访问量)"
 _BYLINE_FIELDS = [
     ("", re.compile(_SOURCE_LABEL + r"(?=[\s　]+\d)")),  # “来源　2025年11月24日”: the label alone
     ("published", re.compile(r"(?:" + _DATE_LABEL + r"\s*[:：]\s*)?" + DATE + _TIME)),
@@ -41,7 +41,7 @@ _BYLINE_FIELDS = [
     # Authors may be several names: up to the next label or the end.
     ("author", re.compile(_AUTHOR_LABEL + _SEP + r"([^:：【】\[\]|｜丨，。；！？]+?)" + _AUTHOR_END)),
     # Counted or clicked page furniture: read and dropped.
-    ("", re.compile(_FURNITURE + r"\s*[:：]?\s*(?:[大中小]\s*)*\d*")),
+    ("", re.compile(_FURNITURE + r"\s*[:：]?\s*(?:[大中小]\s*)*\d*\s*次?")),
     ("", re.compile(r"(?:责任编辑|编辑|审核|校对|排版|美编|初审|终审)" + _SEP + r"[^\s【】]+")),
     ("", re.compile(r"[【\[]\s*(?:打印本页|打印|关闭窗口|关闭|收藏|纠错|返回顶部)\s*[】\]]")),
 ]
