@@ -33,6 +33,15 @@ from .sources import read_source
 from .write import default_masthead, write_article
 
 DEFAULT_SECTION = "新闻动态"
+# What each guessed masthead field was filled with, for the report.
+_MASTHEAD_GUESSES = {
+    "number": "期号按月份暂填",
+    "cumulative_number": "总期号暂与当年期号相同",
+    "issuer": "主办单位暂填默认的研究院",
+    "editor": "编辑单位按主办单位暂填",
+    "period": "报道时间段暂按本月",
+    "issue_date": "印发日期暂为时间段的最后一天",
+}
 
 
 @dataclass
@@ -130,7 +139,8 @@ def _ensure_edition(
     shown = display_path(manifest, edition_dir)
     report.say(f"新建了这一期：{shown}")
     for name in masthead.guessed:
-        report.confirm.append(f"{shown}：{name}：由导入工具推定（期号、主办单位、时间段等），请核对后删去")
+        why = _MASTHEAD_GUESSES.get(name, "由导入工具推定")
+        report.confirm.append(f"{shown}：{name}：{why}，请核对后删去 confirm: 下的这一项")
 
 
 def _write_one(
