@@ -160,7 +160,14 @@ def _num_pr(paragraph: object) -> tuple[str, int] | None:
 def _all_bold(paragraph: object) -> bool:
     style_bold = bool(paragraph.style is not None and paragraph.style.font.bold)  # type: ignore[attr-defined]
     runs = [run for run in paragraph.runs if run.text.strip()]  # type: ignore[attr-defined]
-    return bool(runs) and all(run.bold or (run.bold is None and style_bold) for run in runs)
+
+    def bold(run: object) -> bool:
+        if run.bold is not None:  # type: ignore[attr-defined]
+            return bool(run.bold)  # type: ignore[attr-defined]
+        character_style = run.style  # type: ignore[attr-defined]  # “Strong” and the like
+        return bool(character_style is not None and character_style.font.bold) or style_bold
+
+    return bool(runs) and all(bold(run) for run in runs)
 
 
 def word_table(table: object) -> Table | None:

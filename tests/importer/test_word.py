@@ -57,3 +57,19 @@ def test_a_word_table_has_a_header_only_when_it_reads_like_one(tmp_path: Path) -
     document.save(str(path))
     names, figures = read_docx(path).blocks
     assert not names.header and figures.header  # type: ignore[union-attr]
+
+
+def test_bold_by_character_style_is_a_subhead(tmp_path: Path) -> None:
+    import docx
+
+    from pipeline.importer.blocks import Heading, Paragraph
+    from pipeline.importer.word import read_docx
+
+    document = docx.Document()
+    document.add_paragraph().add_run("强化结果运用").style = "Strong"
+    mixed = document.add_paragraph()
+    mixed.add_run("一是").bold = True
+    mixed.add_run("加强组织领导。")
+    path = tmp_path / "strong.docx"
+    document.save(str(path))
+    assert read_docx(path).blocks == [Heading("强化结果运用", 2), Paragraph("一是加强组织领导。")]
