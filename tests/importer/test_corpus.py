@@ -20,7 +20,7 @@ from pipeline.build import Builder, BuildResult
 from pipeline.cli import run
 from pipeline.edition.load import load_edition
 from pipeline.importer.run import ImportReport, import_sources
-from tests.support import png_bytes, word_source, word_training_source
+from tests.support import png_bytes, word_notice_source, word_source, word_training_source
 
 CORPUS = Path(__file__).parent / "corpus"
 TODAY = dt.date(2026, 3, 2)  # the clock is months past the editions: it must never be used
@@ -44,7 +44,8 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Imported]:
     root = tmp_path_factory.mktemp("corpus")
     word = word_source(root / "12-座谈会.docx", png_bytes("blue", (1900, 1200)))
     training = word_training_source(root / "23-培训.docx")
-    sources = [*sorted(CORPUS.iterdir()), word, training]
+    notice = word_notice_source(root / "28-通知.docx", png_bytes("green", (1900, 1200)))
+    sources = [*sorted(CORPUS.iterdir()), word, training, notice]
     imported: dict[str, Imported] = {}
     for source in sources:
         # 08 is a December article: it goes to the December edition.
@@ -69,7 +70,7 @@ def paragraphs(body: str) -> list[str]:
 
 
 def test_corpus_has_a_source_per_situation() -> None:
-    assert len(list(CORPUS.iterdir())) + 2 >= 15  # + the Word files made at test time
+    assert len(list(CORPUS.iterdir())) + 3 >= 15  # + the Word files made at test time
 
 
 def test_pasted_subheads_and_the_byline_under_the_title(corpus: dict[str, Imported]) -> None:
@@ -225,6 +226,14 @@ def test_word_bullets_marked_header_row_and_padded_names(corpus: dict[str, Impor
     assert "| 日期 | 内容 | 授课人 |\n|---|---|---|\n| 11月11日 | 不确定度评定 | 陈刚 |" in article.body
     assert "- 统一测量方法\n- 规范原始记录" in article.body
     assert "供稿" not in article.body and "## 培训安排" in article.body
+
+
+def test_word_headings_numbered_by_numbering_xml_and_a_cell_merged_down(corpus: dict[str, Imported]) -> None:
+    article = corpus["28"]
+    assert "## 一、活动内容" in article.body and "## 二、工作要求" in article.body
+    assert '<tr><td rowspan="2">组织实施</td><td>12月中旬</td></tr>\n<tr><td>12月下旬</td></tr>' in article.body
+    assert "<thead>\n<tr><th>阶段</th><th>时间</th></tr>" in article.body
+    assert re.search(r"!\[图为企业计量人员培训现场\]\(images/.+\.png\)", article.body)
 
 
 def test_source_from_the_address_is_confirmed(corpus: dict[str, Imported]) -> None:
