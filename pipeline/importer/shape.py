@@ -182,8 +182,11 @@ def captions(blocks: list[Block]) -> list[Block]:
 
 
 def close_up(cell: str) -> str:
-    """“王　磊” → “王磊”: a name padded to line up with longer ones."""
-    return regex.sub(r"[ \u3000\u00a0]+", "", cell) if _PADDED_NAME.match(cell) else cell
+    """“王　磊” → “王磊”: a name padded to line up with longer ones (also in “王　勇、刘　洁”)."""
+    if "、" in cell:
+        return "、".join(close_up(part) for part in cell.split("、"))
+    stripped = cell.strip()
+    return regex.sub(r"[ \u3000\u00a0]+", "", stripped) if _PADDED_NAME.match(stripped) else cell
 
 
 def roster_cells(text: str) -> list[str] | None:
@@ -196,7 +199,9 @@ def roster_cells(text: str) -> list[str] | None:
         if rest or (rest is None and _PADDED_NAME.match(label.group(2).split("  ")[0])):
             return [label.group(1) + "：", *(rest or [label.group(2)])]
         return None
-    parts = [part.strip() for part in _COLUMN_GAP.split(text.strip())]
+    # With tabs, only tabs separate columns; spaces are then inside cells (“王　勇、刘　洁”).
+    separator = "\t" if "\t" in text else _COLUMN_GAP
+    parts = [part.strip(" \u3000") for part in regex.split(separator, text.strip())]
     parts = [part for part in parts if part]
     if "\t" not in text:
         # Spaces as separators: only short lines without sentences, and a padded
