@@ -28,7 +28,7 @@ import regex
 
 from ..cjk import HAN_SCRIPT as HAN
 from ..textfile import LEGACY_CHINESE, decode_any, unify_line_ends
-from .blocks import Block, Heading, Paragraph, SourceDocument, SourceProblem, Table, local_picture
+from .blocks import Block, Heading, Paragraph, Picture, SourceDocument, SourceProblem, Table, local_picture
 from .shape import close_up, reads_like_header
 
 _DECLARED_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_-]+)""", re.IGNORECASE)
@@ -326,13 +326,15 @@ def _blocks(main: object, tables: list[Table], base: Path) -> list[Block]:
     return blocks
 
 
-_DOM_BLOCKS = {"h1", "h2", "h3", "h4", "p", "li", "table", "img", "div"}
+_DOM_BLOCKS = {"h1", "h2", "h3", "h4", "p", "li", "table", "img", "div", "section"}
+_CONTAINERS = {"div", "section"}  # blocks only when they hold text and no other block
 
 
 def _fused(blocks: list[Block], tree: object) -> bool:
     """trafilatura's fallback on a bare page runs all of the body into one paragraph:
     a paragraph holding the text of two of the page's own <p>s is such a fusion."""
-    own = [_squash(p.text_content()) for p in tree.iter("p")]  # type: ignore[attr-defined]
+    blocks_of_page = tree.iter("p", "section", "li", "h1", "h2", "h3")  # type: ignore[attr-defined]
+    own = [_squash(element.text_content()) for element in blocks_of_page]
     own = list({text for text in own if len(text) >= 8})
     for block in blocks:
         if isinstance(block, Paragraph):
@@ -340,6 +342,12 @@ def _fused(blocks: list[Block], tree: object) -> bool:
             if sum(1 for text in own if text in key) >= 2:
                 return True
     return False
+
+
+def _picture(image: object, base: Path) -> Picture:
+    """An <img>; pages that load pictures late keep the address in data-src."""
+    src = image.get("src") or image.get("data-src") or image.get("data-original") or ""  # type: ignore[attr-defined]
+    return local_picture(src, image.get("alt", ""), base)  # type: ignore[attr-defined]
 
 
 def _dom_blocks(tree: object, base: Path) -> list[Block]:
@@ -350,19 +358,20 @@ def _dom_blocks(tree: object, base: Path) -> list[Block]:
     for element in tree.iter(*_DOM_BLOCKS):  # type: ignore[attr-defined]
         if any(ancestor in taken for ancestor in element.iterancestors()):
             continue
-        nested = element.xpath("./*[self::p or self::div or self::table]")
-        if element.tag == "div" and (nested or not (element.text or "").strip()):
-            continue
+        if element.tag in _CONTAINERS:
+            nested = element.xpath(".//*[self::p or self::div or self::section or self::table or self::h2]")
+            if nested or not (element.text_content().strip() or element.xpath(".//img")):
+                continue
         taken.add(element)
         if element.tag == "img":
-            blocks.append(local_picture(element.get("src", ""), element.get("alt", ""), base))
+            blocks.append(_picture(element, base))
         elif element.tag == "table":
             table = data_table(element)
             if table is not None:
                 blocks.append(table)
         else:
             text = _text_of(element.text_content())
-            pictures = [local_picture(i.get("src", ""), i.get("alt", ""), base) for i in element.iter("img")]
+            pictures = [_picture(image, base) for image in element.iter("img")]
             if not text:
                 blocks += pictures
                 continue

@@ -347,6 +347,15 @@ def test_roster_with_the_title_first(corpus: dict[str, Imported]) -> None:
     assert "表头" in article.front["confirm"]  # type: ignore[operator]
 
 
+def test_saved_wechat_page_with_sections_and_a_lazy_picture(corpus: dict[str, Imported]) -> None:
+    article = corpus["29"]
+    assert (article.front["source"], str(article.front["published"])) == ("南岭市场监管", "2025-11-28 17:45")
+    body = paragraphs(article.body)
+    assert body[0].startswith("今年以来") and "一、农贸市场公平秤全覆盖" in body
+    assert "https://mmbiz.qpic.cn/abc/640" in article.front["confirm"]["图片"]  # type: ignore[index]
+    assert "编辑" not in article.body and "来源" not in article.body
+
+
 def test_pasted_page_debris_dropped(corpus: dict[str, Imported]) -> None:
     article = corpus["19"]
     assert len(paragraphs(article.body)) == 2
