@@ -59,6 +59,10 @@ _URL_TAIL = re.compile(r"^[\w./%?=&#-]+$")
 _TITLE_CONTINUES = re.compile(r"(关于|的|和|与|及|暨)$")
 _SUBTITLE = re.compile(r"^(——|—|--)\s*\S")
 _NAV_WORD_MAX = 4
+# A page number copied from a PDF or a printed document: “— 2 —”, “-3-”, “第2页 共5页”, “2/5”.
+_PAGE_NUMBER = re.compile(
+    r"^[—–\-－]\s*\d{1,3}\s*[—–\-－]$|^第\s*\d{1,3}\s*页(\s*[/，,]?\s*共\s*\d{1,3}\s*页)?$|^\d{1,3}\s*/\s*\d{1,3}$"
+)
 
 
 @dataclass
@@ -350,7 +354,7 @@ def _photo_confirmations(blocks: list[Block], confirm: dict[str, str]) -> None:
 def clean_article(blocks: list[Block], hints: Hints, joins_lines: bool = True) -> Draft:
     """`joins_lines`: repair line breaks and find subheads (pasted text); Word and
     HTML keep their own paragraphs and headings. Rosters are found in all three."""
-    blocks = list(blocks)
+    blocks = [b for b in blocks if not (isinstance(b, Paragraph) and _PAGE_NUMBER.match(b.text.strip()))]
     title = _take_title(blocks, hints)
     subtitle = hints.subtitle or _take_subtitle(blocks)
     lifted = Lifted()

@@ -356,6 +356,16 @@ def test_saved_wechat_page_with_sections_and_a_lazy_picture(corpus: dict[str, Im
     assert "编辑" not in article.body and "来源" not in article.body
 
 
+def test_notice_copied_from_a_pdf(corpus: dict[str, Imported]) -> None:
+    article = corpus["30"]
+    assert article.front["title"] == "江南省市场监督管理局关于加强冬季民生计量监督工作的通知"
+    body = paragraphs(article.body)
+    assert "为保障群众冬季用能用气计量公平，现就加强冬季民生计量监督工作通知如下。" in body  # lines rejoined
+    assert "一、突出监督重点" in body and "—" not in article.body  # page numbers gone
+    assert body[-2:] == ["江南省市场监督管理局", "2025年11月28日"]
+    assert (article.front["source"], str(article.front["published"])) == ("江南省市场监督管理局", "2025-11-28")
+
+
 def test_pasted_page_debris_dropped(corpus: dict[str, Imported]) -> None:
     article = corpus["19"]
     assert len(paragraphs(article.body)) == 2
