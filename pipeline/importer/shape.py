@@ -201,8 +201,13 @@ def roster_cells(text: str) -> list[str] | None:
         return None
     # With tabs, only tabs separate columns; spaces are then inside cells (“王　勇、刘　洁”).
     separator = "\t" if "\t" in text else _COLUMN_GAP
-    parts = [part.strip(" \u3000") for part in regex.split(separator, text.strip())]
-    parts = [part for part in parts if part]
+    parts = [part.strip(" \u3000") for part in regex.split(separator, text.strip(" \u3000\n"))]
+    if "\t" in text:
+        # A sheet pasted from Excel: an empty cell keeps its column.
+        while parts and not parts[-1]:
+            parts.pop()
+    else:
+        parts = [part for part in parts if part]
     if "\t" not in text:
         # Spaces as separators: only short lines without sentences, and a padded
         # name (“王　磊”) is one cell, not two.
