@@ -25,6 +25,7 @@ import re
 from pathlib import Path
 
 import regex
+from lxml.etree import _Element as Element  # page trees (lxml.html) and trafilatura's XML alike
 
 from ..cjk import HAN_SCRIPT as HAN
 from ..textfile import LEGACY_CHINESE, decode_any, unify_line_ends
@@ -65,10 +66,10 @@ def page_text(data: bytes) -> tuple[str, str]:
     return decode_any(data)
 
 
-def _meta(tree: object) -> dict[str, str]:
+def _meta(tree: Element) -> dict[str, str]:
     found: dict[str, str] = {}
     values: dict[str, str] = {}
-    for element in tree.iter("meta"):  # type: ignore[attr-defined]
+    for element in tree.iter("meta"):
         key = (element.get("name") or element.get("property") or "").strip().lower()
         content = " ".join((element.get("content") or "").split())
         if key and content and key not in values:
@@ -77,20 +78,20 @@ def _meta(tree: object) -> dict[str, str]:
         value = next((values[key] for key in keys if key in values), None)
         if value:
             found[field_name] = value
-    canonical = tree.find(".//link[@rel='canonical']")  # type: ignore[attr-defined]
+    canonical = tree.find(".//link[@rel='canonical']")
     if "url" not in found and canonical is not None and canonical.get("href", "").startswith("http"):
         found["url"] = canonical.get("href")
     return found
 
 
-def _bylines(tree: object) -> list[str]:
+def _bylines(tree: Element) -> list[str]:
     """Short texts that label the date or source (“发布时间：2025-11-21 来源：…”), in page order.
 
     Below the first paragraph of running text only a line with a date counts: a
     “来源：国家统计局” note under a table names the data's source, not the article's."""
     lines: list[str] = []
     in_text = False
-    for element in tree.iter("div", "p", "span", "td", "li", "font"):  # type: ignore[attr-defined]
+    for element in tree.iter("div", "p", "span", "td", "li", "font"):
         text = " ".join(element.text_content().split())
         if element.tag == "p" and len(text) > 60 and "。" in text:
             in_text = True
@@ -107,9 +108,9 @@ def _bylines(tree: object) -> list[str]:
     return lines[:6]
 
 
-def site_owner(tree: object) -> str | None:
+def site_owner(tree: Element) -> str | None:
     """“南岭市计量测试所 版权所有” in the footer: who runs the site."""
-    for match in _COPYRIGHT.finditer(" ".join(tree.text_content().split())):  # type: ignore[attr-defined]
+    for match in _COPYRIGHT.finditer(" ".join(tree.text_content().split())):
         owner = match.group(1) or match.group(2)
         if regex.search(f"{HAN}{{4}}", owner) and not re.search(r"\d|备", owner):
             return owner.removeprefix("主办单位：")
@@ -127,17 +128,17 @@ def page_title(candidate: str, blocks: list[Block]) -> str | None:
     return (first if len(first) >= 6 else candidate.strip()) or None
 
 
-def _cells(row: object) -> list[object]:
-    return [cell for cell in row if getattr(cell, "tag", None) in {"td", "th"}]  # type: ignore[attr-defined]
+def _cells(row: Element) -> list[Element]:
+    return [cell for cell in row if getattr(cell, "tag", None) in {"td", "th"}]
 
 
-def _rows(table: object) -> list[object]:
-    return table.xpath("./tr|./thead/tr|./tbody/tr|./tfoot/tr")  # type: ignore[attr-defined]
+def _rows(table: Element) -> list[Element]:
+    return table.xpath("./tr|./thead/tr|./tbody/tr|./tfoot/tr")
 
 
-def is_layout_table(table: object) -> bool:
+def is_layout_table(table: Element) -> bool:
     """A table used to lay out a page rather than to hold data."""
-    if table.xpath(".//table"):  # type: ignore[attr-defined]
+    if table.xpath(".//table"):
         return True
     rows = _rows(table)
     widths = [len(_cells(row)) for row in rows]
@@ -145,19 +146,19 @@ def is_layout_table(table: object) -> bool:
         return True
     for row in rows:
         for cell in _cells(row):
-            text = cell.text_content()  # type: ignore[attr-defined]
+            text = cell.text_content()
             # Paragraphs in a cell make it a page's column; a short cell may break a line.
-            if len(text) > 150 or (len(text) > 60 and cell.xpath(".//br|.//p|.//div|.//h1|.//h2")):  # type: ignore[attr-defined]
+            if len(text) > 150 or (len(text) > 60 and cell.xpath(".//br|.//p|.//div|.//h1|.//h2")):
                 return True
     return False
 
 
-def _span(cell: object, name: str) -> int:
-    value = (cell.get(name) or "1").strip()  # type: ignore[attr-defined]
+def _span(cell: Element, name: str) -> int:
+    value = (cell.get(name) or "1").strip()
     return max(1, min(int(value), 100)) if value.isdigit() else 1
 
 
-def data_table(table: object) -> Table | None:
+def data_table(table: Element) -> Table | None:
     rows: list[list[str]] = []
     spans: dict[tuple[int, int], tuple[int, int]] = {}
     header_rows = 0
@@ -171,7 +172,7 @@ def data_table(table: object) -> Table | None:
             extent = (_span(cell, "rowspan"), _span(cell, "colspan"))
             if extent != (1, 1):
                 spans[(index, position)] = extent
-        in_head = row.getparent().tag == "thead" or all(cell.tag == "th" for cell in cells)  # type: ignore[attr-defined]
+        in_head = row.getparent().tag == "thead" or all(cell.tag == "th" for cell in cells)
         if in_head and header_rows == index:
             header_rows += 1
         rows.append(texts)
@@ -185,14 +186,14 @@ def data_table(table: object) -> Table | None:
 _BLOCK_TAGS = {"div", "p", "table", "ul", "ol", "li", "blockquote", "center", "h1", "h2", "h3", "h4", "h5"}
 
 
-def _split_at_breaks(element: object) -> list[object]:
+def _split_at_breaks(element: Element) -> list[Element]:
     """The children of `element` regrouped: one <p> per run between <br>s, blocks as they are."""
     from lxml import etree
 
-    pieces: list[object] = []
+    pieces: list[Element] = []
     current = etree.Element("p")
-    current.text = element.text  # type: ignore[attr-defined]
-    for child in [*element, None]:  # type: ignore[attr-defined]
+    current.text = element.text
+    for child in [*element, None]:
         if child is None or child.tag == "br" or child.tag in _BLOCK_TAGS:
             if (current.text or "").strip() or len(current):
                 pieces.append(current)
@@ -208,10 +209,10 @@ def _split_at_breaks(element: object) -> list[object]:
     return pieces
 
 
-def _paragraphs_from_breaks(tree: object) -> None:
+def _paragraphs_from_breaks(tree: Element) -> None:
     """Text separated by <br> inside one element (old pages, TRS editors) becomes one
     <p> per line, so no extractor fuses the lines, the nav bar and the byline together."""
-    for element in list(tree.iter("div", "td", "p", "span", "font", "center")):  # type: ignore[attr-defined]
+    for element in list(tree.iter("div", "td", "p", "span", "font", "center")):
         if not any(child.tag == "br" for child in element):
             continue
         pieces = _split_at_breaks(element)
@@ -223,8 +224,8 @@ def _paragraphs_from_breaks(tree: object) -> None:
         element.extend(pieces)
 
 
-def _mark_column_spaces(tree: object) -> None:
-    for element in tree.iter():  # type: ignore[attr-defined]
+def _mark_column_spaces(tree: Element) -> None:
+    for element in tree.iter():
         if isinstance(element.tag, str) and element.tag not in {"script", "style"}:
             if element.text:
                 element.text = _COLUMN_SPACE.sub(_GAP_MARK, element.text)
@@ -238,11 +239,11 @@ def _text_of(pieces: str) -> str:
     return re.sub(f"\\s*{_GAP_MARK}+\\s*", "\u3000", words).strip("\u3000 ")
 
 
-def _prepare(tree: object) -> list[Table]:
+def _prepare(tree: Element) -> list[Table]:
     """Unwrap layout tables in place; the data tables, in page order."""
     tables: list[Table] = []
     # Innermost first, so a data table inside a layout table stays a table.
-    for table in reversed(list(tree.iter("table"))):  # type: ignore[attr-defined]
+    for table in reversed(list(tree.iter("table"))):
         if is_layout_table(table):
             own = [
                 element
@@ -251,7 +252,7 @@ def _prepare(tree: object) -> list[Table]:
             ]
             for element in [table, *own]:
                 element.tag = "div"
-    for table in tree.iter("table"):  # type: ignore[attr-defined]
+    for table in tree.iter("table"):
         parsed = data_table(table)
         if parsed is not None:
             tables.append(parsed)
@@ -273,16 +274,16 @@ def _matching_table(rows: list[list[str]], tables: list[Table]) -> Table | None:
     return None
 
 
-def _paragraph_blocks(element: object) -> list[Block]:
+def _paragraph_blocks(element: Element) -> list[Block]:
     """A <p>: a subhead when it is only bold text, else one paragraph per line break."""
-    children = [child for child in element if child.tag != "lb"]  # type: ignore[attr-defined]
-    own_text = (element.text or "").strip() + "".join((child.tail or "").strip() for child in element)  # type: ignore[attr-defined]
+    children = [child for child in element if child.tag != "lb"]
+    own_text = (element.text or "").strip() + "".join((child.tail or "").strip() for child in element)
     if len(children) == 1 and children[0].tag == "hi" and not own_text:
         text = " ".join("".join(children[0].itertext()).split())
         if "#b" in (children[0].get("rend") or "") and 0 < len(text) <= _SHORT_SUBHEAD:
             return [Heading(text, 2)]
-    pieces = [element.text or ""]  # type: ignore[attr-defined]
-    for child in element:  # type: ignore[attr-defined]
+    pieces = [element.text or ""]
+    for child in element:
         if child.tag == "lb":
             pieces.append("")
         else:
@@ -291,9 +292,9 @@ def _paragraph_blocks(element: object) -> list[Block]:
     return [Paragraph(_text_of(piece)) for piece in pieces if _text_of(piece)]
 
 
-def _blocks(main: object, tables: list[Table], base: Path) -> list[Block]:
+def _blocks(main: Element, tables: list[Table], base: Path) -> list[Block]:
     blocks: list[Block] = []
-    for element in main.iter("head", "p", "graphic", "table", "item"):  # type: ignore[attr-defined]
+    for element in main.iter("head", "p", "graphic", "table", "item"):
         inside = {ancestor.tag for ancestor in element.iterancestors()}
         if element.tag == "head":
             text = " ".join("".join(element.itertext()).split())
@@ -330,10 +331,10 @@ _DOM_BLOCKS = {"h1", "h2", "h3", "h4", "p", "li", "table", "img", "div", "sectio
 _CONTAINERS = {"div", "section"}  # blocks only when they hold text and no other block
 
 
-def _fused(blocks: list[Block], tree: object) -> bool:
+def _fused(blocks: list[Block], tree: Element) -> bool:
     """trafilatura's fallback on a bare page runs all of the body into one paragraph:
     a paragraph holding the text of two of the page's own <p>s is such a fusion."""
-    blocks_of_page = tree.iter("p", "section", "li", "h1", "h2", "h3")  # type: ignore[attr-defined]
+    blocks_of_page = tree.iter("p", "section", "li", "h1", "h2", "h3")
     own = [_squash(element.text_content()) for element in blocks_of_page]
     own = list({text for text in own if len(text) >= 8})
     for block in blocks:
@@ -344,18 +345,18 @@ def _fused(blocks: list[Block], tree: object) -> bool:
     return False
 
 
-def _picture(image: object, base: Path) -> Picture:
+def _picture(image: Element, base: Path) -> Picture:
     """An <img>; pages that load pictures late keep the address in data-src."""
-    src = image.get("src") or image.get("data-src") or image.get("data-original") or ""  # type: ignore[attr-defined]
-    return local_picture(src, image.get("alt", ""), base)  # type: ignore[attr-defined]
+    src = image.get("src") or image.get("data-src") or image.get("data-original") or ""
+    return local_picture(src, image.get("alt", ""), base)
 
 
-def _dom_blocks(tree: object, base: Path) -> list[Block]:
+def _dom_blocks(tree: Element, base: Path) -> list[Block]:
     """The page's own blocks in order (headings, paragraphs, list items, data tables,
     pictures, and leaf <div>s with text); the cleaning rules drop the chrome."""
     blocks: list[Block] = []
-    taken: set[object] = set()
-    for element in tree.iter(*_DOM_BLOCKS):  # type: ignore[attr-defined]
+    taken: set[Element] = set()
+    for element in tree.iter(*_DOM_BLOCKS):
         if any(ancestor in taken for ancestor in element.iterancestors()):
             continue
         if element.tag in _CONTAINERS:

@@ -21,6 +21,14 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import docx
+from docx.document import Document as WordDocument
+from docx.oxml.ns import qn
+from docx.table import Table as WordTable
+from docx.text.paragraph import Paragraph as WordParagraph
+from docx.text.run import Run
+from lxml.etree import _Element as Element
+
 from .blocks import Block, Heading, Paragraph, Picture, SourceDocument, SourceProblem, Table
 from .shape import reads_like_header
 
@@ -73,6 +81,21 @@ class _Level:
     text: str = "%1."
 
 
+def _value(element: Element, child: str) -> str | None:
+    """The w:val of a child element (<w:start w:val="1"/>), None when absent."""
+    found = element.find(qn(child))
+    return found.get(qn("w:val")) if found is not None else None
+
+
+def _levels_of(abstract: Element) -> dict[int, _Level]:
+    return {
+        int(lvl.get(qn("w:ilvl"))): _Level(
+            int(_value(lvl, "w:start") or 1), _value(lvl, "w:numFmt") or "decimal", _value(lvl, "w:lvlText") or ""
+        )
+        for lvl in abstract.iter(qn("w:lvl"))
+    }
+
+
 @dataclass
 class Numbering:
     """numbering.xml read once: levels by numId, and the running counters."""
@@ -81,27 +104,13 @@ class Numbering:
     counters: dict[str, dict[int, int]] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, document: object) -> Numbering:
-        from docx.oxml.ns import qn
-
+    def of(cls, document: WordDocument) -> Numbering:
         try:
-            root = document.part.numbering_part.element  # type: ignore[attr-defined]
+            root = document.part.numbering_part.element
         except (KeyError, NotImplementedError, AttributeError):
             return cls()
 
-        def levels_of(parent: object) -> dict[int, _Level]:
-            found = {}
-            for lvl in parent.iter(qn("w:lvl")):  # type: ignore[attr-defined]
-                values = {
-                    name: (lambda el: el.get(qn("w:val")) if el is not None else None)(lvl.find(qn(name)))
-                    for name in ("w:start", "w:numFmt", "w:lvlText")
-                }
-                found[int(lvl.get(qn("w:ilvl")))] = _Level(
-                    int(values["w:start"] or 1), values["w:numFmt"] or "decimal", values["w:lvlText"] or ""
-                )
-            return found
-
-        abstract = {a.get(qn("w:abstractNumId")): levels_of(a) for a in root.iter(qn("w:abstractNum"))}
+        abstract = {a.get(qn("w:abstractNumId")): _levels_of(a) for a in root.iter(qn("w:abstractNum"))}
         numbering = cls()
         for num in root.iter(qn("w:num")):
             ref = num.find(qn("w:abstractNumId"))
@@ -136,12 +145,10 @@ class Numbering:
         return text
 
 
-def _num_pr(paragraph: object) -> tuple[str, int] | None:
+def _num_pr(paragraph: WordParagraph) -> tuple[str, int] | None:
     """(numId, ilvl) from the paragraph, else from its style and the styles it is based on."""
-    from docx.oxml.ns import qn
-
-    owners = [paragraph._p]  # type: ignore[attr-defined]
-    style = paragraph.style  # type: ignore[attr-defined]
+    owners = [paragraph._p]
+    style = paragraph.style
     while style is not None:
         owners.append(style.element)
         style = style.base_style
@@ -157,27 +164,25 @@ def _num_pr(paragraph: object) -> tuple[str, int] | None:
     return None
 
 
-def _all_bold(paragraph: object) -> bool:
-    style_bold = bool(paragraph.style is not None and paragraph.style.font.bold)  # type: ignore[attr-defined]
-    runs = [run for run in paragraph.runs if run.text.strip()]  # type: ignore[attr-defined]
+def _all_bold(paragraph: WordParagraph) -> bool:
+    style_bold = bool(paragraph.style is not None and paragraph.style.font.bold)
+    runs = [run for run in paragraph.runs if run.text.strip()]
 
-    def bold(run: object) -> bool:
-        if run.bold is not None:  # type: ignore[attr-defined]
-            return bool(run.bold)  # type: ignore[attr-defined]
-        character_style = run.style  # type: ignore[attr-defined]  # “Strong” and the like
+    def bold(run: Run) -> bool:
+        if run.bold is not None:
+            return bool(run.bold)
+        character_style = run.style  # “Strong” and the like
         return bool(character_style is not None and character_style.font.bold) or style_bold
 
     return bool(runs) and all(bold(run) for run in runs)
 
 
-def word_table(table: object) -> Table | None:
-    from docx.oxml.ns import qn
-
+def word_table(table: WordTable) -> Table | None:
     rows: list[list[str]] = []
     spans: dict[tuple[int, int], tuple[int, int]] = {}
     header_marked = 0
     origin_at: dict[int, tuple[int, int]] = {}  # grid column → (row, position) of its cell
-    for tr in table._tbl.iter(qn("w:tr")):  # type: ignore[attr-defined]
+    for tr in table._tbl.iter(qn("w:tr")):
         index, column, cells = len(rows), 0, []
         tr_pr = tr.find(qn("w:trPr"))
         if tr_pr is not None and tr_pr.find(qn("w:tblHeader")) is not None and header_marked == index:
@@ -212,15 +217,13 @@ def word_table(table: object) -> Table | None:
     return Table(rows, header=header, header_rows=header_rows, spans=spans)
 
 
-def _pictures(item: object, document: object) -> list[Picture]:
-    from docx.oxml.ns import qn
-
+def _pictures(item: WordParagraph, document: WordDocument) -> list[Picture]:
     found = []
-    for blip in item._p.iter(qn("a:blip")):  # type: ignore[attr-defined]
-        part = document.part.related_parts.get(blip.get(qn("r:embed")))  # type: ignore[attr-defined]
+    for blip in item._p.iter(qn("a:blip")):
+        part = document.part.related_parts.get(blip.get(qn("r:embed")))
         if part is None:
             continue
-        doc_pr = next(item._p.iter(qn("wp:docPr")), None)  # type: ignore[attr-defined]
+        doc_pr = next(item._p.iter(qn("wp:docPr")), None)
         alt = (doc_pr.get("descr") or "") if doc_pr is not None else ""
         suffix = Path(str(part.partname)).suffix.lower() or ".png"
         found.append(Picture(str(part.partname), alt, part.blob, suffix))
@@ -228,9 +231,6 @@ def _pictures(item: object, document: object) -> list[Picture]:
 
 
 def read_docx(path: Path) -> SourceDocument:
-    import docx
-    from docx.table import Table as DocxTable
-
     try:
         document = docx.Document(str(path))
     except Exception as error:  # python-docx raises several kinds for a damaged file
@@ -242,7 +242,7 @@ def read_docx(path: Path) -> SourceDocument:
     title: str | None = None
     subtitle: str | None = None
     for item in document.iter_inner_content():
-        if isinstance(item, DocxTable):
+        if isinstance(item, WordTable):
             table = word_table(item)
             if table is not None:
                 blocks.append(table)
