@@ -88,12 +88,11 @@ def _value(element: Element, child: str) -> str | None:
 
 
 def _levels_of(abstract: Element) -> dict[int, _Level]:
-    return {
-        int(lvl.get(qn("w:ilvl"))): _Level(
-            int(_value(lvl, "w:start") or 1), _value(lvl, "w:numFmt") or "decimal", _value(lvl, "w:lvlText") or ""
-        )
-        for lvl in abstract.iter(qn("w:lvl"))
-    }
+    levels = {}
+    for lvl in abstract.iter(qn("w:lvl")):
+        start, kind, text = _value(lvl, "w:start"), _value(lvl, "w:numFmt"), _value(lvl, "w:lvlText")
+        levels[int(lvl.get(qn("w:ilvl")))] = _Level(int(start or 1), kind or "decimal", text or "")
+    return levels
 
 
 @dataclass
