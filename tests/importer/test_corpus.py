@@ -366,6 +366,14 @@ def test_notice_copied_from_a_pdf(corpus: dict[str, Imported]) -> None:
     assert (article.front["source"], str(article.front["published"])) == ("江南省市场监督管理局", "2025-11-28")
 
 
+def test_word_file_saved_as_a_web_page(corpus: dict[str, Imported]) -> None:
+    article = corpus["31"]
+    assert article.front["title"] == "关于推荐计量工作先进单位的通知"
+    assert "## 一、推荐条件" in article.body  # a bold paragraph
+    assert "| 设区市 | 推荐名额 |\n|---|---|\n| 南岭市 | 3 |" in article.body  # cells holding <p> are data
+    assert (article.front["source"], str(article.front["published"])) == ("江南省市场监督管理局", "2025-12-01")
+
+
 def test_pasted_page_debris_dropped(corpus: dict[str, Imported]) -> None:
     article = corpus["19"]
     assert len(paragraphs(article.body)) == 2
