@@ -4,7 +4,8 @@ The rules follow GB/T 15834-2011 (punctuation) and GB/T 15835-2011 (numbers) as
 an editor applies them to Chinese running text:
 
 * ASCII `, ; : ? ! ( )` become full-width when Chinese text is on either side
-  (“85.8%;进一步” → “85.8%；进一步”, “道:“这些” → “道：“这些”);
+  (“85.8%;进一步” → “85.8%；进一步”, “道:“这些” → “道：“这些”), a “.” ending a
+  Chinese sentence becomes “。”, and “...” or a lone “…” the ellipsis “……”;
 * straight quotes around Chinese become “” and ‘’;
 * full-width digits and Latin letters (２０２５年) become half-width;
 * ranges of years and dates take the 一字线 (2023年—2025年), ranges of values
@@ -79,6 +80,10 @@ _PAREN_PAIR = regex.compile(r"\(([^()\n]*)\)")
 _DOUBLE_QUOTED = regex.compile(r'"([^"\n]*)"')
 _SINGLE_QUOTED = regex.compile(r"(?<![A-Za-z])'([^'\n]*)'(?![A-Za-z])")
 _FULL_WIDTH = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？"}
+# A full stop typed as “.” after Chinese, before Chinese, a space or the line's end
+# (“增强.新建” → “增强。新建”); “要点.pdf”, “3.1” and “e.g.” are not sentence ends.
+_LATIN_FULL_STOP = regex.compile(f"(?<=[{HAN}”’）》])\\.(?![.])(?=[{HAN}“‘（《]|\\s|$)")
+_LATIN_ELLIPSIS = regex.compile(f"(?<=[{HAN}，。”’）])(?:\\.{{3,6}}|。{{3,6}}|…)(?!…)")
 
 
 @dataclass(frozen=True)
@@ -180,6 +185,12 @@ def _punctuation_edits(line: str, protected: list[tuple[int, int]]) -> list[_Edi
         while start > 0 and line[start - 1] == " " and _is_chinese(before):
             start -= 1
         edits.append(_Edit(start, end, _FULL_WIDTH[char], "半角标点改为全角"))
+    for match in _LATIN_FULL_STOP.finditer(line):
+        if not _inside(match.start(), protected):
+            edits.append(_Edit(*match.span(), "。", "半角标点改为全角"))
+    for match in _LATIN_ELLIPSIS.finditer(line):
+        if not _inside(match.start(), protected) and match.group() != "……":
+            edits.append(_Edit(*match.span(), "……", "省略号改为……"))
     for match in _PAREN_PAIR.finditer(line):
         start, end = match.span()
         if _inside(start, protected) or _inside(end - 1, protected):

@@ -374,6 +374,19 @@ def test_word_file_saved_as_a_web_page(corpus: dict[str, Imported]) -> None:
     assert (article.front["source"], str(article.front["published"])) == ("江南省市场监督管理局", "2025-12-01")
 
 
+def test_ascii_full_stops_in_chinese_text(corpus: dict[str, Imported]) -> None:
+    article = corpus["32"]
+    assert article.front["title"] == "《南岭市计量发展规划（2026—2030年）》解读"
+    assert "“十四五”以来，我市计量工作取得长足进步。新建社会公用计量标准46项，量传溯源能力明显增强。" in article.body
+    assert "一、编制背景" in paragraphs(article.body)
+
+
+def test_three_column_roster_lined_up_with_full_width_spaces(corpus: dict[str, Imported]) -> None:
+    article = corpus["33"]
+    assert "<tr><td>南岭电缆股份有限公司</td><td>副总经理</td><td>李强</td></tr>" in article.body
+    assert "吴刚主持" in article.body and "郑华出席" in article.body  # padding closed up in the text too
+
+
 def test_pasted_page_debris_dropped(corpus: dict[str, Imported]) -> None:
     article = corpus["19"]
     assert len(paragraphs(article.body)) == 2

@@ -34,6 +34,10 @@ def fixed(text: str) -> str:
         ("主持人: 王磊", "主持人：王磊"),
         ("采用AI,提升效率", "采用AI，提升效率"),
         ("(1)加强组织领导", "（1）加强组织领导"),
+        ("取得长足进步.新建标准46项.", "取得长足进步。新建标准46项。"),  # a full stop typed as “.”
+        ("“质量第一”.下一句", "“质量第一”。下一句"),
+        ("检定、校准等等...", "检定、校准等等……"),  # the ellipsis is two “…”
+        ("他说…", "他说……"),
         # Quotes: straight to Chinese when Chinese is inside or beside them.
         ("所谓'计量'就是", "所谓“计量”就是"),  # a single level of quotation is “”
         ('他说:"要讲\'诚信\'二字"', "他说：“要讲‘诚信’二字”"),  # ‘’ only inside “”
@@ -92,6 +96,8 @@ def test_rules_change_chinese_text(before: str, after: str) -> None:
         "版本 v3.1 发布",
         "编号GB 4706.1-2005，第3-5条",  # a standard's year, clause numbers
         "2025-11-05发布",
+        "附件：工作要点.pdf，共3.5万字",  # a file name and a decimal are not sentence ends
+        "详见 www.samr.gov.cn.",
     ],
 )
 def test_rules_leave_alone(untouched: str) -> None:
