@@ -55,7 +55,7 @@ _SPACE_HAN_DIGIT = regex.compile(
 )
 _SPACE_DIGIT_HAN = regex.compile(f"(?<![A-Za-z][0-9.]*)(?<=[0-9%]){_SPACE}(?={HAN})")  # not after v3.1
 _SPACE_BY_PUNCT = regex.compile(
-    f"(?<=[{CJK_PUNCT}]){_SPACE}(?=[{HAN}{CJK_PUNCT}0-9])|(?<={HAN}){_SPACE}(?=[，。、；：？！）》”’])"
+    f"(?<=[{CJK_PUNCT}]){_SPACE}(?=[{HAN}{CJK_PUNCT}0-9])|(?<={HAN}){_SPACE}(?=[，。、；：？！）》”’“‘（《])"
 )
 _SPACE_HAN_HAN = regex.compile(f"(?<={HAN}){_SPACE}(?={HAN})")
 _RUNNING_TEXT = regex.compile(r"[，。；！？]")
@@ -222,7 +222,13 @@ def _quote_edits(line: str, protected: list[tuple[int, int]]) -> list[_Edit]:
             nested = kind == "'" and _inside_double_quotes(line, start)
             opening, closing = ("‘", "’") if nested else ("“", "”")
             outside = (line[start - 1] if start else "", line[end] if end < len(line) else "")
-            if has_han(match.group(1)) or any(_is_chinese(char) for char in outside):
+            # “就 "OIML R 117" 等”: Chinese on both sides across the spaces.
+            spaced = (_neighbour(line, start, -1), _neighbour(line, end - 1, 1))
+            if (
+                has_han(match.group(1))
+                or any(_is_chinese(char) for char in outside)
+                or all(_is_chinese(char) for char in spaced)
+            ):
                 edits.append(_Edit(start, start + 1, opening, "直引号改为中文引号"))
                 edits.append(_Edit(end - 1, end, closing, "直引号改为中文引号"))
     return edits

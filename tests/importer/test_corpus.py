@@ -387,6 +387,16 @@ def test_three_column_roster_lined_up_with_full_width_spaces(corpus: dict[str, I
     assert "吴刚主持" in article.body and "郑华出席" in article.body  # padding closed up in the text too
 
 
+def test_chinese_text_with_english_names_and_quotations(corpus: dict[str, Imported]) -> None:
+    article = corpus["34"]
+    assert article.front["title"] == "国际法制计量组织（OIML）专家来访交流"
+    body = article.body
+    assert "专家Dr. Anna Schmidt一行访问省计量院，双方就“OIML R 117”等国际建议的实施进行了交流。" in body
+    assert 'Dr. Schmidt said: "China has made remarkable progress in legal metrology (especially in smart meters)."' in body
+    assert "2026年3月—5月" in body and "30～50人" in body
+    assert "https://www.oiml.org/en" in body and "info@oiml.org。" in body
+
+
 def test_pasted_page_debris_dropped(corpus: dict[str, Imported]) -> None:
     article = corpus["19"]
     assert len(paragraphs(article.body)) == 2

@@ -42,6 +42,7 @@ def fixed(text: str) -> str:
         ("所谓'计量'就是", "所谓“计量”就是"),  # a single level of quotation is “”
         ('他说:"要讲\'诚信\'二字"', "他说：“要讲‘诚信’二字”"),  # ‘’ only inside “”
         ('被称为"Made in China"的', "被称为“Made in China”的"),
+        ('双方就 "OIML R 117" 等建议交流。', "双方就“OIML R 117”等建议交流。"),  # Chinese on both sides
         # Full-width digits and letters (GB/T 15835).
         ("２０２５年１１月", "2025年11月"),
         ("ＧＢ标准", "GB标准"),
@@ -90,6 +91,7 @@ def test_rules_change_chinese_text(before: str, after: str) -> None:
         "热线0571-88776655，标准GB/T 15834-2011，日期2025-11-05。",  # phone, standard, ISO date
         "英文摘要：“Energy metering matters, and it is the basis.”完",  # an English sentence
         "He said \"yes\" (twice): fine.",
+        'Dr. Schmidt said: "It matters (a lot)." 她表示同意',  # an English quotation stays English
         "![图为会场（局部）](images/photo.png)",
         "# 插入图片的写法（在正文中单独一段）：![图为……（图片说明）](images/photo.jpg)",
         '<tr><td rowspan="2">王磊</td><td>副司长</td></tr>',  # HTML table syntax
