@@ -42,12 +42,13 @@ _BYLINE_FIELDS = [
     ("author", re.compile(_AUTHOR_LABEL + _SEP + r"([^:：【】\[\]|｜丨，。；！？]+?)" + _AUTHOR_END)),
     # Counted or clicked page furniture: read and dropped.
     ("", re.compile(_FURNITURE + r"\s*[:：]?\s*(?:[大中小]\s*)*\d*\s*次?")),
+    ("", re.compile(r"(?:星期|周|礼拜)[一二三四五六日天]")),
     ("", re.compile(r"(?:责任编辑|编辑|审核|校对|排版|美编|初审|终审)" + _SEP + r"[^\s【】]+")),
     ("", re.compile(r"[【\[]\s*(?:打印本页|打印|关闭窗口|关闭|收藏|纠错|返回顶部)\s*[】\]]")),
 ]
 _LABEL_WORD = re.compile(f"^(?:{_DATE_LABEL}|{_SOURCE_LABEL}|{_AUTHOR_LABEL})$")
 _ACCOUNT_LINE = re.compile(
-    r"^(?:原创\s+)?((?:[^\s\d]{2,20}\s+){1,3})" + DATE + _TIME + r"(?:\s+[^\s\d]{2,4})?$"
+    r"^(?:原创\s+)?((?:[^\s\d:：]{2,20}\s+){1,3})" + DATE + _TIME + r"(?:\s+[^\s\d:：]{2,4})?$"
 )
 _SEPARATORS = re.compile(r"^[\s　|｜丨/·•,，;；【】\[\]]*$")
 _CONTRIBUTED = re.compile(r"^[（(]\s*(?:来源[:：]\s*)?(.{2,30}?)\s*(?:供稿|供图|提供)?\s*[)）]$")
@@ -64,7 +65,7 @@ _LEAD_AGENCY = re.compile(r"^(.{2,30}?)讯[\s（(]|^(\S{2,12}?社)\S{0,8}?\d{1,2
 _LEAD_REPORTERS = re.compile(
     r"^.{0,30}?讯\s*[（(]\s*((?:本报|本网)?(?:特约)?(?:记者|通讯员)[^）)]{1,40})[）)]"
 )
-_SELF_REFERENCE = {"本报", "本网", "本刊", "本台", "本站"}  # “this paper”: names no one
+_SELF_REFERENCE = {"本报", "本网", "本刊", "本台", "本站", "本网站"}  # “this paper”: names no one
 _YEAR = re.compile(r"(20\d{2})年")
 _SIGNATURE_DATE = re.compile(r"^" + DATE + r"$")
 # Sites an editor's sources usually come from; any other address gives its domain.
@@ -174,13 +175,19 @@ def lift_byline(text: str, lifted: Lifted, how: str = "发布时间行") -> bool
         return False
     if "published" in fields and lifted.published is None:
         lifted.published, lifted.published_how = fields["published"], how
-    if "source" in fields and lifted.source is None:
+    if "source" in fields and lifted.source is None and fields["source"] not in _SELF_REFERENCE:
         lifted.source = fields["source"]
     if "author" in fields and lifted.author is None:
-        lifted.author = fields["author"]
+        lifted.author = reporters(fields["author"])
     if "site" in fields and lifted.site is None:
         lifted.site = fields["site"]
     return True
+
+
+def reporters(text: str) -> str | None:
+    """“本报记者 王芳 通讯员 李强” → “王芳、李强”: the names without their roles."""
+    names = re.sub(r"(本报|本网|本台|特约|见习)?(记者|通讯员|实习生)|[、，,]", " ", text).split()
+    return "、".join(names) or None
 
 
 def contributed_source(text: str) -> str | None:
@@ -233,10 +240,9 @@ def lift_lead(paragraphs: list[str], lifted: Lifted, years: YearHint, today: dt.
     if agency:
         name = (agency.group(1) or agency.group(2)).strip()
         lifted.lead_source = None if name in _SELF_REFERENCE else name
-    reporters = _LEAD_REPORTERS.match(paragraphs[0])
-    if reporters and lifted.author is None:
-        names = re.sub(r"(本报|本网|特约)?(记者|通讯员)", " ", reporters.group(1)).split()
-        lifted.author = "、".join(names) or None
+    named = _LEAD_REPORTERS.match(paragraphs[0])
+    if named and lifted.author is None:
+        lifted.author = reporters(named.group(1))
     if lifted.published is not None:
         return
     # “2024年11月6日，…分论坛举办”: a full date at the start of one of the first paragraphs.

@@ -10,6 +10,7 @@ from pipeline.importer.lift import (
     Lifted,
     YearHint,
     contributed_source,
+    lift_byline,
     lift_lead,
     lift_signature,
     parse_byline,
@@ -26,6 +27,9 @@ from pipeline.importer.lift import (
         ("发布时间: 2025-11-05 19:59 信息来源: 研究院办公室", {"published": "2025-11-05 19:59", "source": "研究院办公室"}),
         ("来源　2025年11月24日", {"published": "2025-11-24"}),
         ("【来源：江南日报】", {"source": "江南日报"}),
+        ("发布时间：2025年11月18日 星期二", {"published": "2025-11-18"}),
+        ("来源：中国质量新闻网 2025-11-18", {"published": "2025-11-18", "source": "中国质量新闻网"}),
+        ("2025年11月18日 周二 来源：东湖日报", {"published": "2025-11-18", "source": "东湖日报"}),
         ("发布日期：2025-11-08　资料来源：标准检验局", {"published": "2025-11-08", "source": "标准检验局"}),
         ("作者：王芳 李强　来源：中国计量报", {"source": "中国计量报", "author": "王芳 李强"}),
         ("2025.11.18 | 来源: 新华网 【字号 大 中 小】", {"published": "2025-11-18", "source": "新华网"}),
@@ -105,3 +109,9 @@ def test_an_older_signature_in_chinese_numerals() -> None:
     lift_signature(["江南省市场监督管理局", "二〇二五年十一月二十六日"], lifted)
     assert (lifted.published, lifted.signature_source) == ("2025-11-26", "江南省市场监督管理局")
     assert parse_byline("发布日期：二〇二四年十二月十日") == {"published": "2024-12-10"}
+
+
+def test_lifted_names_drop_roles_and_self_references() -> None:
+    lifted = Lifted()
+    assert lift_byline("发布时间：2025年11月18日  来源：本站  作者：本报记者 王芳 通讯员 李强", lifted)
+    assert (lifted.source, lifted.author, lifted.published) == (None, "王芳、李强", "2025-11-18")
