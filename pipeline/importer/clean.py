@@ -30,7 +30,7 @@ from .lift import (
 )
 from .shape import captions, display_width, rejoin_broken, rejoin_wrapped, rosters, subheads, tidy_cells
 
-PLACEHOLDER_SOURCE = "来源待核"  # never printed: the check refuses it (and its confirm entry)
+PLACEHOLDER_SOURCE = "来源待核"  # with a confirm entry; the check refuses a PDF that prints it
 
 _BREADCRUMB = re.compile(r"^(你的|您的|当前|您现在的|你现在的)(所在)?位置\s*[:：]")
 _SEARCH_BOX = re.compile(r"^(请输入.{0,12}(内容|关键词|关键字|查询)|搜索|检索|站内搜索)$")
