@@ -30,3 +30,16 @@ def test_paragraph_kinds(paragraph: str, opening: str) -> None:
 
 def test_a_heading_written_with_hashes_is_unchanged() -> None:
     assert new_parser().render("## 一、总体要求\n").startswith("<h4")
+
+
+def test_the_sample_edition_has_none_of_them() -> None:
+    """The sample renders as before these rules: none of its paragraphs is set apart."""
+    from pipeline.edition.load import load_edition
+    from pipeline.render.markdown import render_article_body
+    from tests.support import SAMPLE_EDITION
+
+    edition = load_edition(SAMPLE_EDITION)
+    parser = new_parser()
+    for article in edition.articles:
+        html = render_article_body(parser, article, edition.root).html
+        assert "official-heading" not in html and 'class="note"' not in html, article.display_path
