@@ -273,9 +273,9 @@ def _drop_tail(blocks: list[Block], lifted: Lifted) -> list[Block]:
             lifted.contributed_source = lifted.contributed_source or contributed
             blocks.pop()
             continue
-        byline = parse_byline(text)
+        byline = parse_byline(text.strip().removeprefix("（").removesuffix("）"))
         if byline == {}:
-            blocks.pop()  # 责任编辑, 【打印本页】, counters
+            blocks.pop()  # 责任编辑, 【打印本页】, counters, （编辑：…）
             continue
         if byline and set(byline) != {"published"}:  # a bare date is the signature: it stays
             lift_byline(text, lifted)

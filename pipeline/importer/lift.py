@@ -193,6 +193,8 @@ def reporters(text: str) -> str | None:
 def contributed_source(text: str) -> str | None:
     """“（江南省计量院供稿）”, “（来源：省局办公室）”, “（省局计量处）” at the end of an article."""
     match = _CONTRIBUTED.match(text.strip())
+    if match and re.search("[:：]", match.group(1)):
+        return None  # “（编辑：市局计量科）” is a byline in brackets
     if match and (_CONTRIBUTED_WORD.search(text) or ORGANISATION_END.search(match.group(1))):
         return match.group(1).strip()
     return None

@@ -69,6 +69,7 @@ def test_text_that_only_looks_like_a_byline(line: str) -> None:
         ("（省局计量处）", "省局计量处"),  # a unit alone in brackets
         ("（记者 王芳）", None),
         ("（下转第3版）", None),
+        ("（编辑：市局计量科）", None),  # a byline in brackets, not a source
     ],
 )
 def test_contributed_by_line(line: str, source: str | None) -> None:
