@@ -43,7 +43,14 @@ _FOOTER = re.compile(
     r"返回顶部|上一篇|下一篇)"
 )
 _RELATED_HEADER = re.compile(
-    r"^(相关链接|相关新闻|相关阅读|延伸阅读|推荐阅读|相关文章|热点推荐|往期推荐|往期回顾|精彩推荐)\s*[:：]?$"
+    r"^(相关链接|相关新闻|相关稿件|相关报道|相关阅读|延伸阅读|推荐阅读|相关文章|热点推荐|往期推荐|往期回顾|精彩推荐)"
+    r"\s*[:：]?$"
+)
+# A site's menu on one line: “新华网首页 | 时政 | 财经 | 科技”.
+_NAV_LINE = re.compile(r"^\S{1,8}(\s*[|｜丨]\s*\S{1,8}){2,}$")
+# A picture's credit without the picture: “（图片来源：网络）”, “摄影：王芳”.
+_PHOTO_CREDIT = re.compile(
+    r"^[（(]?\s*(图片来源|图片由|图片提供|资料图|摄影|摄\s*影|图/|供图)[^）)]{0,24}[）)]?$"
 )
 # A WeChat article's own chrome, as whole lines only (“关注我们” inside a sentence stays).
 _ACCOUNT_CHROME = re.compile(
@@ -112,7 +119,7 @@ def _take_title(blocks: list[Block], hints: Hints) -> str | None:
         return hints.title
     for index, block in enumerate(blocks):
         text = _text(block)
-        if not text:
+        if not text or _NAV_LINE.match(text.strip()):
             continue
         del blocks[index]
         # “市场监管总局关于” / “新时代加强知识产权执法的意见”: a title broken over lines.
@@ -204,6 +211,8 @@ def _drop_debris(blocks: list[Block], title: str, lifted: Lifted) -> list[Block]
             lift_byline(text, lifted)
             continue
         if (_FOOTER.search(text) and len(text) < 120) or _ACCOUNT_CHROME.match(text.strip()):
+            continue
+        if _NAV_LINE.match(text.strip()) or _PHOTO_CREDIT.match(text.strip()):
             continue
         if re.fullmatch(r"[A-Za-z][A-Za-z .,&'-]+", text) and not any(
             isinstance(item, Paragraph) and len(item.text) > 40 for item in kept

@@ -63,7 +63,7 @@ _LEAD_MONTH_DAY = re.compile(
 )
 _LEAD_AGENCY = re.compile(r"^(.{2,30}?)讯[\s（(]|^(\S{2,12}?社)\S{0,8}?\d{1,2}月\d{1,2}日电")
 _LEAD_REPORTERS = re.compile(
-    r"^.{0,30}?讯\s*[（(]\s*((?:本报|本网)?(?:特约)?(?:记者|通讯员)[^）)]{1,40})[）)]"
+    r"^.{0,30}?(?:讯|电)\s*[（(]\s*((?:本报|本网)?(?:特约)?(?:记者|通讯员)[^）)]{1,40})[）)]"
 )
 _SELF_REFERENCE = {"本报", "本网", "本刊", "本台", "本站", "本网站"}  # “this paper”: names no one
 _YEAR = re.compile(r"(20\d{2})年")

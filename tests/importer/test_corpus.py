@@ -397,6 +397,16 @@ def test_chinese_text_with_english_names_and_quotations(corpus: dict[str, Import
     assert "https://www.oiml.org/en" in body and "info@oiml.org。" in body
 
 
+def test_news_agency_copy_with_a_menu_line_and_credits(corpus: dict[str, Imported]) -> None:
+    article = corpus["35"]
+    assert article.front["title"] == "全国计量器具型式评价技术研讨会在京召开"  # not the menu line
+    assert (article.front["source"], article.front["author"]) == ("新华网", "孙明")
+    assert str(article.front["published"]) == "2025-11-25 14:08"
+    for debris in ("新华网首页", "字体", "纠错", "图片来源", "责任编辑", "相关稿件", "型式批准目录调整", "扫一扫"):
+        assert debris not in article.body, debris
+    assert len(paragraphs(article.body)) == 2
+
+
 def test_pasted_page_debris_dropped(corpus: dict[str, Imported]) -> None:
     article = corpus["19"]
     assert len(paragraphs(article.body)) == 2
