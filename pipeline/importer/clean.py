@@ -28,7 +28,16 @@ from .lift import (
     source_from_url,
     text_years,
 )
-from .shape import captions, display_width, rejoin_broken, rejoin_wrapped, rosters, subheads, tidy_cells
+from .shape import (
+    captions,
+    display_width,
+    is_name,
+    rejoin_broken,
+    rejoin_wrapped,
+    rosters,
+    subheads,
+    tidy_cells,
+)
 
 PLACEHOLDER_SOURCE = "来源待核"  # with a confirm entry; the check refuses a PDF that prints it
 
@@ -46,6 +55,9 @@ _RELATED_HEADER = re.compile(
     r"^(相关链接|相关新闻|相关稿件|相关报道|相关阅读|延伸阅读|推荐阅读|相关文章|热点推荐|往期推荐|往期回顾|精彩推荐)"
     r"\s*[:：]?$"
 )
+_EVENT_DETAIL = re.compile(r"^(地点|地址|主持|主持人|参会人员|出席|会议议程)\s*[:：]")
+# A page's menu spaced out on one line (“首页 简体 繁體 EN 登录”): only above or below the text.
+_SPACED_MENU = re.compile(r"^[^\s，。；：:,.]{1,5}([ \u00a0]+[^\s，。；：:,.]{1,5}){3,}$")
 # A site's menu on one line: “新华网首页 | 时政 | 财经 | 科技”.
 _NAV_LINE = re.compile(r"^\S{1,8}(\s*[|｜丨]\s*\S{1,8}){2,}$")
 # A picture's credit without the picture: “（图片来源：网络）”, “摄影：王芳”.
@@ -146,6 +158,12 @@ def _take_subtitle(blocks: list[Block]) -> str | None:
     return None
 
 
+def _names_line(text: str) -> bool:
+    """“张三 李四 王五 赵六”: people listed on one line, not a menu."""
+    words = text.split()
+    return sum(1 for word in words if is_name(word)) * 2 >= len(words)
+
+
 def _is_title_echo(text: str, title_key: str, kept: int, lifted: Lifted) -> bool:
     """The page repeating its title: “[标题-中国质量新闻网](#)”, “(cqn.com.cn)标题”, or the
     title again near the top. A site name in the echo is kept as the site."""
@@ -207,12 +225,18 @@ def _drop_debris(blocks: list[Block], title: str, lifted: Lifted) -> list[Block]
         bare_date = byline is not None and set(byline) == {"published"} and len(text) < 16
         if bare_date and index > 3:
             byline = None
+        # “时间：… / 地点：… / 主持：…”: a meeting's details, which stay in the text.
+        following = _text(blocks[index]) if index < len(blocks) else ""
+        if byline is not None and _EVENT_DETAIL.match(following):
+            byline = None
         if byline is not None and (in_header or in_footer):
             lift_byline(text, lifted)
             continue
         if (_FOOTER.search(text) and len(text) < 120) or _ACCOUNT_CHROME.match(text.strip()):
             continue
         if _NAV_LINE.match(text.strip()) or _PHOTO_CREDIT.match(text.strip()):
+            continue
+        if _SPACED_MENU.match(text.strip()) and (in_header or in_footer) and not _names_line(text):
             continue
         if re.fullmatch(r"[A-Za-z][A-Za-z .,&'-]+", text) and not any(
             isinstance(item, Paragraph) and len(item.text) > 40 for item in kept

@@ -41,6 +41,24 @@ _HEADER_WORDS = regex.compile(
     r"批次|合格率|产品|企业|指标|年份|排名|负责人|联系人|电话)"
 )
 _DIGIT = regex.compile(r"\d")
+_NAME = regex.compile(f"^{HAN}{{2,4}}$|^{HAN}+·[{HAN}·]+$")
+# The commonest surnames (about nine in ten people carry one): what makes a cell a name.
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
+    "姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+    "常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴"
+    "霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑"
+    "景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝"
+)
+_COMPOUND_SURNAMES = ("欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "令狐", "慕容", "司徒")
+
+
+def is_name(cell: str) -> bool:
+    """“刘建国”, “欧阳明”, “爱德华·夸夸”: a person's name by its surname and length."""
+    surname = cell[0] in SURNAMES or cell.startswith(_COMPOUND_SURNAMES)
+    return bool(_NAME.match(cell)) and (surname or "·" in cell)
+
+
 _SUBHEAD_MAX = 40  # display width of a subhead line, at most 20 Han characters
 
 

@@ -20,14 +20,12 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import regex
-
-from ..cjk import HAN_SCRIPT as HAN
 from ..edition.manifest import Masthead, yaml_scalar
 from ..edition.schema import DEFAULT_ISSUER, DEFAULT_TITLE
 from .blocks import Heading, Paragraph, Picture, Table
 from .clean import Draft, squash
 from .lift import ORGANISATION_END
+from .shape import is_name
 
 IMAGE_PLACEHOLDER = "［待补图片］"
 _INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<])")
@@ -60,23 +58,6 @@ def _cell(text: str) -> str:
     return _inline(text).replace("|", "\\|") or " "
 
 
-_NAME = regex.compile(f"^{HAN}{{2,4}}$|^{HAN}+·[{HAN}·]+$")
-# The commonest surnames (about nine in ten people carry one): what makes a cell a name.
-SURNAMES = (
-    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
-    "姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
-    "常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴"
-    "霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑"
-    "景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝"
-)
-_COMPOUND_SURNAMES = ("欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "令狐", "慕容", "司徒")
-
-
-def _is_name(cell: str) -> bool:
-    surname = cell[0] in SURNAMES or cell.startswith(_COMPOUND_SURNAMES)
-    return bool(_NAME.match(cell)) and (surname or "·" in cell)
-
-
 _TITLE_END = re.compile(r"(长|主任|书记|员|师|总裁|总监|教授|记者|代表|参赞|委员|理事|院士|主席|经理|专家)$")
 
 
@@ -86,9 +67,9 @@ def roster_header(table: Table) -> list[str] | None:
     if table.header or any(len(row) != 2 for row in table.rows):
         return None
     first, second = [row[0] for row in table.rows], [row[1] for row in table.rows]
-    if all(_TITLE_END.search(cell) for cell in first) and all(_is_name(cell) for cell in second):
+    if all(_TITLE_END.search(cell) for cell in first) and all(is_name(cell) for cell in second):
         return ["职务", "姓名"]  # “所　长　　刘建国”: the title comes first
-    if not all(_is_name(cell) for cell in first):
+    if not all(is_name(cell) for cell in first):
         return None
     if all(_TITLE_END.search(cell) for cell in second):
         return ["姓名", "职务"]

@@ -407,6 +407,18 @@ def test_news_agency_copy_with_a_menu_line_and_credits(corpus: dict[str, Importe
     assert len(paragraphs(article.body)) == 2
 
 
+def test_portal_page_with_a_spaced_menu(corpus: dict[str, Imported]) -> None:
+    article = corpus["36"]
+    assert (article.front["source"], str(article.front["published"])) == ("市场监管总局网站", "2025-11-04 10:30")
+    assert len(paragraphs(article.body)) == 2 and "无障碍" not in article.body and "纠错" not in article.body
+
+
+def test_meeting_details_under_the_title_stay(corpus: dict[str, Imported]) -> None:
+    article = corpus["37"]
+    assert paragraphs(article.body)[:3] == ["时间：2025年11月21日", "地点：市政府第三会议室", "主持：副市长林涛"]
+    assert "published" in article.front["confirm"]  # type: ignore[operator]  # the meeting's day, not the paper's
+
+
 def test_pasted_page_debris_dropped(corpus: dict[str, Imported]) -> None:
     article = corpus["19"]
     assert len(paragraphs(article.body)) == 2
