@@ -25,6 +25,7 @@ from .lift import (
     lift_lead,
     lift_signature,
     parse_byline,
+    signed_unit,
     source_from_url,
     text_years,
 )
@@ -299,6 +300,12 @@ def _drop_tail(blocks: list[Block], lifted: Lifted) -> list[Block]:
             continue
         if url:
             lifted.source_url = lifted.source_url or url.group(1)
+            blocks.pop()
+            continue
+        signed = signed_unit(text)
+        if signed:
+            lifted.contributed_source = lifted.contributed_source or signed[0]
+            lifted.author = lifted.author or signed[1]
             blocks.pop()
             continue
         contributed = contributed_source(text)

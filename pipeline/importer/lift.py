@@ -53,6 +53,10 @@ _ACCOUNT_LINE = re.compile(
 _SEPARATORS = re.compile(r"^[\s　|｜丨/·•,，;；【】\[\]]*$")
 _CONTRIBUTED = re.compile(r"^[（(]\s*(?:来源[:：]\s*)?(.{2,30}?)\s*(?:供稿|供图|提供)?\s*[)）]$")
 _CONTRIBUTED_WORD = re.compile(r"供稿|供图|提供|来源")
+_PERSON = r"[^\s\d（）()]{2,4}"
+_SIGNED = re.compile(
+    r"^[（(]\s*(\S{2,30}?)\s+((?:(?:记者|通讯员)\s*)?" + _PERSON + r"(?:[、\s]+" + _PERSON + r")*)\s*[）)]$"
+)
 # How names of units end: 局、处、院、所、中心…; a newspaper or site (报、网) too.
 ORGANISATION_END = re.compile(
     r"(局|厅|处|科|所|院|中心|站|公司|厂|大学|学院|委员会|协会|集团|部|办公室|办|支队|报|网|社)$"
@@ -188,6 +192,14 @@ def reporters(text: str) -> str | None:
     """“本报记者 王芳 通讯员 李强” → “王芳、李强”: the names without their roles."""
     names = re.sub(r"(本报|本网|本台|特约|见习)?(记者|通讯员|实习生)|[、，,]", " ", text).split()
     return "、".join(names) or None
+
+
+def signed_unit(text: str) -> tuple[str, str] | None:
+    """“（东湖市市场监督管理局　张敏）” at the end: the unit that sent it and its author."""
+    match = _SIGNED.match(text.strip())
+    if not match or not ORGANISATION_END.search(match.group(1)):
+        return None
+    return match.group(1), reporters(match.group(2)) or match.group(2)
 
 
 def contributed_source(text: str) -> str | None:

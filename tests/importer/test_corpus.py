@@ -419,6 +419,12 @@ def test_meeting_details_under_the_title_stay(corpus: dict[str, Imported]) -> No
     assert "published" in article.front["confirm"]  # type: ignore[operator]  # the meeting's day, not the paper's
 
 
+def test_unit_and_author_signed_in_brackets_at_the_end(corpus: dict[str, Imported]) -> None:
+    article = corpus["38"]
+    assert (article.front["source"], article.front["author"]) == ("东湖市市场监督管理局", "张敏")
+    assert paragraphs(article.body)[-1].startswith("三是加强社会共治")
+
+
 def test_pasted_page_debris_dropped(corpus: dict[str, Imported]) -> None:
     article = corpus["19"]
     assert len(paragraphs(article.body)) == 2

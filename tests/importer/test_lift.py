@@ -14,6 +14,7 @@ from pipeline.importer.lift import (
     lift_lead,
     lift_signature,
     parse_byline,
+    signed_unit,
     source_from_url,
 )
 
@@ -70,6 +71,7 @@ def test_text_that_only_looks_like_a_byline(line: str) -> None:
         ("（记者 王芳）", None),
         ("（下转第3版）", None),
         ("（编辑：市局计量科）", None),  # a byline in brackets, not a source
+        ("（东湖市市场监督管理局　张敏）", None),  # a unit and its author: signed_unit
     ],
 )
 def test_contributed_by_line(line: str, source: str | None) -> None:
@@ -116,3 +118,16 @@ def test_lifted_names_drop_roles_and_self_references() -> None:
     lifted = Lifted()
     assert lift_byline("发布时间：2025年11月18日  来源：本站  作者：本报记者 王芳 通讯员 李强", lifted)
     assert (lifted.source, lifted.author, lifted.published) == (None, "王芳、李强", "2025-11-18")
+
+
+@pytest.mark.parametrize(
+    ("line", "signed"),
+    [
+        ("（东湖市市场监督管理局　张敏）", ("东湖市市场监督管理局", "张敏")),
+        ("（南岭日报 记者 王芳 李强）", ("南岭日报", "王芳、李强")),
+        ("（记者 王芳）", None),
+        ("（江南省计量院供稿）", None),
+    ],
+)
+def test_a_unit_and_its_author_signed_at_the_end(line: str, signed: tuple[str, str] | None) -> None:
+    assert signed_unit(line) == signed
