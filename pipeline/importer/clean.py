@@ -56,6 +56,7 @@ _RELATED_HEADER = re.compile(
     r"^(相关链接|相关新闻|相关稿件|相关报道|相关阅读|延伸阅读|推荐阅读|相关文章|热点推荐|往期推荐|往期回顾|精彩推荐)"
     r"\s*[:：]?$"
 )
+_ATTACHMENT_LABEL = re.compile(r"^附件\s*\d{0,2}[:：]?$")  # “附件2” above an attachment's title
 _EVENT_DETAIL = re.compile(r"^(地点|地址|主持|主持人|参会人员|出席|会议议程)\s*[:：]")
 # A page's menu spaced out on one line (“首页 简体 繁體 EN 登录”): only above or below the text.
 _SPACED_MENU = re.compile(r"^[^\s，。；：:,.]{1,5}([ \u00a0]+[^\s，。；：:,.]{1,5}){3,}$")
@@ -128,6 +129,9 @@ def _text(block: Block) -> str:
 
 
 def _take_title(blocks: list[Block], hints: Hints) -> str | None:
+    first = next((block for block in blocks if _text(block)), None)
+    if first is not None and _ATTACHMENT_LABEL.match(_text(first).strip()):
+        blocks.remove(first)  # “附件2” above an attachment's own title
     if hints.title:
         return hints.title
     for index, block in enumerate(blocks):

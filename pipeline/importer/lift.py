@@ -50,7 +50,7 @@ _LABEL_WORD = re.compile(f"^(?:{_DATE_LABEL}|{_SOURCE_LABEL}|{_AUTHOR_LABEL})$")
 _ACCOUNT_LINE = re.compile(
     r"^(?:原创\s+)?((?:[^\s\d:：]{2,20}\s+){1,3})" + DATE + _TIME + r"(?:\s+[^\s\d:：]{2,4})?$"
 )
-_SEPARATORS = re.compile(r"^[\s　|｜丨/·•,，;；【】\[\]]*$")
+_SEPARATORS = re.compile(r"^[\s　|｜丨/·•,，;；【】\[\]（）()]*$")
 _CONTRIBUTED = re.compile(r"^[（(]\s*(?:来源[:：]\s*)?(.{2,30}?)\s*(?:供稿|供图|提供)?\s*[)）]$")
 _CONTRIBUTED_WORD = re.compile(r"供稿|供图|提供|来源")
 _PERSON = r"[^\s\d（）()]{2,4}"

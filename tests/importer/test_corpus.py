@@ -425,6 +425,14 @@ def test_unit_and_author_signed_in_brackets_at_the_end(corpus: dict[str, Importe
     assert paragraphs(article.body)[-1].startswith("三是加强社会共治")
 
 
+def test_a_speech_sent_as_an_attachment(corpus: dict[str, Imported]) -> None:
+    article = corpus["39"]
+    assert article.front["title"] == "坚持质量第一　推动计量事业高质量发展"  # not “附件2”
+    assert article.front["subtitle"] == "——在全省计量工作会议上的讲话"
+    assert str(article.front["published"]) == "2025-11-24"  # “（2025年11月24日）” under the title
+    assert paragraphs(article.body)[0] == "同志们："
+
+
 def test_pasted_page_debris_dropped(corpus: dict[str, Imported]) -> None:
     article = corpus["19"]
     assert len(paragraphs(article.body)) == 2
