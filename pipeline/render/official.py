@@ -38,7 +38,7 @@ NOTE = re.compile(r"^注[0-9一二三四五六七八九十]*[：:]")
 MAX_HEADING = 40  # characters: a longer line is a paragraph, not a heading
 MAX_RUN_IN = 20
 MAX_LABEL = 40
-SENTENCE_MARKS = "。；！？"
+SENTENCE_MARKS = "。；！？：:"  # inside a line, any of these means a sentence runs on
 
 
 def _text(inline: Token) -> str:
