@@ -98,11 +98,18 @@ def measure(pages: list[list[Line]]) -> TypographyFigures:
             figures.bad_starts.append(line)
         if line.text[-1] in PROHIBITED_AT_END:
             figures.bad_ends.append(line)
+    # The text block's left edge, where most body lines start: a page whose only body
+    # line is an indented one (a label above a table) must not take that for the edge.
+    starts = Counter(
+        round(line.x0, 1) for line in every if (line.size, line.font) == style and not line.is_leader
+    )
+    block_left = starts.most_common(1)[0][0] if starts else 0.0
     for page_index, lines in enumerate(pages):
         body = [line for line in lines if (line.size, line.font) == style and not line.is_leader]
         if not body:
             continue
-        frame = _Frame(style, min(line.x0 for line in body), _right_edge([line.x1 for line in body]))
+        left = min(min(line.x0 for line in body), block_left)
+        frame = _Frame(style, left, _right_edge([line.x1 for line in body]))
         _justification(pages, page_index, frame, figures)
         if page_index + 1 < len(pages):
             _page_foot(pages, page_index, frame, figures)
@@ -160,7 +167,10 @@ def _page_foot(pages: Pages, page_index: int, frame: _Frame, figures: Typography
     if frame.is_body(last) and last.x0 >= frame.indent and carries_on:
         figures.orphans.append(last)
     is_heading = (last.size, last.font) != frame.style and not last.is_leader
-    if is_heading and last.size >= frame.size and following is not None:
+    # 楷体 sets quotations (and （一） headings, which the composition check judges by
+    # their numbering): a quotation ending a page is no heading.
+    quotation = "Kai" in last.font
+    if is_heading and last.size >= frame.size and following is not None and not quotation:
         figures.headings_at_foot.append(last)
 
 

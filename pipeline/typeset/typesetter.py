@@ -16,8 +16,9 @@ from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
 from ..errors import EditionInvalid, EditorError
-from ..house import STYLESHEET_NAMES, font_faces
+from ..house import STYLESHEET_NAMES, HouseNumbers, font_faces
 from ..render.html import RenderedEdition
+from .compose import Composer, CompositionStats, page_composition
 from .guard import UnsupportedWeasyPrint, check_weasyprint
 from .justify import inter_character_justification
 from .spacing import SpacingMemory
@@ -108,6 +109,7 @@ class TypesetPDF:
     pdf: bytes
     page_count: int
     warnings: tuple[str, ...]
+    composition: CompositionStats = field(default_factory=CompositionStats)
 
 
 class _Collect(logging.Handler):
@@ -142,6 +144,7 @@ class LaidOut:
     rendered: RenderedEdition
     document: Any  # weasyprint.Document
     warnings: list[str]
+    composition: CompositionStats = field(default_factory=CompositionStats)
 
 
 @dataclass
@@ -153,11 +156,14 @@ class Typesetter:
     image_cache: dict[str, object] = field(default_factory=dict)
     # Off only to show what plain WeasyPrint does (before/after measurements).
     inter_character: bool = True
+    # Off only to show the page without composition (typeset/compose.py).
+    compose: bool = True
     # Justification spacings of the last build: the watcher's rebuilds reuse them.
     spacing_memory: SpacingMemory = field(default_factory=SpacingMemory)
     _font_config: object | None = None
     _fonts_stamp: tuple[tuple[str, int, int], ...] = ()
     _image_stamps: dict[str, tuple[int, int]] = field(default_factory=dict)
+    _composer: Composer | None = None
 
     def forget_changed_images(self, rendered: RenderedEdition) -> None:
         """Drop cached images whose files changed since the last build.
@@ -221,21 +227,34 @@ class Typesetter:
             if self.inter_character
             else nullcontext()
         )
-        with _captured_warnings() as warnings, justification:
-            document = HTML(
+        composer = self.composer()
+        composition = page_composition(composer) if self.compose else nullcontext(CompositionStats())
+        with _captured_warnings() as warnings, justification, composition as composed:
+            html = HTML(
                 string=rendered.html,
                 base_url=rendered.edition.root.as_uri() + "/",
                 url_fetcher=make_fetcher(sandbox),
-            ).render(font_config=font_config, cache=self.image_cache)
+            )
+            if self.compose:  # titles, contents entries, paragraph ends: before layout
+                composer.prepare(html.etree_element)
+            document = html.render(font_config=font_config, cache=self.image_cache)
         if sandbox.refused:
             raise EditionInvalid([_refusal(url, rendered) for url in sandbox.refused])
-        return LaidOut(rendered, document, warnings)
+        return LaidOut(rendered, document, warnings, composed)
+
+    def composer(self) -> Composer:
+        """The page composition, with its font measures kept between builds."""
+        if self._composer is None:
+            self._composer = Composer(HouseNumbers.read(self.styles_dir), self.styles_dir)
+        return self._composer
 
     def write(self, laid_out: LaidOut) -> TypesetPDF:
         """The laid-out document as PDF bytes (fonts subset, images encoded)."""
         with _captured_warnings() as warnings:
             pdf = laid_out.document.write_pdf()
-        return TypesetPDF(pdf, len(laid_out.document.pages), tuple(laid_out.warnings + warnings))
+        return TypesetPDF(
+            pdf, len(laid_out.document.pages), tuple(laid_out.warnings + warnings), laid_out.composition
+        )
 
 
 def _refusal(url: str, rendered: RenderedEdition) -> EditorError:
