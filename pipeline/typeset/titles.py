@@ -134,7 +134,12 @@ def break_title(text: str, measure: TextMeasure, size: float, width: float,
     returned whole, for the browser to wrap.
     """
     text = text.strip()
-    if measure.em_width(text) * size <= width - last_line_room:
+    total = measure.em_width(text) * size
+    if total <= width - last_line_room:
+        return [text]
+    if total > MAX_LINES * width:
+        # No choice of breaks fits in MAX_LINES lines, and trying them all would take
+        # hours for a title of 2,000 characters (combinations of ~1,000 candidates).
         return [text]
     candidates = break_candidates(text)
     best: tuple[float, list[str]] | None = None
