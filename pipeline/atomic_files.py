@@ -17,6 +17,8 @@ import secrets
 from pathlib import Path
 
 TEMPORARY_SUFFIX = ".tmp"
+# Cleared at the first failure to name a nameless file, so data is not written twice.
+_unnamed_files_work = [True]
 
 
 def temporary_prefix(path: Path) -> str:
@@ -76,11 +78,11 @@ def _remove_stale(folder: Path, prefix: str) -> list[Path]:
 def _write_unnamed(path: Path, data: bytes, mode: int) -> Path | None:
     """Write `data` to a nameless file in `path`'s folder and name it; None if unsupported."""
     flag = getattr(os, "O_TMPFILE", None)
-    if flag is None:
+    if flag is None or not _unnamed_files_work[0]:
         return None
     try:
         handle = os.open(path.parent, flag | os.O_WRONLY, mode)
-    except (IsADirectoryError, NotADirectoryError):
+    except (IsADirectoryError, NotADirectoryError, PermissionError):
         raise
     except OSError:
         return None  # the file system cannot make nameless files
@@ -90,9 +92,11 @@ def _write_unnamed(path: Path, data: bytes, mode: int) -> Path | None:
         while view:
             view = view[os.write(handle, view) :]
         named = _temporary_name(path)
-        os.link(f"/proc/self/fd/{handle}", named, follow_symlinks=True)
-    except FileNotFoundError:
-        return None  # no /proc: fall back to a named temporary file
+        try:
+            os.link(f"/proc/self/fd/{handle}", named, follow_symlinks=True)
+        except OSError:
+            _unnamed_files_work[0] = False  # no /proc, or a sandbox that refuses it (EXDEV)
+            return None
     finally:
         os.close(handle)
     return named

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from .build import Builder, default_output
-from .errors import EditionInvalid
+from .atomic_files import write_atomically
+from .build import Builder, default_output, output_problem
+from .errors import EditionInvalid, OutputProblem
 from .house import FONTS_DIR, STYLES_DIR
+from .signals import exit_code, stop_on_signals
 from .typeset.typesetter import SetupProblem
 
 EXIT_OK, EXIT_CHECK_FAILED, EXIT_INVALID_INPUT, EXIT_SETUP = 0, 1, 2, 3
@@ -45,11 +48,18 @@ def command_build(args: argparse.Namespace) -> int:
     output = Path(args.output) if args.output else default_output(edition_dir)
     builder = _ready_builder()
     if args.html:
-        rendered = builder.render(edition_dir)
-        Path(args.html).write_text(rendered.html, "utf-8")
+        html = Path(args.html)
+        problem = output_problem(html, edition_dir, builder.styles_dir, builder.fonts_dir, pdf=False)
+        if problem:
+            raise OutputProblem(html, problem)
+        write_atomically(html, builder.render(edition_dir).html.encode("utf-8"))
         _say(f"已写出 HTML：{args.html}")
         return EXIT_OK
-    result = builder.build(edition_dir, output)
+    try:
+        result = builder.build(edition_dir, output)
+    except KeyboardInterrupt as interruption:
+        _complain("已中断：未写出新的 PDF（原有 PDF 保持不变）。")
+        return exit_code(interruption)
     _say(f"已生成 {output}（{result.page_count} 页，用时 {result.seconds:.2f} 秒）")
     for warning in result.warnings:
         if not is_notdef_warning(warning):  # missing glyphs are told by the check, with places
@@ -109,8 +119,9 @@ def command_watch(args: argparse.Namespace) -> int:
     _say(f"正在监视 {edition_dir}（以及 styles/、fonts/），保存后自动更新 {output}。按 Ctrl-C 退出。")
     try:
         watcher.run()
-    except KeyboardInterrupt:
-        _say("已停止监视。")
+    except KeyboardInterrupt:  # Ctrl-C, SIGTERM or SIGHUP (see signals.py)
+        with contextlib.suppress(OSError):  # the terminal that would show it is gone (SIGHUP)
+            _say("已停止监视。")
     return EXIT_OK
 
 
@@ -167,7 +178,8 @@ def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="briefing",
         description="工作简报排版工具：把 issues/ 下的一期稿件排成可印刷的 PDF。",
-        epilog="退出码：0 成功；1 检查未通过；2 稿件有误（原 PDF 不变）；3 工具安装不完整。",
+        epilog="退出码：0 成功；1 检查未通过；2 稿件或输出路径有误（原 PDF 不变）；3 工具安装不完整；"
+        "130 按 Ctrl-C 中断（143、129：被 SIGTERM、SIGHUP 中断；监视命令被停止时为 0）。",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="命令")
 
@@ -224,15 +236,20 @@ def run(argv: Sequence[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
     command: Callable[[argparse.Namespace], int] = args.run
     try:
-        return command(args)
+        with stop_on_signals():
+            return command(args)
     except EditionInvalid as invalid:
         _complain(invalid.report())
+        return EXIT_INVALID_INPUT
+    except OutputProblem as problem:
+        _complain(problem.report())
         return EXIT_INVALID_INPUT
     except SetupProblem as problem:
         _complain(f"工具安装不完整：{problem}")
         return EXIT_SETUP
-    except KeyboardInterrupt:
-        return EXIT_OK
+    except KeyboardInterrupt as interruption:
+        _complain("已中断。")
+        return exit_code(interruption)
     except Exception as error:  # a bug of ours: never show an editor a traceback
         if os.environ.get("BRIEFING_DEBUG"):
             raise

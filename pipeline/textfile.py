@@ -10,9 +10,13 @@ GB2312/GBK/GB18030 are read as GB18030, their superset, which loses nothing).
 from __future__ import annotations
 
 import codecs
+import re
 
 import charset_normalizer
 
+# C0 and C1 controls other than tab and line feed, DEL, and the non-characters U+FFFE/FFFF:
+# invisible in an editor, never drawable.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
 LEGACY_CHINESE = {"gb2312", "gbk", "gb18030", "hz", "big5hkscs"}
 
 
@@ -64,3 +68,17 @@ def decode_any(data: bytes) -> tuple[str, str]:
         encoding += "，Windows 换行（CRLF）"
         text = unify_line_ends(text)
     return text, encoding
+
+
+def control_characters(text: str) -> list[tuple[int, int, str]]:
+    """(line, column, character), 1-based, of every control character in decoded text."""
+    found = []
+    line, line_start, scanned = 1, 0, 0
+    for match in _CONTROL.finditer(text):
+        breaks = text.count("\n", scanned, match.start())
+        if breaks:
+            line += breaks
+            line_start = text.rfind("\n", scanned, match.start()) + 1
+        scanned = match.start()
+        found.append((line, match.start() - line_start + 1, match.group()))
+    return found

@@ -3,6 +3,10 @@
 One build thread, fed by watchdog events: a burst of saves becomes one build, a save
 during a build causes exactly one more build after it, and two builds never write the
 output at the same time. The Builder stays warm between builds.
+
+A watcher outlives every failed build: an editor's mistake, an output it cannot
+write (a read-only folder, a full disk), a missing font, even a bug of ours each
+become one report, the last good PDF stays, and the next save builds again.
 """
 
 from __future__ import annotations
@@ -18,7 +22,8 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
 from .build import Builder, BuildResult
-from .errors import EditionInvalid
+from .errors import EditionInvalid, OutputProblem
+from .typeset.typesetter import SetupProblem
 
 # Editors' temporary and backup files: vim (.swp, .swx, 4913, ~), emacs (.#*, #*#),
 # LibreOffice (.~lock*), our own atomic-write temp files.
@@ -45,9 +50,13 @@ class BuildOutcome:
     started: dt.datetime
     result: BuildResult | None
     errors: tuple[str, ...]
+    # Why the build failed when it is not the edition's fault (output, setup, a bug).
+    problem: str = ""
 
     def line(self) -> str:
         stamp = self.started.strftime("%H:%M:%S")
+        if self.problem:
+            return f"[{stamp}] {self.problem}"
         if self.result is None:
             listing = "\n".join(f"    {error}" for error in self.errors)
             return f"[{stamp}] 稿件有 {len(self.errors)} 处错误，PDF 未更新：\n{listing}"
@@ -110,6 +119,14 @@ class Watcher:
             result = self.builder.build(self.edition_dir, self.output)
         except EditionInvalid as invalid:
             outcome = BuildOutcome(started, None, tuple(str(error) for error in invalid.errors))
+        except OutputProblem as problem:
+            outcome = BuildOutcome(started, None, (), problem.report())
+        except SetupProblem as problem:
+            outcome = BuildOutcome(started, None, (), f"工具安装不完整，PDF 未更新：{problem}")
+        except Exception as error:  # a watcher must outlive any one build; the next save retries
+            outcome = BuildOutcome(
+                started, None, (), f"内部错误，PDF 未更新（下次保存时重试）：{type(error).__name__}: {error}"
+            )
         else:
             outcome = BuildOutcome(started, result, ())
         self.builds += 1

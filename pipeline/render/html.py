@@ -8,11 +8,32 @@ from pathlib import Path
 import jinja2
 
 from ..cjk import circled_number
-from ..edition.load import Article, Edition
+from ..edition.load import Article, ArticleText, Edition
 from ..edition.schema import chinese_date
 from ..errors import EditionInvalid, EditorError
 from ..house import STYLESHEET_NAMES, TEMPLATE_NAME
 from .markdown import PlacedImage, new_parser, render_article_body
+
+
+class RenderFailed(EditionInvalid):
+    """`EditionInvalid` from the Markdown, with the images the bodies use (to vet them too)."""
+
+    def __init__(self, errors: list[EditorError], images: tuple[PlacedImage, ...]) -> None:
+        super().__init__(errors)
+        self.images = images
+
+
+def scan_bodies(texts: tuple[ArticleText, ...], root: Path) -> RenderFailed:
+    """The Markdown mistakes and images of article bodies, without building a document
+    (for an edition that failed to load, so every mistake is told at once)."""
+    parser = new_parser()
+    errors: list[EditorError] = []
+    images: list[PlacedImage] = []
+    for text in texts:
+        body = render_article_body(parser, text, root)
+        errors += body.errors
+        images += body.images
+    return RenderFailed(errors, tuple(images))
 
 
 @dataclass(frozen=True)
@@ -90,7 +111,7 @@ class Renderer:
                 )
             sections.append(SectionEntries(section.name, f"s{section_index}", tuple(entries)))
         if errors:
-            raise EditionInvalid(errors)
+            raise RenderFailed(errors, tuple(images))
         template = self.environment.get_template(TEMPLATE_NAME)
         html = template.render(
             manifest=edition.manifest,

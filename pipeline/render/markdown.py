@@ -1,22 +1,51 @@
-"""An article's Markdown body → HTML fragment, with every image vetted and located."""
+"""An article's Markdown body → HTML fragment, with every image vetted and located.
+
+Images are written into the HTML as `edition:/articles/images/x.png`, relative to
+the edition folder, not as `file:` URLs: WeasyPrint names an image in the PDF by the
+MD5 of its URL, so an absolute path would make the same sources give different bytes
+in another folder. The typesetter's fetcher serves these URLs from the images it
+has already vetted.
+
+Lists and block quotes may nest MAX_NESTING deep; deeper is refused with the line.
+markdown-it stops parsing at `maxNesting` levels (a list level is two: the list and
+its item) and silently drops the rest of the block, and the paragraphs after it;
+MARKDOWN_MAX_NESTING leaves room so that anything it would drop is refused first.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
-from ..edition.load import Article
+from ..edition.load import Article, ArticleText
 from ..errors import EditorError
 from . import cjk_text
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"}
 LINK_SCHEMES = {"http", "https", "mailto"}
+EDITION_SCHEME = "edition"
+MAX_NESTING = 8
+MARKDOWN_MAX_NESTING = 2 * MAX_NESTING + 4
+_NESTING_TOKENS = {"bullet_list", "ordered_list", "blockquote"}
+
+
+def edition_url(path: Path, root: Path) -> str:
+    """`edition:/articles/images/%E5%9B%BE.png`: a file of the edition, wherever it is."""
+    return f"{EDITION_SCHEME}:/{quote(path.relative_to(root).as_posix())}"
+
+
+def edition_path(url: str, root: Path) -> Path | None:
+    """The file an `edition:` URL names, or None for any other URL."""
+    parts = urlsplit(url)
+    if parts.scheme != EDITION_SCHEME:
+        return None
+    return root / unquote(parts.path).lstrip("/")
 
 
 @dataclass(frozen=True)
@@ -68,7 +97,9 @@ def _official_numbers(state: StateCore) -> None:
 
 def new_parser() -> MarkdownIt:
     # html=False: raw HTML an editor pastes is shown as text, never rendered.
-    parser = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable(
+    parser = MarkdownIt(
+        "commonmark", {"html": False, "typographer": False, "maxNesting": MARKDOWN_MAX_NESTING}
+    ).enable(
         ["table", "strikethrough"]
     )
     # Accept every URL at parse time and vet it in render_article_body instead, so a
@@ -96,7 +127,7 @@ def _heading_close(self, tokens, index, options, env) -> str:  # type: ignore[no
     return f"</{_shifted_heading(tokens[index].tag)}>\n"
 
 
-def _resolve_image(src: str, article: Article, root: Path) -> tuple[Path | None, str | None]:
+def _resolve_image(src: str, article: Article | ArticleText, root: Path) -> tuple[Path | None, str | None]:
     """The image file inside the edition folder, or why it is refused."""
     parts = urlsplit(src)
     if parts.scheme or parts.netloc:
@@ -119,9 +150,27 @@ def _resolve_image(src: str, article: Article, root: Path) -> tuple[Path | None,
     return path, None
 
 
-def render_article_body(parser: MarkdownIt, article: Article, root: Path) -> ArticleBody:
+def _too_deep(tokens: list[Token], article: Article | ArticleText) -> list[EditorError]:
+    """The first list or quote nested deeper than MAX_NESTING, as an error with its line."""
+    depth = 0
+    for token in tokens:
+        kind = token.type.removesuffix("_open").removesuffix("_close")
+        if kind not in _NESTING_TOKENS:
+            continue
+        depth += token.nesting
+        if depth > MAX_NESTING:
+            line = article.body_first_line + (token.map[0] if token.map else 0)
+            message = (
+                f"列表或引文嵌套超过 {MAX_NESTING} 层，更深的内容无法排版："
+                "请减少缩进或“>”的层数"
+            )
+            return [EditorError(article.display_path, line, None, None, message)]
+    return []
+
+
+def render_article_body(parser: MarkdownIt, article: Article | ArticleText, root: Path) -> ArticleBody:
     tokens = parser.parse(article.body)
-    errors: list[EditorError] = []
+    errors: list[EditorError] = _too_deep(tokens, article)
     images: list[PlacedImage] = []
     for block in tokens:
         if block.type != "inline" or block.map is None:
@@ -137,7 +186,7 @@ def render_article_body(parser: MarkdownIt, article: Article, root: Path) -> Art
                 else:
                     assert path is not None
                     images.append(PlacedImage(path, article.display_path, line))
-                    child.attrs["src"] = path.as_uri()
+                    child.attrs["src"] = edition_url(path, root)
                 title = child.attrs.pop("title", None)
                 alt = "".join(grandchild.content for grandchild in child.children or [])
                 child.meta["caption"] = str(title) if title else alt

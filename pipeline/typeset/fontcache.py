@@ -157,9 +157,9 @@ class FontCache:
         """Drop other font sets unused for STALE_SECONDS, and killed writers' leftovers."""
         now = time.time()
         for entry in self.root.iterdir():
-            if entry.name.startswith(SET_PREFIX) and entry != keep and entry.is_dir():
-                if now - entry.stat().st_mtime > STALE_SECONDS:
-                    shutil.rmtree(entry, ignore_errors=True)
+            stale = entry.name.startswith(SET_PREFIX) and entry != keep and entry.is_dir()
+            if stale and now - entry.stat().st_mtime > STALE_SECONDS:
+                shutil.rmtree(entry, ignore_errors=True)
         remove_stale_temporaries_in(keep)
         remove_stale_temporaries_in(self.root)
 

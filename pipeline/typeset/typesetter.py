@@ -1,11 +1,17 @@
-"""Rendered HTML → PDF bytes with WeasyPrint, fonts from `fonts/` only, resources sandboxed."""
+"""Rendered HTML → PDF bytes with WeasyPrint, fonts from `fonts/` only, resources sandboxed.
+
+The fetcher serves `edition:` URLs (the images) from the bytes `images.py` judged,
+and files under `styles/` and `fonts/`; everything else, the network included, is
+refused and reported. Python warnings raised while typesetting (Pillow's among them)
+are kept off the terminal: what an editor must know was judged before.
+"""
 
 from __future__ import annotations
 
 import logging
 import mimetypes
 import os
-import tempfile
+import warnings as python_warnings
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
@@ -14,9 +20,12 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
-from ..errors import EditionInvalid, EditorError
+from ..errors import EditionInvalid, EditorError, display_path
 from ..house import STYLESHEET_NAMES, font_faces
 from ..render.html import RenderedEdition
+from ..render.markdown import edition_path, edition_url
+from .fontcache import FontCache
+from .images import ImageVetter, VettedImages
 from .justify import (
     SpacingMemory,
     UnsupportedWeasyPrint,
@@ -25,7 +34,8 @@ from .justify import (
 )
 
 FONTCONFIG_NAME = "fonts.conf"
-MAX_DATA_URL_BYTES = 64 * 1024
+MAX_DATA_URL_BYTES = 8 * 1024 * 1024  # base64 of an SVG's embedded image (judged in images.py)
+MAX_PAGES = 300
 
 
 class SetupProblem(Exception):
@@ -81,17 +91,21 @@ class Sandbox:
         return any(resolved.is_relative_to(root) for root in self.roots)
 
 
-def make_fetcher(sandbox: Sandbox):  # type: ignore[no-untyped-def]
+def make_fetcher(sandbox: Sandbox, images: VettedImages | None = None, root: Path | None = None):  # type: ignore[no-untyped-def]
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     class SandboxedFetcher(URLFetcher):
-        """Serves files under the sandbox roots; never opens the network."""
+        """Serves vetted images and files under the sandbox roots; never opens the network."""
 
         def fetch(self, url: str, headers: object = None) -> URLFetcherResponse:
             parts = urlsplit(url)
             scheme = parts.scheme.lower()
             if scheme == "data" and len(url) <= MAX_DATA_URL_BYTES:
                 return super().fetch(url, headers)
+            image_path = edition_path(url, root) if root is not None else None
+            vetted = images.by_path.get(image_path) if images and image_path else None
+            if vetted is not None:
+                return URLFetcherResponse(url, vetted.data, {"Content-Type": vetted.content_type})
             if scheme == "file" and parts.netloc in ("", "localhost"):
                 path = Path(url2pathname(unquote(parts.path)))
                 if sandbox.allows(path) and path.is_file():
@@ -102,7 +116,7 @@ def make_fetcher(sandbox: Sandbox):  # type: ignore[no-untyped-def]
             sandbox.refused.append(url)
             raise PermissionError(f"refused by the briefing sandbox: {url}")
 
-    return SandboxedFetcher(allowed_protocols=("file", "data"))
+    return SandboxedFetcher(allowed_protocols=("file", "data", "edition"))
 
 
 @dataclass(frozen=True)
@@ -144,27 +158,28 @@ class Typesetter:
     styles_dir: Path
     fonts_dir: Path
     image_cache: dict[str, object] = field(default_factory=dict)
+    # Where WeasyPrint's font copies go (None: its own temporary folder).
+    font_cache: FontCache | None = None
+    image_vetter: ImageVetter = field(default_factory=ImageVetter)
     # Off only to show what plain WeasyPrint does (before/after measurements).
     inter_character: bool = True
     # Justification spacings of the last build: the watcher's rebuilds reuse them.
     spacing_memory: SpacingMemory = field(default_factory=SpacingMemory)
     _font_config: object | None = None
-    _fonts_stamp: tuple[tuple[str, int, int], ...] = ()
-    _image_stamps: dict[str, tuple[int, int]] = field(default_factory=dict)
+    _fonts_stamp: object = None
+    _image_digests: dict[str, str] = field(default_factory=dict)
 
-    def forget_changed_images(self, rendered: RenderedEdition) -> None:
-        """Drop cached images whose files changed since the last build.
+    def forget_changed_images(self, images: VettedImages, root: Path) -> None:
+        """Drop cached images whose content changed since the last build.
 
         WeasyPrint keys its image cache by URL (and by the URL's MD5 for the encoded
         data), so a photo replaced under the same name would otherwise stay stale.
         """
-        for image in rendered.images:
-            url = image.path.as_uri()
-            stat = image.path.stat()
-            stamp = (stat.st_mtime_ns, stat.st_size)
-            if self._image_stamps.get(url) == stamp:
+        for path, image in images.by_path.items():
+            url = edition_url(path, root)
+            if self._image_digests.get(url) == image.digest:
                 continue
-            self._image_stamps[url] = stamp
+            self._image_digests[url] = image.digest
             digest = md5(url.encode(), usedforsecurity=False).hexdigest()
             for key in [key for key in self.image_cache if key == url or key.startswith(digest)]:
                 del self.image_cache[key]
@@ -177,18 +192,29 @@ class Typesetter:
         """
         from weasyprint.text.fonts import FontConfiguration
 
-        stamp = tuple(
-            (path.name, path.stat().st_mtime_ns, path.stat().st_size)
-            for path in sorted(self.fonts_dir.iterdir())
-            if path.is_file()
-        )
+        stamp: object
+        if self.font_cache is not None:
+            stamp = self.font_cache.font_set_hash()
+        else:
+            stamp = tuple(
+                (path.name, path.stat().st_mtime_ns, path.stat().st_size)
+                for path in sorted(self.fonts_dir.iterdir())
+                if path.is_file()
+            )
         if self._font_config is None or stamp != self._fonts_stamp:
-            self._font_config = FontConfiguration()
+            self._font_config = (
+                self.font_cache.configuration() if self.font_cache else FontConfiguration()
+            )
             self._fonts_stamp = stamp
             self.spacing_memory.clear()  # measured with the old fonts
         return self._font_config
 
-    def typeset(self, rendered: RenderedEdition) -> TypesetPDF:
+    def vet_images(self, rendered: RenderedEdition) -> tuple[VettedImages, list[EditorError]]:
+        """Judge the edition's images before typesetting (see images.py)."""
+        return self.image_vetter.vet(rendered.images)
+
+    def typeset(self, rendered: RenderedEdition, images: VettedImages | None = None) -> TypesetPDF:
+        """The PDF; `images` as vetted by `vet_images` (vetted here when not given)."""
         from weasyprint import HTML
 
         try:
@@ -198,10 +224,13 @@ class Typesetter:
                 f"排版引擎 WeasyPrint 的版本与本工具不符，无法两端对齐中文：{error}"
             ) from error
 
-        sandbox = Sandbox(
-            (rendered.edition.root, self.styles_dir.resolve(), self.fonts_dir.resolve())
-        )
-        self.forget_changed_images(rendered)
+        root = rendered.edition.root
+        if images is None:
+            images, errors = self.vet_images(rendered)
+            if errors:
+                raise EditionInvalid(errors)
+        sandbox = Sandbox((self.styles_dir.resolve(), self.fonts_dir.resolve()))
+        self.forget_changed_images(images, root)
         # Chinese justification between characters (WeasyPrint stretches only spaces).
         font_config = self.font_configuration()
         justification = (
@@ -209,36 +238,31 @@ class Typesetter:
             if self.inter_character
             else nullcontext()
         )
-        with _captured_warnings() as warnings, justification:
+        with _captured_warnings() as warnings, justification, python_warnings.catch_warnings():
+            python_warnings.simplefilter("ignore")
             document = HTML(
                 string=rendered.html,
-                base_url=rendered.edition.root.as_uri() + "/",
-                url_fetcher=make_fetcher(sandbox),
+                base_url=root.as_uri() + "/",
+                url_fetcher=make_fetcher(sandbox, images, root),
             ).render(font_config=font_config, cache=self.image_cache)
+            if sandbox.refused:
+                raise EditionInvalid([_refusal(url, rendered) for url in sandbox.refused])
+            if len(document.pages) > MAX_PAGES:
+                raise EditionInvalid([_too_many_pages(len(document.pages), rendered)])
             pdf = document.write_pdf()
-        if sandbox.refused:
-            raise EditionInvalid([_refusal(url, rendered) for url in sandbox.refused])
         return TypesetPDF(pdf, len(document.pages), tuple(warnings))
 
 
 def _refusal(url: str, rendered: RenderedEdition) -> EditorError:
     for image in rendered.images:
-        if image.path.as_uri() == url:
-            return EditorError(image.article, image.line, None, "图片", f"无法读取图片：{url}")
+        if edition_url(image.path, rendered.edition.root) == url:
+            return EditorError(image.article, image.line, None, "图片", f"无法读取图片：{image.path.name}")
     return EditorError(
         rendered.edition.name, None, None, None, f"排版时拒绝读取本期文件夹以外的资源：{url}"
     )
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """Replace `path` in one step, so a viewer never sees half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.chmod(temporary, 0o644)  # mkstemp makes 0600; a briefing is meant to be shared
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+def _too_many_pages(pages: int, rendered: RenderedEdition) -> EditorError:
+    manifest = display_path(rendered.edition.root / "issue.yaml", rendered.edition.root)
+    message = f"本期排出 {pages} 页，超过 {MAX_PAGES} 页的上限：请删减稿件，或分成几期"
+    return EditorError(manifest, None, None, None, message)
