@@ -122,3 +122,15 @@ def write_atomically(path: Path, data: bytes, mode: int = 0o644) -> None:
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
+
+
+def link_atomically(target: Path, link: Path) -> None:
+    """Make `link` a symbolic link to `target` in one step (replacing what was there)."""
+    remove_stale_temporaries(link)
+    temporary = _temporary_name(link)
+    os.symlink(target, temporary)
+    try:
+        os.replace(temporary, link)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise

@@ -6,10 +6,14 @@ MD5 of its URL, so an absolute path would make the same sources give different b
 in another folder. The typesetter's fetcher serves these URLs from the images it
 has already vetted.
 
-Lists and block quotes may nest MAX_NESTING deep; deeper is refused with the line.
-markdown-it stops parsing at `maxNesting` levels (a list level is two: the list and
-its item) and silently drops the rest of the block, and the paragraphs after it;
-MARKDOWN_MAX_NESTING leaves room so that anything it would drop is refused first.
+Lists and block quotes may nest MAX_NESTING levels deep, a quote counting as two
+(it is indented on both sides, 4 em, where a list level takes 2 em): at most 16 em,
+half the text width, goes to indentation. Deeper is refused with the line, because
+it would be lost: markdown-it stops parsing at `maxNesting` token levels (a list
+level is two: the list and its item) and silently drops the rest of the block and
+the paragraphs after it, and past the text width WeasyPrint has no room for a
+single character. MARKDOWN_MAX_NESTING leaves room so that anything markdown-it
+would drop is refused first.
 """
 
 from __future__ import annotations
@@ -32,7 +36,7 @@ LINK_SCHEMES = {"http", "https", "mailto"}
 EDITION_SCHEME = "edition"
 MAX_NESTING = 8
 MARKDOWN_MAX_NESTING = 2 * MAX_NESTING + 4
-_NESTING_TOKENS = {"bullet_list", "ordered_list", "blockquote"}
+_NESTING_WEIGHTS = {"bullet_list": 1, "ordered_list": 1, "blockquote": 2}
 
 
 def edition_url(path: Path, root: Path) -> str:
@@ -155,14 +159,14 @@ def _too_deep(tokens: list[Token], article: Article | ArticleText) -> list[Edito
     depth = 0
     for token in tokens:
         kind = token.type.removesuffix("_open").removesuffix("_close")
-        if kind not in _NESTING_TOKENS:
+        if kind not in _NESTING_WEIGHTS:
             continue
-        depth += token.nesting
+        depth += token.nesting * _NESTING_WEIGHTS[kind]
         if depth > MAX_NESTING:
             line = article.body_first_line + (token.map[0] if token.map else 0)
             message = (
-                f"列表或引文嵌套超过 {MAX_NESTING} 层，更深的内容无法排版："
-                "请减少缩进或“>”的层数"
+                f"列表或引文嵌套太深：列表最多 {MAX_NESTING} 层，引文最多 {MAX_NESTING // 2} 层"
+                "（引文一层按列表两层算），更深的内容无法排版。请减少缩进或“>”的层数"
             )
             return [EditorError(article.display_path, line, None, None, message)]
     return []

@@ -10,15 +10,21 @@ watcher stopped with SIGTERM, a build killed with SIGKILL).
 `FontCache.configuration()` returns a `FontConfiguration` subclass whose folder is a
 cache folder named by the SHA-256 of the font files' contents,
 `build/.cache/fonts/fonts-<hash>/`. WeasyPrint computes the same file names as
-before; the folder's entries write themselves only when missing, through
-`write_atomically` (two processes starting at once each write a whole file, and one
-rename wins), and the subclass never deletes the folder. WeasyPrint's early return
-"this face's file exists already" is answered by the configuration itself (a face
-added twice to one configuration is skipped, as before), so a file written by an
-earlier process is still registered with fontconfig. Nothing of WeasyPrint is
-patched. Folders of another font set that have not been used for ten minutes are
-removed when a configuration is made; the font set's hash is remembered by the files'
-(size, mtime, ctime, inode), so fonts are re-hashed only when one of them changes.
+before (the MD5 of the @font-face rule, which holds the font's absolute URL); each
+is a symbolic link to `blobs/<SHA-256 of the bytes>`, so a checkout moved or a test
+with its own copy of styles/ adds a name, never another 64 MB. An entry writes
+itself only when missing, through `write_atomically` and `link_atomically` (two
+processes starting at once each write a whole file, and one rename wins), and the
+subclass never deletes anything in `__del__`. WeasyPrint's early return "this face's
+file exists already" is answered by the configuration itself (a face added twice to
+one configuration is skipped, as before), so a file written by an earlier process is
+still registered with fontconfig. Nothing of WeasyPrint is patched.
+
+Whenever a configuration is made, names and font-set folders unused for an hour, the
+bytes no name links to any more and the temporary files of killed writers are
+removed; a configuration kept by a watcher is marked as used at every build
+(`keep_alive`). The font set's hash is remembered by the files' (size, mtime, ctime,
+inode), so the 64 MB are re-hashed only when a font file changes.
 
 `check_font_hooks()` refuses any WeasyPrint whose `add_font_face` does not look
 exactly like the one this was written against; then `configuration()` falls back to
@@ -27,6 +33,7 @@ WeasyPrint's own temporary folder, which is correct but slower and can leak.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import inspect
 import json
@@ -36,13 +43,14 @@ import time
 from pathlib import Path, PosixPath
 from typing import Any
 
-from ..atomic_files import remove_stale_temporaries_in, write_atomically
+from ..atomic_files import link_atomically, remove_stale_temporaries_in, write_atomically
 from .libraries import import_weasyprint_quietly
 
 SUPPORTED_WEASYPRINT = "70.0"
 FONT_SUFFIXES = (".otf", ".ttf", ".ttc", ".woff", ".woff2")
 SET_PREFIX = "fonts-"
-STALE_SECONDS = 600  # longer than any build: a folder still in use is never removed
+BLOBS = "blobs"
+STALE_SECONDS = 3600  # unused this long: removed (a running watcher touches its own)
 HASH_MEMO = "font-hashes.json"
 # What fonts.py must contain for the cached folder to be used exactly as a temporary one.
 _EXPECTED_SOURCE = (
@@ -67,7 +75,7 @@ def check_font_hooks() -> list[str]:
 
 
 class _CacheEntry(PosixPath):
-    """One cached font file, as WeasyPrint's `font_path`: written once, by whoever is first."""
+    """One of WeasyPrint's `font_path`s: a symbolic link to the font's bytes in `blobs/`."""
 
     def exists(self, *, follow_symlinks: bool = True) -> bool:
         # WeasyPrint asks "added already?"; CachedFontConfiguration answers that itself.
@@ -75,17 +83,29 @@ class _CacheEntry(PosixPath):
 
     def write_bytes(self, data: Any) -> int:
         try:
-            if self.stat().st_size == len(data):
-                return len(data)  # same font set, same descriptors: the same bytes
-        except FileNotFoundError:
+            if self.stat().st_size == len(data):  # same font set and face: the same bytes
+                os.utime(self, follow_symlinks=False)
+                return len(data)
+        except OSError:
             pass
-        write_atomically(Path(self), bytes(data))
+        blob = self.parent.parent / BLOBS / hashlib.sha256(data).hexdigest()
+        if blob.is_file() and blob.stat().st_size == len(data):
+            os.utime(blob)
+        else:
+            write_atomically(blob, bytes(data))
+        link_atomically(Path(os.path.relpath(blob, self.parent)), Path(self))
         return len(data)
 
 
 class _CacheFolder(PosixPath):
+    """The folder WeasyPrint puts font copies in; remembers the entries it handed out."""
+
+    entries: list[_CacheEntry]
+
     def __truediv__(self, name: Any) -> _CacheEntry:
-        return _CacheEntry(os.fspath(self), name)
+        entry = _CacheEntry(os.fspath(self), name)
+        self.entries.append(entry)
+        return entry
 
 
 def _configuration_class() -> type:
@@ -97,6 +117,7 @@ def _configuration_class() -> type:
         def __init__(self, folder: Path) -> None:
             super().__init__()
             self._folder = _CacheFolder(folder)
+            self._folder.entries = []
             self._added_faces: set[str] = set()
 
         def add_font_face(self, rule_descriptors: Any, url_fetcher: Any) -> Any:
@@ -108,6 +129,12 @@ def _configuration_class() -> type:
 
         def __del__(self) -> None:
             pass  # the cache outlives the process: nothing to remove
+
+        def keep_alive(self) -> None:
+            """Mark this configuration's entries as in use, so no other process prunes them."""
+            for entry in self._folder.entries:
+                with contextlib.suppress(OSError):
+                    os.utime(entry, follow_symlinks=False)
 
     return CachedFontConfiguration
 
@@ -154,13 +181,30 @@ class FontCache:
         return folder
 
     def remove_stale(self, keep: Path) -> None:
-        """Drop other font sets unused for STALE_SECONDS, and killed writers' leftovers."""
-        now = time.time()
-        for entry in self.root.iterdir():
-            stale = entry.name.startswith(SET_PREFIX) and entry != keep and entry.is_dir()
-            if stale and now - entry.stat().st_mtime > STALE_SECONDS:
-                shutil.rmtree(entry, ignore_errors=True)
-        remove_stale_temporaries_in(keep)
+        """Drop names and font sets unused for STALE_SECONDS, the bytes no name links to,
+        and the leftovers of killed writers."""
+        cutoff = time.time() - STALE_SECONDS
+        linked: set[str] = set()
+        for folder in self.root.iterdir():
+            if not folder.name.startswith(SET_PREFIX) or not folder.is_dir():
+                continue
+            if folder != keep and folder.stat().st_mtime < cutoff:
+                shutil.rmtree(folder, ignore_errors=True)
+                continue
+            remove_stale_temporaries_in(folder)
+            for name in folder.iterdir():
+                with contextlib.suppress(OSError):
+                    if name.lstat().st_mtime < cutoff:
+                        name.unlink()
+                    elif name.is_symlink():
+                        linked.add(os.path.basename(os.readlink(name)))
+        blobs = self.root / BLOBS
+        if blobs.is_dir():
+            remove_stale_temporaries_in(blobs)
+            for blob in blobs.iterdir():
+                with contextlib.suppress(OSError):
+                    if blob.name not in linked and blob.stat().st_mtime < cutoff:
+                        blob.unlink()
         remove_stale_temporaries_in(self.root)
 
     def configuration(self) -> Any:

@@ -9,7 +9,6 @@ are kept off the terminal: what an editor must know was judged before.
 from __future__ import annotations
 
 import logging
-import mimetypes
 import os
 import warnings as python_warnings
 from collections.abc import Iterator
@@ -36,6 +35,11 @@ from .justify import (
 FONTCONFIG_NAME = "fonts.conf"
 MAX_DATA_URL_BYTES = 8 * 1024 * 1024  # base64 of an SVG's embedded image (judged in images.py)
 MAX_PAGES = 300
+# What styles/ and fonts/ hold. Not `mimetypes`: its first use reads /etc/mime.types.
+CONTENT_TYPES = {
+    ".css": "text/css", ".otf": "font/otf", ".ttf": "font/ttf", ".woff": "font/woff",
+    ".woff2": "font/woff2", ".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg",
+}
 
 
 class SetupProblem(Exception):
@@ -109,7 +113,7 @@ def make_fetcher(sandbox: Sandbox, images: VettedImages | None = None, root: Pat
             if scheme == "file" and parts.netloc in ("", "localhost"):
                 path = Path(url2pathname(unquote(parts.path)))
                 if sandbox.allows(path) and path.is_file():
-                    kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                    kind = CONTENT_TYPES.get(path.suffix.lower(), "application/octet-stream")
                     return URLFetcherResponse(
                         path.as_uri(), path.read_bytes(), {"Content-Type": kind}
                     )
@@ -201,6 +205,9 @@ class Typesetter:
                 for path in sorted(self.fonts_dir.iterdir())
                 if path.is_file()
             )
+        keep_alive = getattr(self._font_config, "keep_alive", None)
+        if keep_alive is not None and stamp == self._fonts_stamp:
+            keep_alive()  # a watcher's fonts stay in the shared cache while it runs
         if self._font_config is None or stamp != self._fonts_stamp:
             self._font_config = (
                 self.font_cache.configuration() if self.font_cache else FontConfiguration()
