@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from .atomic_files import write_atomically
-from .build import Builder, default_output, output_problem
+from .build import Builder, BuildResult, default_output, output_problem
 from .errors import EditionInvalid, OutputProblem
 from .house import FONTS_DIR, STYLES_DIR
 from .signals import exit_code, stop_on_signals
@@ -41,25 +41,33 @@ def _ready_builder() -> Builder:
 
 
 def command_build(args: argparse.Namespace) -> int:
+    edition_dir = Path(args.edition)
+    output = Path(args.output) if args.output else default_output(edition_dir)
+    try:
+        builder = _ready_builder()
+        if args.html:
+            return _write_html(builder, edition_dir, Path(args.html))
+        result = builder.build(edition_dir, output)
+    except KeyboardInterrupt as interruption:  # Ctrl-C, SIGTERM, SIGHUP: see signals.py
+        _complain("已中断：未写出新的 PDF（原有 PDF 保持不变）。")
+        return exit_code(interruption)
+    return _report_build(args, builder, result)
+
+
+def _write_html(builder: Builder, edition_dir: Path, html: Path) -> int:
+    problem = output_problem(html, edition_dir, builder.styles_dir, builder.fonts_dir, pdf=False)
+    if problem:
+        raise OutputProblem(html, problem)
+    write_atomically(html, builder.render(edition_dir).html.encode("utf-8"))
+    _say(f"已写出 HTML：{html}")
+    return EXIT_OK
+
+
+def _report_build(args: argparse.Namespace, builder: Builder, result: BuildResult) -> int:
     from .check.run import check_pdf, shipped_font_families
     from .typeset.glyphs import is_notdef_warning
 
-    edition_dir = Path(args.edition)
-    output = Path(args.output) if args.output else default_output(edition_dir)
-    builder = _ready_builder()
-    if args.html:
-        html = Path(args.html)
-        problem = output_problem(html, edition_dir, builder.styles_dir, builder.fonts_dir, pdf=False)
-        if problem:
-            raise OutputProblem(html, problem)
-        write_atomically(html, builder.render(edition_dir).html.encode("utf-8"))
-        _say(f"已写出 HTML：{args.html}")
-        return EXIT_OK
-    try:
-        result = builder.build(edition_dir, output)
-    except KeyboardInterrupt as interruption:
-        _complain("已中断：未写出新的 PDF（原有 PDF 保持不变）。")
-        return exit_code(interruption)
+    output = result.output
     _say(f"已生成 {output}（{result.page_count} 页，用时 {result.seconds:.2f} 秒）")
     for warning in result.warnings:
         if not is_notdef_warning(warning):  # missing glyphs are told by the check, with places
