@@ -1,0 +1,120 @@
+"""The shared font cache, the quiet WeasyPrint import and the atomic writer, on real files."""
+
+from __future__ import annotations
+
+import ctypes.util
+import mimetypes
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from pipeline.atomic_files import remove_stale_temporaries, write_atomically
+from pipeline.build import Builder
+from pipeline.house import FONTS_DIR
+from pipeline.typeset.fontcache import STALE_SECONDS, FontCache, check_font_hooks
+from pipeline.typeset.libraries import builtin_mime_types, no_library_search
+
+from .conftest import MakeEdition
+from .test_build import pdf_text
+
+
+def dead_pid() -> int:
+    process = subprocess.Popen(["true"])
+    process.wait()
+    return process.pid
+
+
+def test_font_hooks_match_the_pinned_weasyprint() -> None:
+    assert check_font_hooks() == []
+
+
+def test_patches_are_undone_after_their_block() -> None:
+    find_library, known_files = ctypes.util.find_library, mimetypes.knownfiles
+    with no_library_search(), builtin_mime_types():
+        assert ctypes.util.find_library("c") is None
+        assert mimetypes.knownfiles == []
+    assert ctypes.util.find_library is find_library
+    assert mimetypes.knownfiles is known_files
+
+
+def test_a_second_builder_reuses_the_cached_fonts_and_typesets_with_them(
+    make_edition: MakeEdition, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BRIEFING_CACHE_DIR", str(tmp_path / "cache"))
+    root = make_edition()
+    Builder.create().build(root, tmp_path / "a.pdf")
+    blobs = tmp_path / "cache" / "fonts" / "blobs"
+    written = {path.name: path.stat().st_mtime_ns for path in blobs.iterdir()}
+    Builder.create().build(root, tmp_path / "b.pdf")  # as another process would
+    assert {path.name: path.stat().st_mtime_ns for path in blobs.iterdir()} == written  # not rewritten
+    assert len(written) == len(list(FONTS_DIR.glob("*.otf")))
+    assert (tmp_path / "a.pdf").read_bytes() == (tmp_path / "b.pdf").read_bytes()
+    assert "研究院召开质量发展形势分析会" in pdf_text(tmp_path / "b.pdf").replace(" ", "")
+
+
+def test_stale_font_sets_unlinked_bytes_and_dead_writers_files_are_removed(tmp_path: Path) -> None:
+    root = tmp_path / "fonts-cache"
+    old_set, blobs = root / "fonts-0123456789abcdef", root / "blobs"
+    old_set.mkdir(parents=True)
+    blobs.mkdir()
+    (blobs / "orphan").write_bytes(b"font bytes nobody links to")
+    (old_set / "name").symlink_to("../blobs/orphan")
+    long_ago = time.time() - STALE_SECONDS - 60
+    for path in (old_set / "name", old_set, blobs / "orphan"):
+        os.utime(path, (long_ago, long_ago), follow_symlinks=False)
+    killed = blobs / f".abc.{dead_pid()}.0badf00d.tmp"
+    killed.write_bytes(b"half a font")
+    cache = FontCache(root, FONTS_DIR)
+    current = cache.folder()
+    assert sorted(path.name for path in root.iterdir()) == sorted(["blobs", current.name, "font-hashes.json"])
+    assert list(blobs.iterdir()) == []
+
+
+def test_font_set_hash_changes_with_content_not_with_time(tmp_path: Path) -> None:
+    fonts = tmp_path / "fonts"
+    fonts.mkdir()
+    font = fonts / "A.otf"
+    font.write_bytes(b"OTTO one")
+    cache = FontCache(tmp_path / "cache", fonts)
+    first = cache.font_set_hash()
+    stamp = font.stat()
+    font.write_bytes(b"OTTO two")  # same size, mtime put back: as `cp -p` would leave it
+    os.utime(font, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+    assert cache.font_set_hash() != first
+    os.utime(font)
+    assert cache.font_set_hash() == FontCache(tmp_path / "elsewhere", fonts).font_set_hash()
+
+
+def test_write_atomically_removes_dead_writers_temporaries_and_keeps_live_ones(tmp_path: Path) -> None:
+    target = tmp_path / "2025-11.pdf"
+    dead = tmp_path / f".2025-11.pdf.{dead_pid()}.deadbeef.tmp"
+    older_version = tmp_path / ".2025-11.pdf.k3j4h5.tmp"
+    live = tmp_path / f".2025-11.pdf.{os.getppid()}.cafe0001.tmp"
+    other = tmp_path / ".2025-12.pdf.1.deadbeef.tmp"
+    for path in (dead, older_version, live, other):
+        path.write_bytes(b"partial")
+    write_atomically(target, b"%PDF-1.7 new")
+    assert target.read_bytes() == b"%PDF-1.7 new"
+    assert sorted(path.name for path in tmp_path.iterdir()) == sorted([target.name, live.name, other.name])
+    assert oct(target.stat().st_mode & 0o777) == "0o644"
+    assert remove_stale_temporaries(target) == []
+
+
+def test_quiet_import_spawns_no_process(tmp_path: Path) -> None:
+    """WeasyPrint's library lookup ran ldconfig, gcc and ld ~215 times; now nothing."""
+    probe = (
+        "import sys, subprocess\n"
+        "spawned = []\n"
+        "sys.addaudithook(lambda event, args: spawned.append(event) "
+        "if event in ('subprocess.Popen', 'os.posix_spawn', 'os.exec', 'os.fork', 'os.system') else None)\n"
+        "from pipeline.typeset.libraries import import_weasyprint_quietly\n"
+        "import_weasyprint_quietly()\n"
+        "import weasyprint\n"
+        "print(len(spawned))\n"
+    )
+    child = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert child.stdout.strip() == "0", child.stdout
