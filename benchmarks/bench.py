@@ -72,13 +72,18 @@ def peak_memory_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def cold_build(edition: Path, output: Path) -> tuple[float, dict[str, float]]:
+def cold_build(
+    edition: Path, output: Path, font_cache: Path | None = None
+) -> tuple[float, dict[str, float]]:
+    """A fresh process's build; with `font_cache`, that (empty) folder as the font cache."""
+    environment = {**os.environ, "BRIEFING_CACHE_DIR": str(font_cache)} if font_cache else None
     started = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-m", "benchmarks.bench", "--child-build", str(edition), str(output)],
         check=True,
         capture_output=True,
         text=True,
+        env=environment,
     )
     return time.perf_counter() - started, json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -112,10 +117,12 @@ def phases(builder: Builder, edition: Path) -> dict[str, float]:
     started = time.perf_counter()
     rendered = builder.renderer.render(loaded)
     marks["render (Markdown, Jinja2)"] = time.perf_counter() - started
-    sandbox = Sandbox((loaded.root, builder.styles_dir, builder.fonts_dir))
+    sandbox = Sandbox((builder.styles_dir, builder.fonts_dir))
+    images, _ = builder.typesetter.vet_images(rendered)
+    fetcher = make_fetcher(sandbox, images, loaded.root)
     started = time.perf_counter()
     document = HTML(
-        string=rendered.html, base_url=loaded.root.as_uri() + "/", url_fetcher=make_fetcher(sandbox)
+        string=rendered.html, base_url=loaded.root.as_uri() + "/", url_fetcher=fetcher
     ).render(font_config=FontConfiguration(), cache=builder.typesetter.image_cache)
     marks["WeasyPrint layout"] = time.perf_counter() - started
     started = time.perf_counter()
@@ -142,12 +149,14 @@ def partial_relayout(builder: Builder, edition: Path) -> dict[str, float]:
     rendered = builder.renderer.render(loaded)
     head, rest = rendered.html.split("<body>", 1)
     articles = re.findall(r'<article class="article".*?</article>', rest, flags=re.S)
-    sandbox = Sandbox((loaded.root, builder.styles_dir, builder.fonts_dir))
+    sandbox = Sandbox((builder.styles_dir, builder.fonts_dir))
+    images, _ = builder.typesetter.vet_images(rendered)
     font_config = builder.typesetter.font_configuration()
 
     def layout(article_html: str):  # type: ignore[no-untyped-def]
         html = f'{head}<body><main class="articles">{article_html}</main></body></html>'
-        source = HTML(string=html, base_url=loaded.root.as_uri() + "/", url_fetcher=make_fetcher(sandbox))
+        fetcher = make_fetcher(sandbox, images, loaded.root)
+        source = HTML(string=html, base_url=loaded.root.as_uri() + "/", url_fetcher=fetcher)
         return source.render(font_config=font_config, cache=builder.typesetter.image_cache)
 
     documents = [layout(article) for article in articles]
@@ -212,9 +221,12 @@ def bench_edition(label: str, edition: Path, work: Path, runs: int, saves: int) 
         colds.append(seconds)
         peaks.append(child["peak_mb"])
         pages = int(child["pages"])
+    fresh_caches = [work / f"font-cache-{run}" for run in range(runs)]
+    uncached = [cold_build(edition, output, cache)[0] for cache in fresh_caches]
     bare = repeat(runs, lambda: bare_weasyprint(html, work / "bare.pdf"))
     print(f"pages                       {pages}")
     print(f"cold `briefing build`       {summary(colds)}")
+    print(f"  … with an empty font cache {summary(uncached)} (first build of a checkout)")
     print(f"bare `weasyprint` same HTML {summary(bare)}")
     print(f"cold / bare                 {statistics.median(colds) / statistics.median(bare):.2f}×")
     print(f"peak memory (cold build)    {summary(peaks, 'MB', 0)}")

@@ -204,3 +204,29 @@ def test_unwritable_output_is_a_clear_message_not_an_internal_error(
         code, printed = run_cli(capsys, "build", str(root), "-o", str(output), "--no-check")
         assert code == 2, printed
         assert f"无法写出 {output}" in printed and "内部错误" not in printed, printed
+
+
+def table(rows: int) -> str:
+    return "| 序号 | 姓名 |\n| --- | --- |\n" + "".join(f"| {n} | 张{n}同志 |\n" for n in range(rows))
+
+
+def test_tables_over_the_row_limit_are_refused_where_they_cross_it(
+    make_edition: MakeEdition, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = make_edition(
+        {FIRST: article_text("名单一", f"名单如下。\n\n{table(1500)}"),
+         SECOND: article_text("名单二", f"名单如下。\n\n{table(600)}")}
+    )
+    code, printed = run_cli(capsys, "build", str(root), "-o", str(tmp_path / "out.pdf"))
+    assert code == 2, printed
+    assert f"2025-11/{SECOND}:{line_of(root / SECOND, '| 序号')}" in printed and "2000 行" in printed, printed
+    assert FIRST not in printed
+
+
+def test_an_edition_over_the_total_size_is_refused(
+    make_edition: MakeEdition, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    long_article = (PARAGRAPH + "\n\n") * 200  # about 140 KB each, under the limit for one file
+    root = make_edition({name: article_text(f"长稿{name[-5]}", long_article) for name in (FIRST, SECOND, "articles/03-third.md")})
+    code, printed = run_cli(capsys, "build", str(root), "-o", str(tmp_path / "out.pdf"))
+    assert code == 2 and "2025-11/issue.yaml: 本期稿件合计" in printed and "400 KB" in printed, printed

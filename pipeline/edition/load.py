@@ -33,7 +33,9 @@ from ..textfile import NotUtf8, control_characters, decode_utf8
 from .schema import ArticleFrontMatter, IssueManifest
 
 MANIFEST_NAME = "issue.yaml"
-MAX_ARTICLE_BYTES = 1024 * 1024  # about 300,000 Chinese characters, or a 10,000-row table
+# An edition's articles together: about 260 pages of prose, some 15 s of typesetting.
+MAX_EDITION_BYTES = 400 * 1024
+MAX_ARTICLE_BYTES = MAX_EDITION_BYTES
 MAX_MANIFEST_BYTES = 256 * 1024
 
 
@@ -357,6 +359,14 @@ def load_edition(edition_dir: Path, cache: LoadCache | None = None) -> Edition:
             articles.append(article)
         if text is not None:
             texts.append(text)
+
+    total = sum(text.path.stat().st_size for text in texts)
+    if total > MAX_EDITION_BYTES:
+        message = (
+            f"本期稿件合计 {total // 1024} KB，超过 {MAX_EDITION_BYTES // 1024} KB 的上限"
+            "（约 260 页）：请删减稿件，或分成几期"
+        )
+        errors.append(EditorError(manifest_shown, None, None, None, message))
 
     for stray in sorted(root.rglob("*.md")):
         if stray.resolve() not in listed and not stray.name.startswith("."):

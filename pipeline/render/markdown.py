@@ -66,6 +66,8 @@ class ArticleBody:
     html: str
     images: tuple[PlacedImage, ...]
     errors: tuple[EditorError, ...]
+    table_rows: int = 0
+    first_table_line: int | None = None  # where the first table starts, in the file
 
 
 def _figures(state: StateCore) -> None:
@@ -208,7 +210,10 @@ def render_article_body(parser: MarkdownIt, article: Article | ArticleText, root
                         )
                     )
     html = parser.renderer.render(tokens, parser.options, {})
-    return ArticleBody(html, tuple(images), tuple(errors))
+    rows = [token for token in tokens if token.type == "tr_open"]
+    first_table = next((token for token in tokens if token.type == "table_open"), None)
+    table_line = article.body_first_line + first_table.map[0] if first_table and first_table.map else None
+    return ArticleBody(html, tuple(images), tuple(errors), len(rows), table_line)
 
 
 def _render_image(self, tokens, index, options, env) -> str:  # type: ignore[no-untyped-def]
