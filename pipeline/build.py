@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .atomic_files import write_atomically
+from .check.expected import Expected
 from .edition.load import LoadCache, LoadFailed, load_edition
 from .errors import EditionInvalid, OutputProblem
-from .house import FONTS_DIR, REPO_ROOT, STYLES_DIR
+from .house import FONTS_DIR, REPO_ROOT, STYLES_DIR, shipped_font_families
 from .render.html import RenderedEdition, Renderer, RenderFailed, scan_bodies
 from .typeset.fontcache import FontCache
 from .typeset.glyphs import FontCoverage, MissingGlyph
@@ -48,6 +49,16 @@ class BuildResult:
     # Characters no shipped font has, found before typesetting. They do not stop the
     # build: the PDF is written so the editor can see the boxes, and the check fails.
     missing_glyphs: tuple[MissingGlyph, ...] = ()
+
+    @property
+    def expected(self) -> Expected:
+        """What the check compares this PDF with."""
+        return Expected.from_rendered(
+            self.rendered,
+            shipped_font_families(self.rendered.styles_dir),
+            self.missing_glyphs,
+            self.warnings,
+        )
 
 
 @dataclass

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+ZERO_WIDTH_SPACE = "\u200b"  # a break opportunity Pango honours, drawn as nothing
 OPENING = "（《「『“‘【〔〈"
 CLOSING = "，。、；：？！）》」』”’】〕〉"
 # 避头尾: marks that never start a line, and marks that never end one.

@@ -13,7 +13,7 @@ from pathlib import Path
 from .atomic_files import write_atomically
 from .build import Builder, BuildResult, default_output, output_problem
 from .errors import EditionInvalid, OutputProblem
-from .house import FONTS_DIR, STYLES_DIR
+from .house import STYLES_DIR
 from .signals import exit_code, stop_on_signals
 from .typeset.typesetter import SetupProblem
 
@@ -64,7 +64,7 @@ def _write_html(builder: Builder, edition_dir: Path, html: Path) -> int:
 
 
 def _report_build(args: argparse.Namespace, builder: Builder, result: BuildResult) -> int:
-    from .check.run import check_pdf, shipped_font_families
+    from .check.run import check_pdf
     from .typeset.glyphs import is_notdef_warning
 
     output = result.output
@@ -76,41 +76,27 @@ def _report_build(args: argparse.Namespace, builder: Builder, result: BuildResul
         for glyph in result.missing_glyphs:
             _complain(str(glyph.as_editor_error()))
         return EXIT_CHECK_FAILED if result.missing_glyphs else EXIT_OK
-    report = check_pdf(
-        output,
-        shipped_families=shipped_font_families(builder.styles_dir),
-        rendered=result.rendered,
-        missing_glyphs=result.missing_glyphs,
-        typeset_warnings=result.warnings,
-    )
+    report = check_pdf(output, result.expected)
     if report.findings:
         _say(report.text(strict=args.strict))
     return EXIT_OK if report.ok(strict=args.strict) else EXIT_CHECK_FAILED
 
 
 def command_check(args: argparse.Namespace) -> int:
-    from .check.run import check_pdf, shipped_font_families
+    from .check.expected import Expected
+    from .check.run import check_pdf
     from .edition.load import load_edition
-    from .render.html import Renderer
-    from .typeset.glyphs import FontCoverage
+    from .house import shipped_font_families
 
     pdf = Path(args.pdf)
     if not pdf.is_file():
         _complain(f"找不到 PDF 文件：{pdf}")
         return EXIT_INVALID_INPUT
-    styles_dir = STYLES_DIR
-    rendered, missing = None, []
     if args.edition:
-        edition = load_edition(Path(args.edition))
-        # Rendering the HTML (no typesetting) tells which anchor and images each article has.
-        rendered = Renderer.from_styles(styles_dir).render(edition)
-        missing = FontCoverage.from_fonts_dir(FONTS_DIR).find_missing(edition)
-    report = check_pdf(
-        pdf,
-        shipped_families=shipped_font_families(styles_dir),
-        rendered=rendered,
-        missing_glyphs=missing,
-    )
+        expected = Expected.for_edition(load_edition(Path(args.edition)))
+    else:
+        expected = Expected.pdf_only(shipped_font_families(STYLES_DIR))
+    report = check_pdf(pdf, expected)
     if args.json:
         print(json.dumps(report.as_dict(strict=args.strict), ensure_ascii=False, indent=2))
     else:

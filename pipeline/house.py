@@ -75,3 +75,26 @@ def _read_house_numbers(styles_dir: Path) -> HouseNumbers:
     width, height = PAGE_SIZES_MM[(size.group(1) if size else "A4").upper()]
     leading = float(variables.get("--body-leading", "1.8"))
     return HouseNumbers((width * POINTS_PER_MM, height * POINTS_PER_MM), leading)
+
+
+def shipped_font_families(styles_dir: Path = STYLES_DIR) -> frozenset[str]:
+    """Names the shipped fonts appear under in a PDF.
+
+    The @font-face family names (how the stylesheets load them), and each font file's
+    own family name: text in a generic family such as `monospace` reaches the same
+    files through fontconfig, which is limited to fonts/ and names them that way.
+    """
+    return _shipped_font_families(styles_dir.resolve())
+
+
+@cache
+def _shipped_font_families(styles_dir: Path) -> frozenset[str]:
+    from fontTools.ttLib import TTFont
+
+    families = set()
+    for face in font_faces(styles_dir):
+        families.add(face.family)
+        if face.file.is_file():
+            with TTFont(face.file, lazy=True) as font:
+                families.add(font["name"].getDebugName(1) or "")
+    return frozenset(families - {""})

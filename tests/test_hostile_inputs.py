@@ -7,8 +7,18 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import MANIFEST, PARAGRAPH, MakeEdition, article_text
-from .support import LAST_PDF, line_of, png_bytes, png_header_only, run_cli, truncated_jpeg
+from tests.support import (
+    LAST_PDF,
+    MANIFEST,
+    PARAGRAPH,
+    MakeEdition,
+    article_text,
+    line_of,
+    png_bytes,
+    png_header_only,
+    run_cli,
+    truncated_jpeg,
+)
 
 FIRST = "articles/01-first.md"
 SECOND = "articles/02-second.md"

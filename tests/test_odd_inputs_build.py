@@ -10,10 +10,8 @@ import sys
 from pathlib import Path
 
 from pipeline.build import Builder
-
-from .conftest import PARAGRAPH, MakeEdition, article_text
-from .support import png_bytes
-from .test_build import pdf_text
+from tests.support import PARAGRAPH, MakeEdition, article_text, png_bytes
+from tests.test_build import pdf_text
 
 FIRST = "articles/01-first.md"
 GOOD_SVG = (

@@ -32,9 +32,16 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
-from ..cjk import CLOSING, CLOSING_QUOTES, HAN_CHARACTER, NO_LINE_START, OPENING, OPENING_QUOTES
+from ..cjk import (
+    CLOSING,
+    CLOSING_QUOTES,
+    HAN_CHARACTER,
+    NO_LINE_START,
+    OPENING,
+    OPENING_QUOTES,
+    ZERO_WIDTH_SPACE,
+)
 
-ZERO_WIDTH_SPACE = "\u200b"
 LATIN_RUN = re.compile(r"[A-Za-z0-9][A-Za-z0-9.%+\-/]*")
 
 

@@ -66,6 +66,7 @@ class Entry:
     mark: str  # ①②③…, numbered within its section
     article: Article
     body_html: str
+    first_sentence: str
 
 
 @dataclass(frozen=True)
@@ -130,6 +131,7 @@ class Renderer:
                         mark=circled_number(article_index),
                         article=article,
                         body_html=body.html,
+                        first_sentence=body.first_sentence,
                     )
                 )
             sections.append(SectionEntries(section.name, f"s{section_index}", tuple(entries)))

@@ -18,8 +18,9 @@ would drop is refused first.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from html import escape
+from html import escape, unescape
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
@@ -50,6 +51,8 @@ def edition_path(url: str, root: Path) -> Path | None:
     if parts.scheme != EDITION_SCHEME:
         return None
     return root / unquote(parts.path).lstrip("/")
+SENTENCE_END = "。！？；!?"
+MAX_SENTENCE = 60  # enough to identify an article; a longer first sentence is cut here
 
 
 @dataclass(frozen=True)
@@ -66,8 +69,31 @@ class ArticleBody:
     html: str
     images: tuple[PlacedImage, ...]
     errors: tuple[EditorError, ...]
+    first_sentence: str  # the opening words as printed, for the check to find
     table_rows: int = 0
     first_table_line: int | None = None  # where the first table starts, in the file
+
+
+def first_sentence(tokens: list[Token]) -> str:
+    """The opening words of the first paragraph or heading, as printed (≤ 60 characters)."""
+    for token in tokens:
+        if token.type != "inline":
+            continue
+        # cjk_text wraps Latin runs and punctuation in spans (html_inline tokens):
+        # their text is printed too.
+        text = "".join(
+            unescape(re.sub(r"<[^>]*>", "", child.content)) if child.type == "html_inline" else child.content
+            for child in token.children or []
+            if child.type in ("text", "code_inline", "softbreak", "html_inline")
+        ).strip()
+        if not text:
+            continue
+        for index, character in enumerate(text):
+            if character in SENTENCE_END:
+                text = text[: index + 1]
+                break
+        return text[:MAX_SENTENCE]
+    return ""
 
 
 def _figures(state: StateCore) -> None:
@@ -213,7 +239,7 @@ def render_article_body(parser: MarkdownIt, article: Article | ArticleText, root
     rows = [token for token in tokens if token.type == "tr_open"]
     first_table = next((token for token in tokens if token.type == "table_open"), None)
     table_line = article.body_first_line + first_table.map[0] if first_table and first_table.map else None
-    return ArticleBody(html, tuple(images), tuple(errors), len(rows), table_line)
+    return ArticleBody(html, tuple(images), tuple(errors), first_sentence(tokens), len(rows), table_line)
 
 
 def _render_image(self, tokens, index, options, env) -> str:  # type: ignore[no-untyped-def]

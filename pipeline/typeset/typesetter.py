@@ -16,6 +16,7 @@ from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from hashlib import md5
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
@@ -24,13 +25,10 @@ from ..house import STYLESHEET_NAMES, font_faces
 from ..render.html import RenderedEdition
 from ..render.markdown import edition_path, edition_url
 from .fontcache import FontCache
+from .guard import UnsupportedWeasyPrint, check_weasyprint
 from .images import ImageVetter, VettedImages
-from .justify import (
-    SpacingMemory,
-    UnsupportedWeasyPrint,
-    check_weasyprint,
-    inter_character_justification,
-)
+from .justify import inter_character_justification
+from .spacing import SpacingMemory
 
 FONTCONFIG_NAME = "fonts.conf"
 MAX_DATA_URL_BYTES = 8 * 1024 * 1024  # base64 of an SVG's embedded image (judged in images.py)
@@ -156,6 +154,15 @@ def _captured_warnings() -> Iterator[list[str]]:
 
 
 @dataclass
+class LaidOut:
+    """A laid-out document before it is written: WeasyPrint's pages, and its warnings so far."""
+
+    rendered: RenderedEdition
+    document: Any  # weasyprint.Document
+    warnings: list[str]
+
+
+@dataclass
 class Typesetter:
     """Holds what can be reused between builds (font configuration, image cache)."""
 
@@ -221,7 +228,12 @@ class Typesetter:
         return self.image_vetter.vet(rendered.images)
 
     def typeset(self, rendered: RenderedEdition, images: VettedImages | None = None) -> TypesetPDF:
-        """The PDF; `images` as vetted by `vet_images` (vetted here when not given)."""
+        """Lay out and write: the PDF's bytes, its page count and WeasyPrint's warnings."""
+        return self.write(self.layout(rendered, images))
+
+    def layout(self, rendered: RenderedEdition, images: VettedImages | None = None) -> LaidOut:
+        """WeasyPrint's layout of the edition's HTML, inside the sandbox and the extensions;
+        `images` as vetted by `vet_images` (vetted here when not given)."""
         from weasyprint import HTML
 
         try:
@@ -252,12 +264,18 @@ class Typesetter:
                 base_url=root.as_uri() + "/",
                 url_fetcher=make_fetcher(sandbox, images, root),
             ).render(font_config=font_config, cache=self.image_cache)
-            if sandbox.refused:
-                raise EditionInvalid([_refusal(url, rendered) for url in sandbox.refused])
-            if len(document.pages) > MAX_PAGES:
-                raise EditionInvalid([_too_many_pages(len(document.pages), rendered)])
-            pdf = document.write_pdf()
-        return TypesetPDF(pdf, len(document.pages), tuple(warnings))
+        if sandbox.refused:
+            raise EditionInvalid([_refusal(url, rendered) for url in sandbox.refused])
+        if len(document.pages) > MAX_PAGES:
+            raise EditionInvalid([_too_many_pages(len(document.pages), rendered)])
+        return LaidOut(rendered, document, warnings)
+
+    def write(self, laid_out: LaidOut) -> TypesetPDF:
+        """The laid-out document as PDF bytes (fonts subset, images encoded)."""
+        with _captured_warnings() as warnings, python_warnings.catch_warnings():
+            python_warnings.simplefilter("ignore")  # Pillow's, while re-encoding images
+            pdf = laid_out.document.write_pdf()
+        return TypesetPDF(pdf, len(laid_out.document.pages), tuple(laid_out.warnings + warnings))
 
 
 def _refusal(url: str, rendered: RenderedEdition) -> EditorError:

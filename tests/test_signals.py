@@ -14,9 +14,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.signals import STOP_SIGNALS, exit_code, stop_on_signals
-
-from .conftest import MakeEdition, article_text
-from .support import LAST_PDF
+from tests.support import LAST_PDF, MakeEdition, article_text
 
 TIMEOUT = 60.0
 

@@ -1,4 +1,4 @@
-"""The shared font cache, the quiet WeasyPrint import and the atomic writer, on real files."""
+"""The shared font cache and the quiet WeasyPrint import, on real files and processes."""
 
 from __future__ import annotations
 
@@ -12,20 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.atomic_files import remove_stale_temporaries, write_atomically
 from pipeline.build import Builder
 from pipeline.house import FONTS_DIR
 from pipeline.typeset.fontcache import STALE_SECONDS, FontCache, check_font_hooks
 from pipeline.typeset.libraries import builtin_mime_types, no_library_search
-
-from .conftest import MakeEdition
-from .test_build import pdf_text
-
-
-def dead_pid() -> int:
-    process = subprocess.Popen(["true"])
-    process.wait()
-    return process.pid
+from tests.support import MakeEdition, dead_pid
+from tests.test_build import pdf_text
 
 
 def test_font_hooks_match_the_pinned_weasyprint() -> None:
@@ -87,21 +79,6 @@ def test_font_set_hash_changes_with_content_not_with_time(tmp_path: Path) -> Non
     assert cache.font_set_hash() != first
     os.utime(font)
     assert cache.font_set_hash() == FontCache(tmp_path / "elsewhere", fonts).font_set_hash()
-
-
-def test_write_atomically_removes_dead_writers_temporaries_and_keeps_live_ones(tmp_path: Path) -> None:
-    target = tmp_path / "2025-11.pdf"
-    dead = tmp_path / f".2025-11.pdf.{dead_pid()}.deadbeef.tmp"
-    older_version = tmp_path / ".2025-11.pdf.k3j4h5.tmp"
-    live = tmp_path / f".2025-11.pdf.{os.getppid()}.cafe0001.tmp"
-    other = tmp_path / ".2025-12.pdf.1.deadbeef.tmp"
-    for path in (dead, older_version, live, other):
-        path.write_bytes(b"partial")
-    write_atomically(target, b"%PDF-1.7 new")
-    assert target.read_bytes() == b"%PDF-1.7 new"
-    assert sorted(path.name for path in tmp_path.iterdir()) == sorted([target.name, live.name, other.name])
-    assert oct(target.stat().st_mode & 0o777) == "0o644"
-    assert remove_stale_temporaries(target) == []
 
 
 def test_quiet_import_spawns_no_process(tmp_path: Path) -> None:
