@@ -51,7 +51,7 @@ def command_build(args: argparse.Namespace) -> int:
     except KeyboardInterrupt as interruption:  # Ctrl-C, SIGTERM, SIGHUP: see signals.py
         _complain("已中断：未写出新的 PDF（原有 PDF 保持不变）。")
         return exit_code(interruption)
-    return _report_build(args, builder, result)
+    return _report_build(args, result)
 
 
 def _write_html(builder: Builder, edition_dir: Path, html: Path) -> int:
@@ -63,7 +63,7 @@ def _write_html(builder: Builder, edition_dir: Path, html: Path) -> int:
     return EXIT_OK
 
 
-def _report_build(args: argparse.Namespace, builder: Builder, result: BuildResult) -> int:
+def _report_build(args: argparse.Namespace, result: BuildResult) -> int:
     from .check.run import check_pdf
     from .typeset.glyphs import is_notdef_warning
 
@@ -109,7 +109,11 @@ def command_watch(args: argparse.Namespace) -> int:
 
     edition_dir = Path(args.edition)
     output = Path(args.output) if args.output else default_output(edition_dir)
-    watcher = Watcher(_ready_builder(), edition_dir, output, lambda outcome: _say(outcome.line()))
+    builder = _ready_builder()
+    problem = output_problem(output, edition_dir, builder.styles_dir, builder.fonts_dir)
+    if problem:
+        raise OutputProblem(output, problem)
+    watcher = Watcher(builder, edition_dir, output, lambda outcome: _say(outcome.line()))
     _say(f"正在监视 {edition_dir}（以及 styles/、fonts/），保存后自动更新 {output}。按 Ctrl-C 退出。")
     try:
         watcher.run()

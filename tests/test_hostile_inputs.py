@@ -125,7 +125,7 @@ def test_broken_input_exits_2_with_file_line_and_keeps_last_pdf(
     assert code == 2, printed
     assert f"2025-11/{where}:{line_of(root / where, marker)}" in printed, printed
     assert message in printed, printed
-    assert "Traceback" not in printed and "内部错误" not in printed, printed
+    assert "Traceback" not in printed and "内部错误" not in printed and "Warning" not in printed, printed
     assert output.read_bytes() == LAST_PDF
     assert sorted(path.name for path in output.parent.iterdir()) == ["2025-11.pdf"]
 
@@ -240,3 +240,11 @@ def test_an_edition_over_the_total_size_is_refused(
     root = make_edition({name: article_text(f"长稿{name[-5]}", long_article) for name in (FIRST, SECOND, "articles/03-third.md")})
     code, printed = run_cli(capsys, "build", str(root), "-o", str(tmp_path / "out.pdf"))
     assert code == 2 and "2025-11/issue.yaml: 本期稿件合计" in printed and "400 KB" in printed, printed
+
+
+def test_watch_refuses_an_output_inside_the_edition_before_watching(
+    make_edition: MakeEdition, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = make_edition()
+    code, printed = run_cli(capsys, "watch", str(root), "-o", str(root / "issue.yaml"))
+    assert code == 2 and "不能写在期次文件夹" in printed and "正在监视" not in printed, printed

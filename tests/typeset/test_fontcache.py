@@ -95,3 +95,22 @@ def test_quiet_import_spawns_no_process(tmp_path: Path) -> None:
     )
     child = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert child.stdout.strip() == "0", child.stdout
+
+
+def test_two_processes_starting_at_once_share_an_empty_cache(make_edition: MakeEdition, tmp_path: Path) -> None:
+    root = make_edition()
+    environment = {**os.environ, "BRIEFING_CACHE_DIR": str(tmp_path / "cache"), "TMPDIR": str(tmp_path)}
+    builds = [
+        subprocess.Popen(
+            [sys.executable, "-m", "pipeline", "build", str(root), "-o", str(tmp_path / f"{name}.pdf"), "--no-check"],
+            env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        )
+        for name in ("first", "second")
+    ]
+    outputs = [build.communicate(timeout=120)[0] for build in builds]
+    assert [build.returncode for build in builds] == [0, 0], outputs
+    assert (tmp_path / "first.pdf").read_bytes() == (tmp_path / "second.pdf").read_bytes()
+    fonts = tmp_path / "cache" / "fonts"
+    assert len(list((fonts / "blobs").iterdir())) == len(list(FONTS_DIR.glob("*.otf")))
+    assert [path for path in fonts.rglob("*") if path.name.endswith(".tmp")] == []
+    assert [path.name for path in tmp_path.iterdir() if path.name.startswith("weasyprint-")] == []
