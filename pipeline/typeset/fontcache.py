@@ -169,7 +169,8 @@ class FontCache:
         for path in self.font_files():
             digest.update(path.name.encode() + b"\0" + path.read_bytes())
         memo_text = json.dumps({"stamps": stamps, "sha256": digest.hexdigest()})
-        write_atomically(memo_path, memo_text.encode())
+        with contextlib.suppress(OSError):  # a read-only cache: hash again next time
+            write_atomically(memo_path, memo_text.encode())
         return digest.hexdigest()
 
     def folder(self) -> Path:

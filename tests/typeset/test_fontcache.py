@@ -114,3 +114,13 @@ def test_two_processes_starting_at_once_share_an_empty_cache(make_edition: MakeE
     assert len(list((fonts / "blobs").iterdir())) == len(list(FONTS_DIR.glob("*.otf")))
     assert [path for path in fonts.rglob("*") if path.name.endswith(".tmp")] == []
     assert [path.name for path in tmp_path.iterdir() if path.name.startswith("weasyprint-")] == []
+
+
+def test_an_unwritable_cache_falls_back_to_weasyprints_own_folder(
+    make_edition: MakeEdition, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocked = tmp_path / "a-file"
+    blocked.write_text("the cache's parent is a file")
+    monkeypatch.setenv("BRIEFING_CACHE_DIR", str(blocked / "cache"))
+    output = Builder.create().build(make_edition(), tmp_path / "out.pdf").output
+    assert "研究院召开质量发展形势分析会" in pdf_text(output).replace(" ", "")
