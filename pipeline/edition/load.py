@@ -33,7 +33,7 @@ from ..textfile import NotUtf8, control_characters, decode_utf8
 from .schema import ArticleFrontMatter, IssueManifest
 
 MANIFEST_NAME = "issue.yaml"
-# An edition's articles together: about 260 pages of prose, some 15 s of typesetting.
+# An edition's articles together: about 190 pages of dense prose, some 12 s of typesetting.
 MAX_EDITION_BYTES = 400 * 1024
 MAX_ARTICLE_BYTES = MAX_EDITION_BYTES
 MAX_MANIFEST_BYTES = 256 * 1024
@@ -364,7 +364,7 @@ def load_edition(edition_dir: Path, cache: LoadCache | None = None) -> Edition:
     if total > MAX_EDITION_BYTES:
         message = (
             f"本期稿件合计 {total // 1024} KB，超过 {MAX_EDITION_BYTES // 1024} KB 的上限"
-            "（约 260 页）：请删减稿件，或分成几期"
+            "（约 200 页）：请删减稿件，或分成几期"
         )
         errors.append(EditorError(manifest_shown, None, None, None, message))
 

@@ -15,8 +15,9 @@ from ..house import STYLESHEET_NAMES, TEMPLATE_NAME
 from .markdown import ArticleBody, PlacedImage, new_parser, render_article_body
 
 # Table rows per edition: WeasyPrint lays out a table page about five times slower than
-# prose; 2,000 rows (about 80 pages) take some 10 s, 10,000 rows took two minutes.
-MAX_TABLE_ROWS = 2000
+# prose (the contents' page numbers make it lay the table out again and again); 1,000
+# rows (about 40 pages) take some 8 s, 2,000 rows 30 s under load, 10,000 rows two minutes.
+MAX_TABLE_ROWS = 1000
 
 
 class TableRows:

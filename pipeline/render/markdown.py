@@ -236,10 +236,10 @@ def render_article_body(parser: MarkdownIt, article: Article | ArticleText, root
                         )
                     )
     html = parser.renderer.render(tokens, parser.options, {})
-    rows = [token for token in tokens if token.type == "tr_open"]
-    first_table = next((token for token in tokens if token.type == "table_open"), None)
-    table_line = article.body_first_line + first_table.map[0] if first_table and first_table.map else None
-    return ArticleBody(html, tuple(images), tuple(errors), first_sentence(tokens), len(rows), table_line)
+    tables = [token for token in tokens if token.type == "table_open"]
+    rows = sum(token.type == "tr_open" for token in tokens) - len(tables)  # not the header rows
+    table_line = article.body_first_line + tables[0].map[0] if tables and tables[0].map else None
+    return ArticleBody(html, tuple(images), tuple(errors), first_sentence(tokens), rows, table_line)
 
 
 def _render_image(self, tokens, index, options, env) -> str:  # type: ignore[no-untyped-def]
