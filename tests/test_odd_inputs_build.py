@@ -38,7 +38,7 @@ def test_same_sources_in_any_folder_give_the_same_bytes(
 ) -> None:
     body = f"{PARAGRAPH}\n\n![图为示意图](images/chart.png)\n\n![图为矢量图](images/flow.svg)\n"
     root = make_edition(
-        {FIRST: article_text("带图", body), "articles/images/chart.png": png_bytes(300, 200),
+        {FIRST: article_text("带图", body), "articles/images/chart.png": png_bytes(size=(300, 200)),
          "articles/images/flow.svg": GOOD_SVG}
     )
     elsewhere = tmp_path / "另一台电脑" / "简报 文件夹" / root.name
@@ -70,7 +70,7 @@ def test_a_build_opens_nothing_outside_the_edition_styles_fonts_and_cache(
     """The strace guarantee, in Python: every `open` of a cold build, audited."""
     body = f"{PARAGRAPH}\n\n![图为示意图](images/chart.png)\n\n![图为矢量图](images/flow.svg)\n"
     root = make_edition(
-        {FIRST: article_text("带图", body), "articles/images/chart.png": png_bytes(300, 200),
+        {FIRST: article_text("带图", body), "articles/images/chart.png": png_bytes(size=(300, 200)),
          "articles/images/flow.svg": GOOD_SVG}
     )
     (tmp_path / "secret.txt").write_text("beside the edition")

@@ -37,8 +37,8 @@ def embedded(data: bytes) -> bytes:
     ("name", "data"),
     [
         ("chart.svg", ILLUSTRATOR_SVG),
-        ("photo.png", png_bytes(640, 480)),
-        ("with-raster.svg", embedded(png_bytes(20, 20))),
+        ("photo.png", png_bytes(size=(640, 480))),
+        ("with-raster.svg", embedded(png_bytes(size=(20, 20)))),
         ("named-png-but-jpeg.png", jpeg_bytes()),
     ],
 )
