@@ -360,29 +360,31 @@ def load_edition(edition_dir: Path, cache: LoadCache | None = None) -> Edition:
         if text is not None:
             texts.append(text)
 
-    total = sum(text.path.stat().st_size for text in texts)
-    if total > MAX_EDITION_BYTES:
-        message = (
-            f"本期稿件合计 {total // 1024} KB，超过 {MAX_EDITION_BYTES // 1024} KB 的上限"
-            "（约 200 页）：请删减稿件，或分成几期"
-        )
-        errors.append(EditorError(manifest_shown, None, None, None, message))
-
-    for stray in sorted(root.rglob("*.md")):
-        if stray.resolve() not in listed and not stray.name.startswith("."):
-            errors.append(
-                EditorError(
-                    display_path(stray, root),
-                    None,
-                    None,
-                    None,
-                    "这篇稿件没有列入 issue.yaml 的任何栏目：请加入 sections，或移出本期文件夹",
-                )
-            )
+    errors += _too_large(texts, manifest_shown) + _unlisted(root, listed)
 
     if errors or manifest is None:
         raise LoadFailed(errors, tuple(texts))
     return Edition(root, manifest, tuple(articles))
+
+
+def _too_large(texts: list[ArticleText], manifest_shown: str) -> list[EditorError]:
+    total = sum(text.path.stat().st_size for text in texts)
+    if total <= MAX_EDITION_BYTES:
+        return []
+    message = (
+        f"本期稿件合计 {total // 1024} KB，超过 {MAX_EDITION_BYTES // 1024} KB 的上限"
+        "（约 200 页）：请删减稿件，或分成几期"
+    )
+    return [EditorError(manifest_shown, None, None, None, message)]
+
+
+def _unlisted(root: Path, listed: set[Path]) -> list[EditorError]:
+    message = "这篇稿件没有列入 issue.yaml 的任何栏目：请加入 sections，或移出本期文件夹"
+    return [
+        EditorError(display_path(stray, root), None, None, None, message)
+        for stray in sorted(root.rglob("*.md"))
+        if stray.resolve() not in listed and not stray.name.startswith(".")
+    ]
 
 
 def _load_cached(
