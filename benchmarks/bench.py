@@ -208,7 +208,9 @@ def bench_edition(label: str, edition: Path, work: Path, runs: int, saves: int) 
     output = work / f"{edition.name}.pdf"
     html = work / f"{edition.name}.html"
     builder = Builder.create()
-    html.write_text(builder.render(edition).html, "utf-8")
+    # Images as file: URLs, which plain WeasyPrint can fetch (the build serves edition: URLs).
+    plain_html = builder.render(edition).html.replace('src="edition:/', f'src="{edition.resolve().as_uri()}/')
+    html.write_text(plain_html, "utf-8")
 
     colds, peaks, pages = [], [], 0
     for _ in range(runs):
