@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .atomic_files import replace_text
 from .edition.load import FileProblem, read_text
 from .errors import display_path
 from .importer.normalize import Change, normalize_text
@@ -60,5 +61,5 @@ def lint_edition(edition_dir: Path, fix: bool = False) -> LintResult:
         fixed, changes = normalize_text(text)
         result.files.append(FileFindings(shown, tuple(changes)))
         if fix and fixed != text:
-            path.write_text(fixed, "utf-8")
+            replace_text(path, fixed)
     return result

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from pipeline.atomic_files import remove_stale_temporaries, write_atomically
+from pipeline.atomic_files import remove_stale_temporaries, replace_text, write_atomically
 from tests.support import dead_pid
 
 
@@ -22,3 +22,13 @@ def test_write_atomically_removes_dead_writers_temporaries_and_keeps_live_ones(t
     assert sorted(path.name for path in tmp_path.iterdir()) == sorted([target.name, live.name, other.name])
     assert oct(target.stat().st_mode & 0o777) == "0o644"
     assert remove_stale_temporaries(target) == []
+
+
+def test_replace_text_keeps_the_editors_permissions(tmp_path: Path) -> None:
+    article = tmp_path / "01.md"
+    article.write_text("原文", "utf-8")
+    article.chmod(0o600)
+    replace_text(article, "改过的文字")
+    assert article.read_text("utf-8") == "改过的文字"
+    assert article.stat().st_mode & 0o777 == 0o600
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["01.md"]
