@@ -93,7 +93,9 @@ class Sandbox:
         return any(resolved.is_relative_to(root) for root in self.roots)
 
 
-def make_fetcher(sandbox: Sandbox, images: VettedImages | None = None, root: Path | None = None):  # type: ignore[no-untyped-def]
+def make_fetcher(  # type: ignore[no-untyped-def]
+    sandbox: Sandbox, images: VettedImages | None = None, root: Path | None = None
+):
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     class SandboxedFetcher(URLFetcher):
@@ -198,8 +200,8 @@ class Typesetter:
     def font_configuration(self) -> object:
         """WeasyPrint's font configuration, kept while fonts/ is unchanged.
 
-        A fresh one re-reads and re-writes the 66 MB of shipped fonts on every build
-        (about 0.2 s); a kept one has them registered already.
+        A fresh one registers the 66 MB of shipped fonts again (their copies come from
+        the shared font cache, see fontcache.py); a kept one has them registered already.
         """
         from weasyprint.text.fonts import FontConfiguration
 
