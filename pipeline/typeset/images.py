@@ -11,7 +11,8 @@ once per content (the hash keys a cache kept between a watcher's builds):
   MAX_PIXELS, and decode completely (truncation is an error, not grey);
 - SVG files must be well-formed XML with no DTD subset or entity, and reference
   nothing outside themselves: every `href` is `#…` or an embedded raster image (itself
-  judged as above), no `url(…)` but `url(#…)`, no `@import`;
+  judged as above), no `url(…)` but `url(#…)`, no `@import`; at most MAX_SVG_DEPTH
+  levels and MAX_SVG_ELEMENTS elements;
 - nothing may be empty or larger than MAX_IMAGE_BYTES (MAX_SVG_BYTES for SVG).
 
 The bytes judged are the bytes the typesetter embeds: its fetcher serves
@@ -38,6 +39,10 @@ from ..render.markdown import PlacedImage
 MAX_PIXELS = 50_000_000  # e.g. 8660 × 5773; about 0.5 GB while typesetting
 MAX_IMAGE_BYTES = 30 * 1024 * 1024
 MAX_SVG_BYTES = 5 * 1024 * 1024
+# WeasyPrint draws SVG recursively: deeper nesting ends in a RecursionError it logs and
+# drops the image; more elements than any chart has only slow the build down.
+MAX_SVG_DEPTH = 64
+MAX_SVG_ELEMENTS = 100_000
 RASTER_FORMATS = {"PNG": "image/png", "JPEG": "image/jpeg", "MPO": "image/jpeg",
                   "GIF": "image/gif", "WEBP": "image/webp"}
 SVG_TYPE = "image/svg+xml"
@@ -137,10 +142,19 @@ def svg_problem(data: bytes) -> str | None:
         return f"不是格式正确的 SVG（{error}）"
     if root.tag.rsplit("}", 1)[-1] != "svg":
         return "不是 SVG 图片（最外层不是 <svg>）"
-    for element in root.iter():
+    count, pending = 0, [(root, 1)]
+    while pending:
+        element, depth = pending.pop()
+        count += 1
+        if depth > MAX_SVG_DEPTH or count > MAX_SVG_ELEMENTS:
+            return (
+                f"结构太复杂（超过 {MAX_SVG_DEPTH} 层嵌套或 {MAX_SVG_ELEMENTS} 个元素）："
+                "请简化后重新导出，或导出为 PNG"
+            )
         problem = _svg_reference_problem(element)
         if problem:
             return problem + "。请把内容直接画在 SVG 里，或导出为 PNG"
+        pending += [(child, depth + 1) for child in element]
     return None
 
 

@@ -55,6 +55,7 @@ def test_what_editors_export_is_accepted(name: str, data: bytes) -> None:
         ("remote.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><image href="https://example.com/a.png"/></svg>', "example.com"),
         ("html.svg", b"<html><body>not an svg</body></html>", "<svg>"),
         ("half.jpg", truncated_jpeg(), "不完整"),
+        ("deep.svg", b'<svg xmlns="http://www.w3.org/2000/svg">' + b"<g>" * 2000 + b"</g>" * 2000 + b"</svg>", "太复杂"),
     ],
 )
 def test_broken_or_reaching_out_is_refused(name: str, data: bytes, reason: str) -> None:
