@@ -87,3 +87,13 @@ def test_a_build_opens_nothing_outside_the_edition_styles_fonts_and_cache(
     assert outside == [], outside
     assert any(path.name == "chart.png" for path in opened)
     assert output.is_file()
+
+
+def test_a_word_longer_than_the_line_wraps_instead_of_running_off_the_page(
+    make_edition: MakeEdition, builder: Builder, tmp_path: Path
+) -> None:
+    link = "https://www.example.gov.cn/" + "x" * 2000 + ".html"
+    root = make_edition({FIRST: article_text("长网址", f"原文链接：{link}\n\n正文之后的段落。\n")})
+    text = pdf_text(builder.build(root, tmp_path / "out.pdf").output).replace("\n", "")
+    assert text.count("x") >= 2000  # pdftotext reads only what is on the page
+    assert "正文之后的段落" in text
