@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from pipeline.build import Builder
 from tests.support import PARAGRAPH, MakeEdition, article_text, png_bytes
 from tests.test_build import pdf_text
@@ -54,6 +56,8 @@ import json, sys
 opened = []
 sys.addaudithook(lambda event, args: opened.append(str(args[0])) if event == "open" else None)
 from pathlib import Path
+import pytest
+
 from pipeline.build import Builder
 Builder.create().build(Path(sys.argv[1]), Path(sys.argv[2]))
 print(json.dumps(opened))
@@ -89,11 +93,16 @@ def test_a_build_opens_nothing_outside_the_edition_styles_fonts_and_cache(
     assert output.is_file()
 
 
+@pytest.mark.parametrize(
+    "body",
+    ["原文链接：{link}\n\n正文之后的段落。\n", "| 名称 | 网址 |\n| --- | --- |\n| 总局 | {link} |\n\n正文之后的段落。\n"],
+    ids=["paragraph", "table cell"],
+)
 def test_a_word_longer_than_the_line_wraps_instead_of_running_off_the_page(
-    make_edition: MakeEdition, builder: Builder, tmp_path: Path
+    make_edition: MakeEdition, builder: Builder, tmp_path: Path, body: str
 ) -> None:
     link = "https://www.example.gov.cn/" + "x" * 2000 + ".html"
-    root = make_edition({FIRST: article_text("长网址", f"原文链接：{link}\n\n正文之后的段落。\n")})
+    root = make_edition({FIRST: article_text("长网址", body.format(link=link))})
     text = pdf_text(builder.build(root, tmp_path / "out.pdf").output).replace("\n", "")
     assert text.count("x") >= 2000  # pdftotext reads only what is on the page
     assert "正文之后的段落" in text
