@@ -90,6 +90,16 @@ CASES = [
         FIRST, "- 第9层", "嵌套太深",
     ),
     (
+        "unbroken run",
+        {FIRST: article_text("长串", f"{PARAGRAPH}\n\n数据：{'A1b2' * 100}。\n")},
+        FIRST, "数据：", "中间没有空格",
+    ),
+    (
+        "unbroken run in a table cell",
+        {FIRST: article_text("长串表格", f"| 名称 | 网址 |\n| --- | --- |\n| 总局 | https://x.cn/{'y' * 400} |\n")},
+        FIRST, "| 总局", "中间没有空格",
+    ),
+    (
         "five nested quotes",
         {FIRST: article_text("深层引文", "> " * 5 + "第五层引文。\n")},
         FIRST, "第五层引文", "嵌套太深",

@@ -44,6 +44,12 @@ EDITION_SCHEME = "edition"
 MAX_NESTING = 8
 MARKDOWN_MAX_NESTING = 2 * MAX_NESTING + 4
 _NESTING_WEIGHTS = {"bullet_list": 1, "ordered_list": 1, "blockquote": 2}
+# Letters, digits and ASCII signs with no space: a line breaks inside such a run only by
+# `overflow-wrap`, which WeasyPrint computes in time growing with the square of its
+# length (2,000 characters in a table cell took 25 s). Five lines' worth is plenty for
+# any printed URL; a longer link belongs behind link text, [原文](https://…).
+MAX_UNBROKEN = 300
+_UNBROKEN = re.compile(f"[!-~]{{{MAX_UNBROKEN + 1},}}")
 
 
 def edition_url(path: Path, root: Path) -> str:
@@ -229,6 +235,24 @@ def _too_deep(tokens: list[Token], article: Article | ArticleText) -> list[Edito
     return []
 
 
+def _unbroken_runs(block: Token, shown_as: str, line: int) -> list[EditorError]:
+    """A printed run of more than MAX_UNBROKEN letters and signs without a space."""
+    children = block.children or []
+    printed = [
+        re.sub(r"<[^>]*>", "", child.content) if child.type == "html_inline" else child.content
+        for child in children
+        if child.type in ("text", "code_inline", "html_inline")
+    ] if children else [block.content]
+    run = next((found for text in printed if (found := _UNBROKEN.search(unescape(text)))), None)
+    if run is None:
+        return []
+    message = (
+        f"有一串 {len(run.group())} 个字母或符号中间没有空格（{run.group()[:30]}…），"
+        f"超过 {MAX_UNBROKEN} 个无法排版：网址请写成链接 [原文](网址)，其他请加空格"
+    )
+    return [EditorError(shown_as, line, None, None, message)]
+
+
 def render_article_body(parser: MarkdownIt, article: Article | ArticleText, root: Path) -> ArticleBody:
     env: dict[str, list[tuple[int, str]]] = {}
     tokens = parser.parse(article.body, env)
@@ -242,6 +266,7 @@ def render_article_body(parser: MarkdownIt, article: Article | ArticleText, root
         if block.type != "inline" or block.map is None:
             continue
         line = article.body_first_line + block.map[0]
+        errors += _unbroken_runs(block, article.display_path, line)
         for child in block.children or []:
             if child.type == "image":
                 src = str(child.attrs.get("src", ""))
