@@ -14,9 +14,11 @@ import re
 
 import charset_normalizer
 
-# C0 and C1 controls other than tab and line feed, DEL, and the non-characters U+FFFE/FFFF:
-# invisible in an editor, never drawable.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
+# C0 and C1 controls other than tab and line feed, DEL, the non-characters U+FFFE/FFFF
+# (invisible in an editor, never drawable) and the bidirectional embeddings and
+# isolates U+202A–202E, U+2066–2069, which make the PDF show text in another order
+# than the file holds ("Trojan source"); a Chinese briefing never needs them.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff\u202a-\u202e\u2066-\u2069]")
 LEGACY_CHINESE = {"gb2312", "gbk", "gb18030", "hz", "big5hkscs"}
 
 

@@ -65,6 +65,11 @@ CASES = [
         FIRST, "第二段", "U+0000",
     ),
     (
+        "right-to-left override",
+        {FIRST: article_text("标题", f"{PARAGRAPH}\n\n金额为\u202e元万001\u202c。\n")},
+        FIRST, "金额为", "U+202E",
+    ),
+    (
         "escape in issue.yaml",
         {"issue.yaml": MANIFEST.replace("editor: 研究院办公室", "editor: 研究院\x1b办公室")},
         "issue.yaml", "editor:", "U+001B",

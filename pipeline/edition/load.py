@@ -132,7 +132,7 @@ def read_text(path: Path, shown_as: str, data: bytes | None = None, limit: int =
                 line,
                 column,
                 None,
-                f"有看不见的控制字符 U+{ord(character):04X}{more}，PDF 中无法显示。"
+                f"有看不见的控制字符 U+{ord(character):04X}{more}，PDF 中会显示不出或打乱文字顺序。"
                 "常见于从其他软件粘贴的文字：请删除该处后重新输入",
             )
         )
