@@ -261,3 +261,16 @@ def test_watch_refuses_an_output_inside_the_edition_before_watching(
     root = make_edition()
     code, printed = run_cli(capsys, "watch", str(root), "-o", str(root / "issue.yaml"))
     assert code == 2 and "不能写在期次文件夹" in printed and "正在监视" not in printed, printed
+
+
+@pytest.mark.parametrize("link", ["issue.yaml", FIRST, "articles/images/x.png"])
+def test_symbolic_links_out_of_the_edition_are_refused(
+    make_edition: MakeEdition, tmp_path: Path, capsys: pytest.CaptureFixture[str], link: str
+) -> None:
+    root = make_edition(with_image("x.png", png_bytes()))
+    outside = tmp_path / "secret.txt"
+    outside.write_text("password: hunter2\n", "utf-8")
+    (root / link).unlink()
+    (root / link).symlink_to(outside)
+    code, printed = run_cli(capsys, "build", str(root), "-o", str(tmp_path / "out.pdf"))
+    assert code == 2 and "本期文件夹" in printed and "hunter2" not in printed, printed

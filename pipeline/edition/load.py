@@ -320,6 +320,10 @@ def load_edition(edition_dir: Path, cache: LoadCache | None = None) -> Edition:
         raise EditionInvalid(
             [EditorError(manifest_shown, None, None, None, f"找不到 {MANIFEST_NAME}：这不是一期简报的文件夹")]
         )
+    if not _inside(manifest_path, root):  # a symbolic link to a file elsewhere
+        raise EditionInvalid(
+            [EditorError(manifest_shown, None, None, None, f"{MANIFEST_NAME} 必须是本期文件夹里的文件")]
+        )
     errors: list[EditorError] = []
     try:
         text = read_text(manifest_path, manifest_shown, limit=MAX_MANIFEST_BYTES)
