@@ -267,9 +267,21 @@ def test_watcher_survives_a_bug_in_a_build(running: RunningWatcher, monkeypatch:
 
 @pytest.mark.slow
 def test_a_thousand_saves_end_in_the_cold_build(running: RunningWatcher, tmp_path: Path) -> None:
-    """1,000 saves in a tight loop, valid and invalid: the last PDF is a cold build's, byte for byte."""
+    """1,000 saves in a tight loop, valid and invalid, while a viewer reads the PDF: it never
+    sees half a file, and the last PDF is a cold build's, byte for byte."""
     root = running.watcher.edition_dir
     article = root / "articles" / "02-second.md"
+    output = running.watcher.output
+    seen: list[bytes] = []
+    saving = threading.Event()
+
+    def poll() -> None:  # a viewer reloading the PDF all the time
+        while not saving.is_set():
+            data = output.read_bytes()
+            seen.append(data[:5] + data.rstrip()[-5:])
+
+    poller = threading.Thread(target=poll, daemon=True)
+    poller.start()
     for number in range(1000):
         if number % 7 == 3:
             article.write_text("---\ntitle: 缺来源\n---\n", "utf-8")
@@ -279,6 +291,9 @@ def test_a_thousand_saves_end_in_the_cold_build(running: RunningWatcher, tmp_pat
     outcomes = running.drain()
     while not outcomes or outcomes[-1].result is None or titles(running.watcher.output)[1] != "最后一次保存":
         outcomes = [running.next_outcome()]
+    saving.set()
+    poller.join(TIMEOUT)
+    assert seen and set(seen) == {b"%PDF-%%EOF"}  # never half a file
     cold = Builder.create().build(root, tmp_path / "cold.pdf").output
     assert running.watcher.output.read_bytes() == cold.read_bytes()
     leftovers = [p.name for p in running.watcher.output.parent.iterdir() if p.name.endswith(".tmp")]
