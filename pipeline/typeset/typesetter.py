@@ -182,20 +182,24 @@ class Typesetter:
     _fonts_stamp: object = None
     _image_digests: dict[str, str] = field(default_factory=dict)
 
-    def forget_changed_images(self, images: VettedImages, root: Path) -> None:
-        """Drop cached images whose content changed since the last build.
+    def forget_changed_images(self, images: VettedImages, root: Path) -> bool:
+        """Drop cached images whose content changed since the last build; True if any did.
 
         WeasyPrint keys its image cache by URL (and by the URL's MD5 for the encoded
         data), so a photo replaced under the same name would otherwise stay stale.
+        Compared by content, so a replacement that keeps mtime and size is seen too.
         """
+        replaced = False
         for path, image in images.by_path.items():
             url = edition_url(path, root)
             if self._image_digests.get(url) == image.digest:
                 continue
+            replaced = replaced or url in self._image_digests
             self._image_digests[url] = image.digest
             digest = md5(url.encode(), usedforsecurity=False).hexdigest()
             for key in [key for key in self.image_cache if key == url or key.startswith(digest)]:
                 del self.image_cache[key]
+        return replaced
 
     def font_configuration(self) -> object:
         """WeasyPrint's font configuration, kept while fonts/ is unchanged.
