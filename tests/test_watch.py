@@ -298,3 +298,35 @@ def test_a_thousand_saves_end_in_the_cold_build(running: RunningWatcher, tmp_pat
     assert running.watcher.output.read_bytes() == cold.read_bytes()
     leftovers = [p.name for p in running.watcher.output.parent.iterdir() if p.name.endswith(".tmp")]
     assert leftovers == []
+
+
+def test_image_replaced_with_same_size_and_mtime_is_not_served_from_cache(
+    make_edition: MakeEdition, builder: Builder, tmp_path: Path
+) -> None:
+    """`cp -p` of a new photo over the old one: same name, size and mtime, new pixels."""
+    import io
+
+    from PIL import Image
+
+    def png(color: str) -> bytes:
+        stream = io.BytesIO()
+        Image.new("RGB", (120, 80), color).save(stream, "PNG", compress_level=0)
+        return stream.getvalue()
+
+    def first_pixel(pdf: Path) -> tuple[int, ...]:
+        for page in PdfReader(pdf).pages:
+            for image in page.images:
+                return tuple(image.image.convert("RGB").getpixel((0, 0)))
+        raise AssertionError("no image in the PDF")
+
+    red, blue = png("red"), png("blue")
+    assert len(red) == len(blue)
+    root = make_edition({"articles/01-first.md": article_text("图片稿件", "前文。\n\n![图为现场](images/photo.png)\n")})
+    photo = root / "articles" / "images" / "photo.png"
+    photo.parent.mkdir()
+    photo.write_bytes(red)
+    assert first_pixel(builder.build(root, tmp_path / "a.pdf").output) == (255, 0, 0)
+    stamp = photo.stat()
+    photo.write_bytes(blue)
+    os.utime(photo, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+    assert first_pixel(builder.build(root, tmp_path / "b.pdf").output) == (0, 0, 255)
