@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
@@ -274,3 +275,23 @@ def test_symbolic_links_out_of_the_edition_are_refused(
     (root / link).symlink_to(outside)
     code, printed = run_cli(capsys, "build", str(root), "-o", str(tmp_path / "out.pdf"))
     assert code == 2 and "本期文件夹" in printed and "hunter2" not in printed, printed
+
+
+def test_pngs_over_the_edition_pixel_budget_are_refused_where_they_cross_it(
+    make_edition: MakeEdition, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from PIL import Image
+
+    def big_png() -> bytes:
+        stream = io.BytesIO()
+        Image.new("1", (8000, 6000)).save(stream, "PNG")  # 48 million pixels, a few KB
+        return stream.getvalue()
+
+    figures = "".join(f"![图为第{n}张](images/p{n}.png)\n\n" for n in range(5))
+    files: dict[str, str | bytes] = {FIRST: article_text("大图很多", f"{PARAGRAPH}\n\n{figures}")}
+    files |= {f"articles/images/p{n}.png": big_png() for n in range(5)}
+    root = make_edition(files)
+    code, printed = run_cli(capsys, "build", str(root), "-o", str(tmp_path / "out.pdf"))
+    assert code == 2, printed
+    assert f"2025-11/{FIRST}:{line_of(root / FIRST, 'images/p4.png')}" in printed and "2 亿像素" in printed, printed
+    assert "p3.png" not in printed

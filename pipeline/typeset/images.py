@@ -13,7 +13,8 @@ once per content (the hash keys a cache kept between a watcher's builds):
   nothing outside themselves: every `href` is `#…` or an embedded raster image (itself
   judged as above), no `url(…)` but `url(#…)`, no `@import`; at most MAX_SVG_DEPTH
   levels and MAX_SVG_ELEMENTS elements;
-- nothing may be empty or larger than MAX_IMAGE_BYTES (MAX_SVG_BYTES for SVG).
+- nothing may be empty or larger than MAX_IMAGE_BYTES (MAX_SVG_BYTES for SVG);
+- the PNG, GIF and WebP images of an edition hold at most MAX_RECODED_PIXELS together.
 
 The bytes judged are the bytes the typesetter embeds: its fetcher serves
 `VettedImages`, so a file changed in between cannot slip through.
@@ -37,6 +38,14 @@ from ..errors import EditorError
 from ..render.markdown import PlacedImage
 
 MAX_PIXELS = 50_000_000  # e.g. 8660 × 5773; about 0.5 GB while typesetting
+# WeasyPrint embeds a JPEG as it is but decodes and re-compresses every other raster,
+# about 0.8 s per 12-megapixel PNG: 200 million such pixels an edition keep a build
+# within 20 s. JPEG photos are not counted.
+MAX_RECODED_PIXELS = 200_000_000
+TOO_MANY_PIXELS = (
+    f"使本期 PNG 等图片合计超过 {MAX_RECODED_PIXELS // 100_000_000} 亿像素，排版会很慢："
+    "请把照片另存为 JPEG（JPEG 不计入），或缩小后再用"
+)
 MAX_IMAGE_BYTES = 30 * 1024 * 1024
 MAX_SVG_BYTES = 5 * 1024 * 1024
 # WeasyPrint draws SVG recursively: deeper nesting ends in a RecursionError it logs and
@@ -179,6 +188,7 @@ class ImageVetter:
 
     def vet(self, images: Iterable[PlacedImage]) -> tuple[VettedImages, list[EditorError]]:
         vetted, errors = VettedImages(), []
+        recoded = 0
         with strict_pillow():
             for image in images:
                 try:
@@ -191,9 +201,21 @@ class ImageVetter:
                     if key not in self.verdicts:
                         self.verdicts[key] = judge(image.path, data)
                     problem, kind = self.verdicts[key]
+                recodes = kind not in (SVG_TYPE, "image/jpeg") and image.path not in vetted.by_path
+                if problem is None and recodes:
+                    recoded += _pixels(data)
+                    if recoded > MAX_RECODED_PIXELS:
+                        problem = TOO_MANY_PIXELS
                 if problem is None:
                     vetted.by_path[image.path] = VettedImage(data, kind, digest)
                 else:
                     message = f"图片 {image.path.name} {problem}"
                     errors.append(EditorError(image.article, image.line, None, "图片", message))
         return vetted, errors
+
+
+def _pixels(data: bytes) -> int:
+    from PIL import Image
+
+    width, height = Image.open(BytesIO(data)).size  # the header only
+    return width * height
