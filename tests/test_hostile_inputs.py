@@ -86,6 +86,11 @@ CASES = [
         "issue.yaml", "editor:", "锚点和别名",
     ),
     (
+        "deeply nested yaml",
+        {FIRST: article_text("标题", extra_front="author: " + "[" * 5000 + "]" * 5000 + "\n")},
+        FIRST, "author:", "嵌套超过 20 层",
+    ),
+    (
         "number true",
         {"issue.yaml": MANIFEST.replace("number: 11", "number: true")},
         "issue.yaml", "number: true", "应为整数",

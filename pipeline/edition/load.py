@@ -23,7 +23,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.composer import Composer, ComposerError
+from ruamel.yaml.composer import Composer, ComposerError, MaxDepthExceededError
 from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import AliasEvent
@@ -37,6 +37,7 @@ MANIFEST_NAME = "issue.yaml"
 MAX_EDITION_BYTES = 400 * 1024
 MAX_ARTICLE_BYTES = MAX_EDITION_BYTES
 MAX_MANIFEST_BYTES = 256 * 1024
+MAX_YAML_DEPTH = 20
 
 
 @dataclass(frozen=True)
@@ -181,6 +182,9 @@ def _yaml_parser() -> YAML:
     parser.Constructor = _DatesAsText
     parser.Composer = _NoAliases
     parser.allow_duplicate_keys = False
+    # Editors nest three levels (sections → articles); a few thousand `[` would
+    # otherwise exhaust Python's recursion in the composer.
+    parser.max_depth = MAX_YAML_DEPTH
     return parser
 
 
@@ -194,6 +198,8 @@ def parse_yaml(text: str, shown_as: str, first_line: int = 1) -> Any:
         problem = error.problem or error.context or "无法解析"
         if "duplicate key" in str(error):
             problem = "同一字段出现了两次"
+        if isinstance(error, MaxDepthExceededError):
+            problem = f"嵌套超过 {MAX_YAML_DEPTH} 层"
         raise FileProblem(
             EditorError(shown_as, line, column, None, f"YAML 格式错误：{problem}")
         ) from None
