@@ -300,3 +300,19 @@ def test_pngs_over_the_edition_pixel_budget_are_refused_where_they_cross_it(
     assert code == 2, printed
     assert f"2025-11/{FIRST}:{line_of(root / FIRST, 'images/p4.png')}" in printed and "2 亿像素" in printed, printed
     assert "p3.png" not in printed
+
+
+def test_more_than_200_articles_are_refused_at_the_201st_entry(
+    make_edition: MakeEdition, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    names = [f"articles/{number:03d}.md" for number in range(201)]
+    listed = "".join(f"      - {name}\n" for name in names)
+    manifest = MANIFEST.split("sections:")[0] + "sections:\n  - name: 新闻动态\n    articles:\n" + listed
+    files: dict[str, str | bytes] = {name: article_text(f"第{n}篇短讯", "短讯。\n") for n, name in enumerate(names)}
+    root = make_edition(files, manifest=manifest)
+    for default in ("01-first", "02-second", "03-third"):
+        (root / "articles" / f"{default}.md").unlink()
+    code, printed = run_cli(capsys, "build", str(root), "-o", str(tmp_path / "out.pdf"))
+    assert code == 2, printed
+    assert f"2025-11/issue.yaml:{line_of(root / 'issue.yaml', '200.md')}:" in printed and "最多 200 篇" in printed, printed
+    assert printed.count("2025-11/") == 1, printed
