@@ -167,8 +167,8 @@ def test_billion_laughs_is_refused_at_once(
 def test_front_matter_errors_do_not_hide_image_and_markdown_errors(
     make_edition: MakeEdition, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Three stages' mistakes in one report: front matter, an image, an SVG, nesting."""
-    broken_front = article_text("正常标题", f"{PARAGRAPH}\n\n![图为坏图](images/bad.png)\n").replace(
+    """Every stage's mistakes in one report: front matter, a NUL, an image, an SVG, nesting."""
+    broken_front = article_text("正常标题", f"{PARAGRAPH}\n\n空字符\x00在此。\n\n![图为坏图](images/bad.png)\n").replace(
         "source: 市场监管总局\n", ""
     )
     deep = "".join("  " * depth + f"- 第{depth + 1}层\n" for depth in range(10))
@@ -183,6 +183,7 @@ def test_front_matter_errors_do_not_hide_image_and_markdown_errors(
     assert code == 2, printed
     for where, marker, message in [
         (FIRST, "title:", "source：缺少必填项"),
+        (FIRST, "空字符", "U+0000"),
         (FIRST, "images/bad.png", "bad.png"),
         (SECOND, "images/x.svg", "ENTITY"),
         (SECOND, "- 第9层", "嵌套太深"),

@@ -124,21 +124,21 @@ def read_text(path: Path, shown_as: str, data: bytes | None = None, limit: int =
                 "以免 PDF 中出现乱码。",
             )
         ) from None
-    found = control_characters(text)
-    if found:
-        line, column, character = found[0]
-        more = f"（本文件共 {len(found)} 处）" if len(found) > 1 else ""
-        raise FileProblem(
-            EditorError(
-                shown_as,
-                line,
-                column,
-                None,
-                f"有看不见的控制字符 U+{ord(character):04X}{more}，PDF 中会显示不出或打乱文字顺序。"
-                "常见于从其他软件粘贴的文字：请删除该处后重新输入",
-            )
-        )
     return text
+
+
+def control_character_errors(text: str, shown_as: str) -> list[EditorError]:
+    """The first control character of a file (and how many there are), as an error."""
+    found = control_characters(text)
+    if not found:
+        return []
+    line, column, character = found[0]
+    more = f"（本文件共 {len(found)} 处）" if len(found) > 1 else ""
+    message = (
+        f"有看不见的控制字符 U+{ord(character):04X}{more}，PDF 中会显示不出或打乱文字顺序。"
+        "常见于从其他软件粘贴的文字：请删除该处后重新输入"
+    )
+    return [EditorError(shown_as, line, column, None, message)]
 
 
 def _read_bytes(path: Path, shown_as: str, limit: int) -> bytes:
@@ -288,11 +288,13 @@ def _read_article(
     except FileProblem as problem:
         return None, None, [problem.error]
     body_text = ArticleText(path, shown_as, body, body_line)
+    errors = control_character_errors(text, shown_as)
     try:
         data = parse_yaml(front_yaml, shown_as, first_line=2)
     except FileProblem as problem:
-        return None, body_text, [problem.error]
-    front, errors = validate(ArticleFrontMatter, data, shown_as, first_line=2)
+        return None, body_text, [*errors, problem.error]
+    front, front_errors = validate(ArticleFrontMatter, data, shown_as, first_line=2)
+    errors += front_errors
     if errors:
         return None, body_text, errors
     return Article(path, shown_as, section, front, body, body_line), body_text, []
@@ -331,12 +333,15 @@ def load_edition(edition_dir: Path, cache: LoadCache | None = None) -> Edition:
         raise EditionInvalid(
             [EditorError(manifest_shown, None, None, None, f"{MANIFEST_NAME} 必须是本期文件夹里的文件")]
         )
-    errors: list[EditorError] = []
     try:
         text = read_text(manifest_path, manifest_shown, limit=MAX_MANIFEST_BYTES)
-        data = parse_yaml(text, manifest_shown)
     except FileProblem as problem:
         raise EditionInvalid([problem.error]) from None
+    errors = control_character_errors(text, manifest_shown)
+    try:
+        data = parse_yaml(text, manifest_shown)
+    except FileProblem as problem:
+        raise EditionInvalid([*errors, problem.error]) from None
     manifest, manifest_errors = validate(IssueManifest, data, manifest_shown, first_line=1)
     errors += manifest_errors
 

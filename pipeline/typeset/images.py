@@ -110,8 +110,8 @@ def raster_problem(data: bytes) -> tuple[str | None, str]:
         )
     try:
         image.load()  # decodes every pixel: a truncated or corrupt file fails here
-    except (OSError, ValueError, SyntaxError, EOFError) as error:
-        return f"文件不完整或已损坏（{error}）：请重新导出或重新下载", kind
+    except (OSError, ValueError, SyntaxError, EOFError):
+        return "文件不完整或已损坏：请重新导出或重新下载", kind
     return None, kind
 
 
@@ -148,7 +148,8 @@ def svg_problem(data: bytes) -> str | None:
     try:
         root = ElementTree.fromstring(data)
     except ElementTree.ParseError as error:
-        return f"不是格式正确的 SVG（{error}）"
+        line, column = error.position
+        return f"不是格式正确的 SVG（第 {line} 行第 {column + 1} 列附近）：请从绘图软件重新导出"
     if root.tag.rsplit("}", 1)[-1] != "svg":
         return "不是 SVG 图片（最外层不是 <svg>）"
     count, pending = 0, [(root, 1)]
@@ -209,7 +210,7 @@ class ImageVetter:
                 if problem is None:
                     vetted.by_path[image.path] = VettedImage(data, kind, digest)
                 else:
-                    message = f"图片 {image.path.name} {problem}"
+                    message = f"{image.path.name} {problem}"
                     errors.append(EditorError(image.article, image.line, None, "图片", message))
         return vetted, errors
 
