@@ -28,6 +28,7 @@ from .fontcache import FontCache
 from .guard import UnsupportedWeasyPrint, check_weasyprint
 from .images import ImageVetter, VettedImages
 from .justify import inter_character_justification
+from .libraries import import_weasyprint_quietly
 from .spacing import SpacingMemory
 
 FONTCONFIG_NAME = "fonts.conf"
@@ -240,6 +241,7 @@ class Typesetter:
     def layout(self, rendered: RenderedEdition, images: VettedImages | None = None) -> LaidOut:
         """WeasyPrint's layout of the edition's HTML, inside the sandbox and the extensions;
         `images` as vetted by `vet_images` (vetted here when not given)."""
+        import_weasyprint_quietly()  # in case no Builder did (it spawns nothing, see libraries.py)
         from weasyprint import HTML
 
         try:
