@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .atomic_files import replace_text
-from .edition.load import FileProblem, read_text
+from .edition.load import FileProblem, control_character_errors, read_text
 from .errors import display_path
 from .importer.normalize import Change, normalize_text
 
@@ -58,6 +58,7 @@ def lint_edition(edition_dir: Path, fix: bool = False) -> LintResult:
         except FileProblem as problem:
             result.unreadable.append(str(problem.error))
             continue
+        result.unreadable += [str(error) for error in control_character_errors(text, shown)]
         fixed, changes = normalize_text(text)
         result.files.append(FileFindings(shown, tuple(changes)))
         if fix and fixed != text:
