@@ -28,7 +28,8 @@ def isolated_environment(tmp_path: Path) -> dict[str, str]:
 def leftovers(tmp_path: Path, output_dir: Path) -> list[str]:
     """Files a process left that no later build reuses: temp folders and temp files."""
     found = [f"tmp/{path.name}" for path in (tmp_path / "tmp").iterdir()]
-    found += [path.name for path in output_dir.iterdir() if path.name.endswith(".tmp")]
+    if output_dir.exists():
+        found += [path.name for path in output_dir.iterdir() if path.name.endswith(".tmp")]
     cache = tmp_path / "cache"
     if cache.exists():
         found += [str(path.relative_to(cache)) for path in cache.rglob("*.tmp")]
@@ -142,3 +143,23 @@ def test_killed_builds_leave_nothing_the_next_build_does_not_reuse_or_remove(
     assert blobs == sorted(path.stat().st_size for path in Path("fonts").resolve().glob("*.otf"))
     (font_set,) = [path for path in fonts.iterdir() if path.name.startswith("fonts-")]
     assert all(name.is_symlink() and name.resolve().parent == fonts / "blobs" for name in font_set.iterdir())
+
+
+def test_watcher_stopped_in_the_middle_of_a_build_abandons_it_cleanly(
+    make_edition: MakeEdition, tmp_path: Path
+) -> None:
+    root = make_edition()
+    output = tmp_path / "out" / "watch.pdf"
+    watcher = subprocess.Popen(
+        [sys.executable, "-m", "pipeline", "watch", str(root), "-o", str(output)],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=isolated_environment(tmp_path),
+    )
+    lines = Lines(watcher)
+    lines.until("正在监视")  # printed just before the first build starts
+    time.sleep(0.3)
+    watcher.send_signal(signal.SIGTERM)
+    watcher.wait(TIMEOUT)
+    printed = lines.rest()
+    assert watcher.returncode == 0 and "已停止监视" in printed, printed
+    assert "Traceback" not in printed
+    assert leftovers(tmp_path, output.parent) == []
