@@ -88,3 +88,8 @@ def test_an_unclosed_table_is_an_error() -> None:
     env: dict[str, list[tuple[int, str]]] = {}
     new_parser().parse("正文。\n\n<table>\n<tr><td>甲</td></tr>\n", env)
     assert env["table_problems"] == [(2, "HTML 表格缺少结尾的 </table>")]
+
+
+def test_a_cell_written_over_two_lines() -> None:
+    html = new_parser().render("<table>\n<tr><td>电线\n电缆</td><td>ISO\n9001</td></tr>\n</table>\n")
+    assert "<td>电线电缆</td>" in html and "ISO 9001" in html
