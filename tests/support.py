@@ -20,9 +20,11 @@ import pytest
 from PIL import Image
 
 from pipeline.build import Builder
+from pipeline.check.composition import CompositionFigures
 from pipeline.check.typography import TypographyFigures
 from pipeline.house import REPO_ROOT
 from pipeline.pdfread.lines import read_chars
+from pipeline.typeset.typesetter import TypesetPDF
 
 SAMPLE_EDITION = REPO_ROOT / "issues" / "2025-11"
 # ../shared/seeds beside the checkout; BRIEFING_SEEDS names it from a worktree elsewhere.
@@ -128,6 +130,45 @@ def right_edge_residuals(pdf: Path) -> list[float]:
             residuals += [max(ends) - end for end in ends if max(ends) - end < 1.0]
     return residuals
 
+
+CORPUS = REPO_ROOT / "tests" / "typeset" / "corpus"
+
+
+@dataclasses.dataclass(frozen=True)
+class PageFigures:
+    """What `briefing check` measures of a PDF's composition and typography."""
+
+    composition: CompositionFigures
+    typography: TypographyFigures
+    pages: int
+
+
+def page_figures(pdf: Path) -> PageFigures:
+    """The composition and typography figures of `pdf`, read back from the PDF."""
+    from pypdf import PdfReader
+
+    from pipeline.check.composition import measure_composition
+    from pipeline.check.typography import measure
+    from pipeline.house import HouseNumbers
+    from pipeline.pdfread.content import scan_content
+    from pipeline.pdfread.lines import lines_of
+    from pipeline.pdfread.outline import first_bookmarked_page, read_outline
+
+    reader = PdfReader(pdf)
+    first = first_bookmarked_page(read_outline(reader))
+    scan = scan_content(reader)
+    lines = lines_of(scan.chars)
+    composition = measure_composition(lines, scan.images, HouseNumbers.read(), first)
+    typography = measure([page if number >= first else [] for number, page in enumerate(lines, start=1)])
+    return PageFigures(composition, typography, len(lines))
+
+
+def typeset_to(builder: Builder, edition: Path, output: Path, *, compose: bool = True) -> TypesetPDF:
+    """Typeset `edition` into `output` (with or without page composition)."""
+    typesetter = dataclasses.replace(builder.typesetter, compose=compose, _composer=None)
+    typeset = typesetter.typeset(builder.render(edition))
+    output.write_bytes(typeset.pdf)
+    return typeset
 
 def png_bytes(color: str = "red", size: tuple[int, int] = (40, 30)) -> bytes:
     buffer = io.BytesIO()

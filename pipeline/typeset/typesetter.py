@@ -21,9 +21,10 @@ from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
 from ..errors import EditionInvalid, EditorError, display_path
-from ..house import STYLESHEET_NAMES, font_faces
+from ..house import STYLESHEET_NAMES, HouseNumbers, font_faces
 from ..render.html import RenderedEdition
 from ..render.markdown import edition_path, edition_url
+from .compose import Composer, CompositionStats, page_composition
 from .fontcache import FontCache
 from .guard import UnsupportedWeasyPrint, check_weasyprint
 from .images import ImageVetter, VettedImages
@@ -129,6 +130,7 @@ class TypesetPDF:
     pdf: bytes
     page_count: int
     warnings: tuple[str, ...]
+    composition: CompositionStats = field(default_factory=CompositionStats)
 
 
 class _Collect(logging.Handler):
@@ -163,6 +165,7 @@ class LaidOut:
     rendered: RenderedEdition
     document: Any  # weasyprint.Document
     warnings: list[str]
+    composition: CompositionStats = field(default_factory=CompositionStats)
 
 
 @dataclass
@@ -177,11 +180,14 @@ class Typesetter:
     image_vetter: ImageVetter = field(default_factory=ImageVetter)
     # Off only to show what plain WeasyPrint does (before/after measurements).
     inter_character: bool = True
+    # Off only to show the page without composition (typeset/compose.py).
+    compose: bool = True
     # Justification spacings of the last build: the watcher's rebuilds reuse them.
     spacing_memory: SpacingMemory = field(default_factory=SpacingMemory)
     _font_config: object | None = None
     _fonts_stamp: object = None
     _image_digests: dict[str, str] = field(default_factory=dict)
+    _composer: Composer | None = None
 
     def forget_changed_images(self, images: VettedImages, root: Path) -> bool:
         """Drop cached images whose content changed since the last build; True if any did.
@@ -265,25 +271,43 @@ class Typesetter:
             if self.inter_character
             else nullcontext()
         )
-        with _captured_warnings() as warnings, justification, python_warnings.catch_warnings():
+        composer = self.composer()
+        composition = page_composition(composer) if self.compose else nullcontext(CompositionStats())
+        with (
+            _captured_warnings() as warnings,
+            justification,
+            composition as composed,
+            python_warnings.catch_warnings(),
+        ):
             python_warnings.simplefilter("ignore")
-            document = HTML(
+            html = HTML(
                 string=rendered.html,
                 base_url=root.as_uri() + "/",
                 url_fetcher=make_fetcher(sandbox, images, root),
-            ).render(font_config=font_config, cache=self.image_cache)
+            )
+            if self.compose:  # titles, contents entries, paragraph ends: before layout
+                composer.prepare(html.etree_element)
+            document = html.render(font_config=font_config, cache=self.image_cache)
         if sandbox.refused:
             raise EditionInvalid([_refusal(url, rendered) for url in sandbox.refused])
         if len(document.pages) > MAX_PAGES:
             raise EditionInvalid([_too_many_pages(len(document.pages), rendered)])
-        return LaidOut(rendered, document, warnings)
+        return LaidOut(rendered, document, warnings, composed)
+
+    def composer(self) -> Composer:
+        """The page composition, with its font measures kept between builds."""
+        if self._composer is None:
+            self._composer = Composer(HouseNumbers.read(self.styles_dir), self.styles_dir)
+        return self._composer
 
     def write(self, laid_out: LaidOut) -> TypesetPDF:
         """The laid-out document as PDF bytes (fonts subset, images encoded)."""
         with _captured_warnings() as warnings, python_warnings.catch_warnings():
             python_warnings.simplefilter("ignore")  # Pillow's, while re-encoding images
             pdf = laid_out.document.write_pdf()
-        return TypesetPDF(pdf, len(laid_out.document.pages), tuple(laid_out.warnings + warnings))
+        return TypesetPDF(
+            pdf, len(laid_out.document.pages), tuple(laid_out.warnings + warnings), laid_out.composition
+        )
 
 
 def _refusal(url: str, rendered: RenderedEdition) -> EditorError:

@@ -142,7 +142,7 @@ def test_roster_becomes_table() -> None:
     assert len(tables) == 1
     assert tables[0].rows == [["王志成", "中央宣传部版权管理局局长"], ["刘洁", "湖北省黄冈市市长"]]
     html = new_parser().render(table_markdown(tables[0]))
-    assert "<table>" in html and "<td>刘洁</td>" in html
+    assert "<table>" in html and '<td class="short">刘洁</td>' in html
     assert texts(draft) == ["专题发言：", "本段不是名单。"]
 
 
