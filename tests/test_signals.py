@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.house import STYLES_DIR, font_faces
 from pipeline.signals import STOP_SIGNALS, exit_code, stop_on_signals
 from tests.support import LAST_PDF, MakeEdition, article_text
 
@@ -140,7 +141,7 @@ def test_killed_builds_leave_nothing_the_next_build_does_not_reuse_or_remove(
     assert sorted(path.name for path in output.parent.iterdir()) == ["2025-11.pdf"]
     fonts = tmp_path / "cache" / "fonts"
     blobs = sorted(path.stat().st_size for path in (fonts / "blobs").iterdir())
-    assert blobs == sorted(path.stat().st_size for path in Path("fonts").resolve().glob("*.otf"))
+    assert blobs == sorted(face.file.stat().st_size for face in font_faces(STYLES_DIR))
     (font_set,) = [path for path in fonts.iterdir() if path.name.startswith("fonts-")]
     assert all(name.is_symlink() and name.resolve().parent == fonts / "blobs" for name in font_set.iterdir())
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.build import Builder
-from pipeline.house import FONTS_DIR
+from pipeline.house import FONTS_DIR, STYLES_DIR, font_faces
 from pipeline.typeset.fontcache import STALE_SECONDS, FontCache, check_font_hooks
 from pipeline.typeset.libraries import builtin_mime_types, no_library_search
 from tests.support import MakeEdition, dead_pid
@@ -43,7 +43,7 @@ def test_a_second_builder_reuses_the_cached_fonts_and_typesets_with_them(
     written = {path.name: path.stat().st_mtime_ns for path in blobs.iterdir()}
     Builder.create().build(root, tmp_path / "b.pdf")  # as another process would
     assert {path.name: path.stat().st_mtime_ns for path in blobs.iterdir()} == written  # not rewritten
-    assert len(written) == len(list(FONTS_DIR.glob("*.otf")))
+    assert len(written) == len({face.file for face in font_faces(STYLES_DIR)})
     assert (tmp_path / "a.pdf").read_bytes() == (tmp_path / "b.pdf").read_bytes()
     assert "研究院召开质量发展形势分析会" in pdf_text(tmp_path / "b.pdf").replace(" ", "")
 
@@ -111,7 +111,7 @@ def test_two_processes_starting_at_once_share_an_empty_cache(make_edition: MakeE
     assert [build.returncode for build in builds] == [0, 0], outputs
     assert (tmp_path / "first.pdf").read_bytes() == (tmp_path / "second.pdf").read_bytes()
     fonts = tmp_path / "cache" / "fonts"
-    assert len(list((fonts / "blobs").iterdir())) == len(list(FONTS_DIR.glob("*.otf")))
+    assert len(list((fonts / "blobs").iterdir())) == len({face.file for face in font_faces(STYLES_DIR)})
     assert [path for path in fonts.rglob("*") if path.name.endswith(".tmp")] == []
     assert [path.name for path in tmp_path.iterdir() if path.name.startswith("weasyprint-")] == []
 
