@@ -19,7 +19,7 @@ from .atomic_files import write_atomically
 from .check.expected import Expected
 from .edition.load import LoadCache, LoadFailed, load_edition
 from .errors import EditionInvalid, OutputProblem
-from .house import FONTS_DIR, REPO_ROOT, STYLES_DIR, shipped_font_families
+from .house import FONTS_DIR, REPO_ROOT, STYLES_DIR, cache_dir, shipped_font_families
 from .render.html import RenderedEdition, Renderer, RenderFailed, scan_bodies
 from .typeset.fontcache import FontCache
 from .typeset.glyphs import FontCoverage, MissingGlyph
@@ -30,13 +30,6 @@ from .typeset.typesetter import (
     check_setup,
     use_only_shipped_fonts,
 )
-
-CACHE_DIR_VARIABLE = "BRIEFING_CACHE_DIR"
-
-
-def cache_dir() -> Path:
-    """`build/.cache/` of this checkout, or $BRIEFING_CACHE_DIR."""
-    return Path(os.environ.get(CACHE_DIR_VARIABLE) or REPO_ROOT / "build" / ".cache")
 
 
 @dataclass(frozen=True)

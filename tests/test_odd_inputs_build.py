@@ -51,6 +51,9 @@ def test_same_sources_in_any_folder_give_the_same_bytes(
     assert first.count(b"/Subtype /Image") + first.count(b"/Subtype/Image") >= 1
 
 
+# Long enough to be broken between words (jieba's word list, kept in the cache folder).
+LONG_TITLE = "市场监管总局召开全国质量基础设施一站式服务能力提升工作推进会暨经验交流现场会议"
+
 AUDITED_BUILD = r"""
 import json, sys
 opened = []
@@ -74,13 +77,14 @@ def test_a_build_opens_nothing_outside_the_edition_styles_fonts_and_cache(
     """The strace guarantee, in Python: every `open` of a cold build, audited."""
     body = f"{PARAGRAPH}\n\n![图为示意图](images/chart.png)\n\n![图为矢量图](images/flow.svg)\n"
     root = make_edition(
-        {FIRST: article_text("带图", body), "articles/images/chart.png": png_bytes(size=(300, 200)),
+        {FIRST: article_text(LONG_TITLE, body), "articles/images/chart.png": png_bytes(size=(300, 200)),
          "articles/images/flow.svg": GOOD_SVG}
     )
     (tmp_path / "secret.txt").write_text("beside the edition")
     output = tmp_path / "out" / "2025-11.pdf"
     cache = tmp_path / "cache"
-    environment = {**os.environ, "BRIEFING_CACHE_DIR": str(cache)}
+    (tmp_path / "tmp").mkdir()
+    environment = {**os.environ, "BRIEFING_CACHE_DIR": str(cache), "TMPDIR": str(tmp_path / "tmp")}
     child = subprocess.run(
         [sys.executable, "-c", AUDITED_BUILD, str(root), str(output)],
         capture_output=True, text=True, env=environment, timeout=120, check=True,
@@ -89,6 +93,8 @@ def test_a_build_opens_nothing_outside_the_edition_styles_fonts_and_cache(
     allowed = [root, builder.styles_dir, builder.fonts_dir, cache, output.parent, *PYTHON_HOMES]
     outside = [path for path in opened if not any(path.resolve().is_relative_to(a) for a in allowed)]
     assert outside == [], outside
+    assert list((tmp_path / "tmp").iterdir()) == []  # nothing left in /tmp either
+    assert any(path.is_relative_to(cache / "words") for path in opened)
     assert any(path.name == "chart.png" for path in opened)
     assert output.is_file()
 
