@@ -18,7 +18,7 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
 from .build import Builder, BuildResult
-from .errors import EditionInvalid
+from .errors import EditionInvalid, EditorError
 
 # Editors' temporary and backup files: vim (.swp, .swx, 4913, ~), emacs (.#*, #*#),
 # LibreOffice (.~lock*), our own atomic-write temp files.
@@ -45,6 +45,8 @@ class BuildOutcome:
     started: dt.datetime
     result: BuildResult | None
     errors: tuple[str, ...]
+    # The same errors with their file and line, for a viewer that links to them.
+    editor_errors: tuple[EditorError, ...] = ()
 
     def line(self) -> str:
         stamp = self.started.strftime("%H:%M:%S")
@@ -109,7 +111,8 @@ class Watcher:
         try:
             result = self.builder.build(self.edition_dir, self.output)
         except EditionInvalid as invalid:
-            outcome = BuildOutcome(started, None, tuple(str(error) for error in invalid.errors))
+            errors = tuple(invalid.errors)
+            outcome = BuildOutcome(started, None, tuple(str(error) for error in errors), errors)
         else:
             outcome = BuildOutcome(started, result, ())
         self.builds += 1
