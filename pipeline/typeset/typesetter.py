@@ -23,6 +23,7 @@ from .justify import (
     check_weasyprint,
     inter_character_justification,
 )
+from .relayout import PageKeeper, stylesheets_allow_reuse
 
 FONTCONFIG_NAME = "fonts.conf"
 MAX_DATA_URL_BYTES = 64 * 1024
@@ -157,23 +158,37 @@ class Typesetter:
     _font_config: object | None = None
     _fonts_stamp: tuple[tuple[str, int, int], ...] = ()
     _image_stamps: dict[str, tuple[int, int]] = field(default_factory=dict)
+    # Pages of the last render, kept where an edit cannot have changed them (relayout.py).
+    page_keeper: PageKeeper = field(default_factory=PageKeeper)
+    _styles_digest: bytes = b""
 
-    def forget_changed_images(self, rendered: RenderedEdition) -> None:
-        """Drop cached images whose files changed since the last build.
+    def forget_changed_images(self, rendered: RenderedEdition) -> bool:
+        """Drop cached images whose files changed since the last build; True if any did.
 
         WeasyPrint keys its image cache by URL (and by the URL's MD5 for the encoded
         data), so a photo replaced under the same name would otherwise stay stale.
         """
+        replaced = False
         for image in rendered.images:
             url = image.path.as_uri()
             stat = image.path.stat()
             stamp = (stat.st_mtime_ns, stat.st_size)
             if self._image_stamps.get(url) == stamp:
                 continue
+            replaced = replaced or url in self._image_stamps
             self._image_stamps[url] = stamp
             digest = md5(url.encode(), usedforsecurity=False).hexdigest()
             for key in [key for key in self.image_cache if key == url or key.startswith(digest)]:
                 del self.image_cache[key]
+        return replaced
+
+    def styles_unchanged(self) -> bool:
+        """True when the stylesheets are the ones of the last call and allow kept pages."""
+        texts = [(self.styles_dir / name).read_text("utf-8") for name in STYLESHEET_NAMES]
+        digest = md5("\0".join(texts).encode(), usedforsecurity=False).digest()
+        unchanged = digest == self._styles_digest
+        self._styles_digest = digest
+        return unchanged and stylesheets_allow_reuse(texts)
 
     def font_configuration(self) -> object:
         """WeasyPrint's font configuration, kept while fonts/ is unchanged.
@@ -207,20 +222,24 @@ class Typesetter:
         sandbox = Sandbox(
             (rendered.edition.root, self.styles_dir.resolve(), self.fonts_dir.resolve())
         )
-        self.forget_changed_images(rendered)
+        images_replaced = self.forget_changed_images(rendered)
+        styles_unchanged = self.styles_unchanged()
         # Chinese justification between characters (WeasyPrint stretches only spaces).
+        fonts_before = self._font_config
         font_config = self.font_configuration()
+        keep_pages = styles_unchanged and not images_replaced and font_config is fonts_before
         justification = (
             inter_character_justification(self.spacing_memory)
             if self.inter_character
             else nullcontext()
         )
         with _captured_warnings() as warnings, justification:
-            document = HTML(
-                string=rendered.html,
-                base_url=rendered.edition.root.as_uri() + "/",
-                url_fetcher=make_fetcher(sandbox),
-            ).render(font_config=font_config, cache=self.image_cache)
+            with self.page_keeper.keeping_pages(keep_pages):
+                document = HTML(
+                    string=rendered.html,
+                    base_url=rendered.edition.root.as_uri() + "/",
+                    url_fetcher=make_fetcher(sandbox),
+                ).render(font_config=font_config, cache=self.image_cache)
             pdf = document.write_pdf()
         if sandbox.refused:
             raise EditionInvalid([_refusal(url, rendered) for url in sandbox.refused])
