@@ -23,6 +23,11 @@ SENTENCES = ("与会代表围绕质量基础设施建设深入交流。", "下�
              "调研组走访了十余家企业。", "会议强调要把工作抓实抓细。")
 
 
+# Every kind of edit: a sentence inside an article, page-count changes both ways, added
+# and removed articles, a stylesheet edit, a picture replaced under the same name, a title.
+EDITS = ("sentence", "grow", "add", "remove", "shrink", "style", "picture", "title")
+
+
 class EditionUnderEdit:
     """An edition folder and its own copy of styles/, edited at random."""
 
@@ -30,6 +35,9 @@ class EditionUnderEdit:
         self.root, self.styles, self.rng = root, styles, rng
         self.sections: list[list[str]] = [[], []]
         self.serial = 0
+        (root / "articles" / "images").mkdir()
+        self.pictures = sorted((REPO_ROOT / "issues" / "2025-11" / "articles" / "images").glob("*.png"))
+        shutil.copyfile(self.pictures[0], root / "articles" / "images" / "picture.png")
         for title in TITLES:
             self.add_article(title, self.rng.randrange(2))
         self.write_manifest()
@@ -38,6 +46,8 @@ class EditionUnderEdit:
         self.serial += 1
         name = f"articles/{self.serial:02d}.md"
         paragraphs = "\n\n".join(PARAGRAPH[: self.rng.randrange(60, 300)] for _ in range(self.rng.randrange(2, 6)))
+        if self.serial % 3 == 1:
+            paragraphs += "\n\n![图为示意图](images/picture.png)"
         (self.root / name).write_text(article_text(title, paragraphs + "\n"), "utf-8")
         where = self.sections[section]
         where.insert(len(where) if position is None else position, name)
@@ -56,11 +66,9 @@ class EditionUnderEdit:
     def articles(self) -> list[str]:
         return [name for section in self.sections for name in section]
 
-    def edit(self) -> str:
-        """One random edit; returns what it did, for the failure message."""
-        kind = self.rng.choice(
-            ["sentence", "sentence", "sentence", "grow", "shrink", "add", "remove", "style", "title"]
-        )
+    def edit(self, kind: str | None = None) -> str:
+        """One edit (of `kind`, or a random one); returns what it did, for the failure message."""
+        kind = kind or self.rng.choice([*EDITS, "sentence", "sentence"])
         target = self.root / self.rng.choice(self.articles())
         text = target.read_text("utf-8")
         if kind == "sentence":
@@ -87,6 +95,11 @@ class EditionUnderEdit:
             sizes = ("14pt", "14.5pt")
             now = next(size for size in sizes if f"--body-size: {size};" in css)
             house.write_text(css.replace(f"--body-size: {now};", f"--body-size: {sizes[1 - sizes.index(now)]};"), "utf-8")
+        elif kind == "picture":  # the same file name, another picture
+            picture = self.root / "articles" / "images" / "picture.png"
+            current = picture.read_bytes()
+            other = next(path for path in self.pictures if path.read_bytes() != current)
+            shutil.copyfile(other, picture)
         elif kind == "title":
             target.write_text(text.replace("title: ", "title: 新", 1), "utf-8")
         return f"{kind} {target.name}"
@@ -101,7 +114,7 @@ def _tree(tmp_path: Path) -> tuple[Path, Path]:
     return root, styles
 
 
-def run_random_edits(tmp_path: Path, seed: int, edits: int) -> int:
+def run_edits(tmp_path: Path, seed: int, kinds: list[str | None]) -> int:
     root, styles = _tree(tmp_path)
     edition = EditionUnderEdit(root, styles, random.Random(seed))
     warm = Builder.create(styles_dir=styles, fonts_dir=REPO_ROOT / "fonts")
@@ -109,8 +122,8 @@ def run_random_edits(tmp_path: Path, seed: int, edits: int) -> int:
     warm.build(root, warm_pdf)
     kept = 0
     done = []
-    for _ in range(edits):
-        done.append(edition.edit())
+    for kind in kinds:
+        done.append(edition.edit(kind))
         warm.build(root, warm_pdf)
         kept += warm.typesetter.page_keeper.last_kept
         Builder.create(styles_dir=styles, fonts_dir=REPO_ROOT / "fonts").build(root, cold_pdf)
@@ -118,15 +131,15 @@ def run_random_edits(tmp_path: Path, seed: int, edits: int) -> int:
     return kept
 
 
-def test_random_edits_give_the_bytes_of_a_cold_build(tmp_path: Path) -> None:
-    kept = run_random_edits(tmp_path, seed=15, edits=10)
+def test_every_kind_of_edit_gives_the_bytes_of_a_cold_build(tmp_path: Path) -> None:
+    kept = run_edits(tmp_path, seed=15, kinds=["sentence", *EDITS, "sentence"])
     assert kept > 0, "no page was ever kept: the fast path was not exercised"
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("seed", range(5))
-def test_longer_random_edit_sequences(tmp_path: Path, seed: int) -> None:
-    run_random_edits(tmp_path, seed=seed, edits=25)
+def test_random_edit_sequences_give_the_bytes_of_a_cold_build(tmp_path: Path, seed: int) -> None:
+    run_edits(tmp_path, seed=seed, kinds=[None] * 25)
 
 
 def test_an_edit_in_a_middle_article_keeps_the_pages_before_it(tmp_path: Path) -> None:

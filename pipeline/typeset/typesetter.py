@@ -24,6 +24,7 @@ from .justify import (
     inter_character_justification,
 )
 from .relayout import PageKeeper, stylesheets_allow_reuse
+from .streams import StreamMemory, reusing_streams
 
 FONTCONFIG_NAME = "fonts.conf"
 MAX_DATA_URL_BYTES = 64 * 1024
@@ -160,6 +161,8 @@ class Typesetter:
     _image_stamps: dict[str, tuple[int, int]] = field(default_factory=dict)
     # Pages of the last render, kept where an edit cannot have changed them (relayout.py).
     page_keeper: PageKeeper = field(default_factory=PageKeeper)
+    # Picture streams and font subsets of the last write (streams.py).
+    stream_memory: StreamMemory = field(default_factory=StreamMemory)
     _styles_digest: bytes = b""
 
     def forget_changed_images(self, rendered: RenderedEdition) -> bool:
@@ -207,6 +210,8 @@ class Typesetter:
             self._font_config = FontConfiguration()
             self._fonts_stamp = stamp
             self.spacing_memory.clear()  # measured with the old fonts
+            self.stream_memory.clear()
+            self.page_keeper.forget()
         return self._font_config
 
     def typeset(self, rendered: RenderedEdition) -> TypesetPDF:
@@ -240,7 +245,8 @@ class Typesetter:
                     base_url=rendered.edition.root.as_uri() + "/",
                     url_fetcher=make_fetcher(sandbox),
                 ).render(font_config=font_config, cache=self.image_cache)
-            pdf = document.write_pdf()
+            with reusing_streams(self.stream_memory):
+                pdf = document.write_pdf()
         if sandbox.refused:
             raise EditionInvalid([_refusal(url, rendered) for url in sandbox.refused])
         return TypesetPDF(pdf, len(document.pages), tuple(warnings))
