@@ -34,6 +34,7 @@ STAGES = (
     ("PDF total", "weasyprint/pdf/__init__.py", "generate_pdf"),
     ("check", "pipeline/check/run.py", "check_pdf"),
 )
+CHECK = ("pipeline/check/run.py", "check_pdf")
 
 
 def cumulative(stats: pstats.Stats, path_end: str, name: str) -> float:
@@ -45,7 +46,7 @@ def cumulative(stats: pstats.Stats, path_end: str, name: str) -> float:
 
 
 def profile_one(builder: Builder, edition: Path, output: Path, article: Path, keep: bool) -> None:
-    from pipeline.check.run import check_pdf, shipped_font_families
+    from pipeline.check.run import check_pdf
 
     text = article.read_text("utf-8")
     article.write_text(text.replace("。", "。补充一句话。", 1), "utf-8")
@@ -54,10 +55,10 @@ def profile_one(builder: Builder, edition: Path, output: Path, article: Path, ke
     profiler = cProfile.Profile()
     profiler.enable()
     result = builder.build(edition, output)
-    check_pdf(output, shipped_families=shipped_font_families(builder.styles_dir), rendered=result.rendered)
+    check_pdf(output, result.expected)
     profiler.disable()
     stats = pstats.Stats(profiler)
-    whole = cumulative(stats, "pipeline/build.py", "build") + cumulative(stats, "pipeline/check/run.py", "check_pdf")
+    whole = sum(cumulative(stats, *where) for where in (("pipeline/build.py", "build"), CHECK))
     label = "kept pages" if keep else "full layout"
     print(f"\n{label}: {result.page_count} pages, {builder.typesetter.page_keeper.last_kept} kept, "
           f"{whole:.2f} s under cProfile (build + check)")

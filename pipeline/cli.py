@@ -9,8 +9,9 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from .build import REPO_ROOT, Builder, default_output
+from .build import Builder, default_output
 from .errors import EditionInvalid
+from .house import STYLES_DIR
 from .typeset.typesetter import SetupProblem
 
 EXIT_OK, EXIT_CHECK_FAILED, EXIT_INVALID_INPUT, EXIT_SETUP = 0, 1, 2, 3
@@ -37,7 +38,7 @@ def _ready_builder() -> Builder:
 
 
 def command_build(args: argparse.Namespace) -> int:
-    from .check.run import check_pdf, shipped_font_families
+    from .check.run import check_pdf
     from .typeset.glyphs import is_notdef_warning
 
     edition_dir = Path(args.edition)
@@ -57,41 +58,27 @@ def command_build(args: argparse.Namespace) -> int:
         for glyph in result.missing_glyphs:
             _complain(str(glyph.as_editor_error()))
         return EXIT_CHECK_FAILED if result.missing_glyphs else EXIT_OK
-    report = check_pdf(
-        output,
-        shipped_families=shipped_font_families(builder.styles_dir),
-        rendered=result.rendered,
-        missing_glyphs=result.missing_glyphs,
-        typeset_warnings=result.warnings,
-    )
+    report = check_pdf(output, result.expected)
     if report.findings:
         _say(report.text(strict=args.strict))
     return EXIT_OK if report.ok(strict=args.strict) else EXIT_CHECK_FAILED
 
 
 def command_check(args: argparse.Namespace) -> int:
-    from .check.run import check_pdf, shipped_font_families
+    from .check.expected import Expected
+    from .check.run import check_pdf
     from .edition.load import load_edition
-    from .render.html import Renderer
-    from .typeset.glyphs import FontCoverage
+    from .house import shipped_font_families
 
     pdf = Path(args.pdf)
     if not pdf.is_file():
         _complain(f"找不到 PDF 文件：{pdf}")
         return EXIT_INVALID_INPUT
-    styles_dir = REPO_ROOT / "styles"
-    rendered, missing = None, []
     if args.edition:
-        edition = load_edition(Path(args.edition))
-        # Rendering the HTML (no typesetting) tells which anchor and images each article has.
-        rendered = Renderer.from_styles(styles_dir).render(edition)
-        missing = FontCoverage.from_fonts_dir(REPO_ROOT / "fonts").find_missing(edition)
-    report = check_pdf(
-        pdf,
-        shipped_families=shipped_font_families(styles_dir),
-        rendered=rendered,
-        missing_glyphs=missing,
-    )
+        expected = Expected.for_edition(load_edition(Path(args.edition)))
+    else:
+        expected = Expected.pdf_only(shipped_font_families(STYLES_DIR))
+    report = check_pdf(pdf, expected)
     if args.json:
         print(json.dumps(report.as_dict(strict=args.strict), ensure_ascii=False, indent=2))
     else:

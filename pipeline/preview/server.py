@@ -19,7 +19,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from ..build import REPO_ROOT
+from ..house import REPO_ROOT
 from .session import PreviewSession
 
 HOST = "127.0.0.1"

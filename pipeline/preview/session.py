@@ -128,17 +128,11 @@ class PreviewSession:
         self._publish(checking=False, findings=findings)
 
     def _check(self, outcome: BuildOutcome) -> tuple[dict[str, Any], ...]:
-        from ..check.run import check_pdf, shipped_font_families
+        from ..check.run import check_pdf
 
         result = outcome.result
         assert result is not None
-        report = check_pdf(
-            result.output,
-            shipped_families=shipped_font_families(self.builder.styles_dir),
-            rendered=result.rendered,
-            missing_glyphs=result.missing_glyphs,
-            typeset_warnings=result.warnings,
-        )
+        report = check_pdf(result.output, result.expected)
         entries = []
         for finding in report.findings:
             entry = finding.as_dict()

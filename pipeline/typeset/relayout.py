@@ -205,16 +205,22 @@ class PageKeeper:
     """Kept by the typesetter between renders: the last render's record."""
 
     previous: Recorded | None = None
+    settings: tuple[object, ...] | None = None  # of the render `previous` records
     last_kept: int = 0  # pages the last render kept (for the bench and tests)
 
     def forget(self) -> None:
         self.previous = None
 
     @contextmanager
-    def keeping_pages(self, allowed: bool) -> Iterator[None]:
-        """Patch WeasyPrint's pagination for one render; record it for the next one."""
+    def keeping_pages(self, settings: tuple[object, ...] | None) -> Iterator[None]:
+        """Patch WeasyPrint's pagination for one render; record it for the next one.
+
+        `settings` is what the layout depends on besides the HTML (stylesheets, fonts,
+        extensions); pages are kept only from a render with equal settings, none if None.
+        """
         from weasyprint import layout
 
+        allowed = settings is not None and settings == self.settings
         originals = layout.initialize_page_maker, layout.make_all_pages
         state = _RenderState(self.previous if allowed else None, originals[0])
         layout.initialize_page_maker = state.initialize_page_maker
@@ -227,6 +233,7 @@ class PageKeeper:
         finally:
             layout.initialize_page_maker, layout.make_all_pages = originals
         self.previous = state.record()
+        self.settings = settings
         self.last_kept = state.kept
 
 

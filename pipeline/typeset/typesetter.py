@@ -5,25 +5,23 @@ from __future__ import annotations
 import logging
 import mimetypes
 import os
-import re
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from hashlib import md5
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
 from ..errors import EditionInvalid, EditorError
-from ..render.html import STYLESHEET_NAMES, RenderedEdition
-from .justify import (
-    SpacingMemory,
-    UnsupportedWeasyPrint,
-    check_weasyprint,
-    inter_character_justification,
-)
+from ..house import STYLESHEET_NAMES, font_faces
+from ..render.html import RenderedEdition
+from .guard import UnsupportedWeasyPrint, check_weasyprint
+from .justify import inter_character_justification
 from .relayout import PageKeeper, stylesheets_allow_reuse
+from .spacing import SpacingMemory
 from .streams import StreamMemory, reusing_streams
 
 FONTCONFIG_NAME = "fonts.conf"
@@ -49,13 +47,7 @@ def use_only_shipped_fonts(fonts_dir: Path) -> None:
 
 def required_font_files(styles_dir: Path) -> list[Path]:
     """Every font file the stylesheets' @font-face rules load."""
-    found = []
-    for name in STYLESHEET_NAMES:
-        stylesheet = styles_dir / name
-        for face in re.findall(r"@font-face\s*{[^}]*}", stylesheet.read_text("utf-8")):
-            for url in re.findall(r"url\(\s*['\"]?([^'\")]+)['\"]?\s*\)", face):
-                found.append((stylesheet.parent / url).resolve())
-    return found
+    return [face.file for face in font_faces(styles_dir)]
 
 
 def check_setup(styles_dir: Path) -> list[str]:
@@ -146,6 +138,15 @@ def _captured_warnings() -> Iterator[list[str]]:
 
 
 @dataclass
+class LaidOut:
+    """A laid-out document before it is written: WeasyPrint's pages, and its warnings so far."""
+
+    rendered: RenderedEdition
+    document: Any  # weasyprint.Document
+    warnings: list[str]
+
+
+@dataclass
 class Typesetter:
     """Holds what can be reused between builds (font configuration, image cache)."""
 
@@ -163,7 +164,6 @@ class Typesetter:
     page_keeper: PageKeeper = field(default_factory=PageKeeper)
     # Picture streams and font subsets of the last write (streams.py).
     stream_memory: StreamMemory = field(default_factory=StreamMemory)
-    _styles_digest: bytes = b""
 
     def forget_changed_images(self, rendered: RenderedEdition) -> bool:
         """Drop cached images whose files changed since the last build; True if any did.
@@ -185,13 +185,18 @@ class Typesetter:
                 del self.image_cache[key]
         return replaced
 
-    def styles_unchanged(self) -> bool:
-        """True when the stylesheets are the ones of the last call and allow kept pages."""
+    def layout_settings(self, font_config: object) -> tuple[object, ...] | None:
+        """What a render's layout depends on besides the HTML; None when pages may not be kept.
+
+        The page keeper keeps pages only from a render with the same settings: the same
+        stylesheet texts (and none that look ahead, see relayout.py), the same font
+        configuration, justification on or off alike.
+        """
         texts = [(self.styles_dir / name).read_text("utf-8") for name in STYLESHEET_NAMES]
-        digest = md5("\0".join(texts).encode(), usedforsecurity=False).digest()
-        unchanged = digest == self._styles_digest
-        self._styles_digest = digest
-        return unchanged and stylesheets_allow_reuse(texts)
+        if not stylesheets_allow_reuse(texts):
+            return None
+        digest = md5("\0".join(texts).encode(), usedforsecurity=False).hexdigest()
+        return (digest, id(font_config), self.inter_character)
 
     def font_configuration(self) -> object:
         """WeasyPrint's font configuration, kept while fonts/ is unchanged.
@@ -215,6 +220,11 @@ class Typesetter:
         return self._font_config
 
     def typeset(self, rendered: RenderedEdition) -> TypesetPDF:
+        """Lay out and write: the PDF's bytes, its page count and WeasyPrint's warnings."""
+        return self.write(self.layout(rendered))
+
+    def layout(self, rendered: RenderedEdition) -> LaidOut:
+        """WeasyPrint's layout of the edition's HTML, inside the sandbox and the extensions."""
         from weasyprint import HTML
 
         try:
@@ -228,28 +238,33 @@ class Typesetter:
             (rendered.edition.root, self.styles_dir.resolve(), self.fonts_dir.resolve())
         )
         images_replaced = self.forget_changed_images(rendered)
-        styles_unchanged = self.styles_unchanged()
         # Chinese justification between characters (WeasyPrint stretches only spaces).
-        fonts_before = self._font_config
         font_config = self.font_configuration()
-        keep_pages = styles_unchanged and not images_replaced and font_config is fonts_before
+        settings = None if images_replaced else self.layout_settings(font_config)
         justification = (
             inter_character_justification(self.spacing_memory)
             if self.inter_character
             else nullcontext()
         )
-        with _captured_warnings() as warnings, justification:
-            with self.page_keeper.keeping_pages(keep_pages):
-                document = HTML(
-                    string=rendered.html,
-                    base_url=rendered.edition.root.as_uri() + "/",
-                    url_fetcher=make_fetcher(sandbox),
-                ).render(font_config=font_config, cache=self.image_cache)
-            with reusing_streams(self.stream_memory):
-                pdf = document.write_pdf()
+        with (
+            _captured_warnings() as warnings,
+            justification,
+            self.page_keeper.keeping_pages(settings),
+        ):
+            document = HTML(
+                string=rendered.html,
+                base_url=rendered.edition.root.as_uri() + "/",
+                url_fetcher=make_fetcher(sandbox),
+            ).render(font_config=font_config, cache=self.image_cache)
         if sandbox.refused:
             raise EditionInvalid([_refusal(url, rendered) for url in sandbox.refused])
-        return TypesetPDF(pdf, len(document.pages), tuple(warnings))
+        return LaidOut(rendered, document, warnings)
+
+    def write(self, laid_out: LaidOut) -> TypesetPDF:
+        """The laid-out document as PDF bytes (fonts subset, images encoded)."""
+        with _captured_warnings() as warnings, reusing_streams(self.stream_memory):
+            pdf = laid_out.document.write_pdf()
+        return TypesetPDF(pdf, len(laid_out.document.pages), tuple(laid_out.warnings + warnings))
 
 
 def _refusal(url: str, rendered: RenderedEdition) -> EditorError:

@@ -17,8 +17,7 @@ from pypdf import PdfReader
 from pipeline.build import Builder
 from pipeline.preview import RunningPreview, running_preview
 from pipeline.preview.server import missing_pdfjs
-
-from .conftest import MakeEdition, article_text
+from tests.support import MakeEdition, article_text
 
 TIMEOUT = 30.0
 BROKEN_FRONT = "---\ntitel: 拼错了字段名\nsource: 市场监管总局\npublished: 2025-11-05\n---\n\n正文。\n"

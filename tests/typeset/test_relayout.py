@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.build import REPO_ROOT, Builder
-
-from .conftest import PARAGRAPH, article_text
+from pipeline.build import Builder
+from pipeline.house import REPO_ROOT
+from tests.support import PARAGRAPH, article_text
 
 SECTIONS = ("新闻动态", "学者声音")
 TITLES = (
