@@ -44,7 +44,7 @@ import hashlib
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from xml.etree import ElementTree
 
@@ -137,6 +137,8 @@ class Recorded:
     starts: list[int | None]  # flow index each page starts in (None: a front page)
     reusable: list[bool]
     bookmark_splits: set[int]  # i: a bookmarked element runs from page i onto page i + 1
+    # id(page box) → (what its margin boxes were made from, the margin boxes)
+    margins: dict[int, tuple[Any, list[Any]]] = field(default_factory=dict)
 
 
 @dataclass
@@ -221,26 +223,30 @@ class PageKeeper:
         from weasyprint import layout
 
         allowed = settings is not None and settings == self.settings
-        originals = layout.initialize_page_maker, layout.make_all_pages
-        state = _RenderState(self.previous if allowed else None, originals[0])
+        originals = layout.initialize_page_maker, layout.make_all_pages, layout.make_margin_boxes
+        state = _RenderState(self.previous if allowed else None, originals[0], originals[2])
         layout.initialize_page_maker = state.initialize_page_maker
         layout.make_all_pages = state.make_all_pages
+        layout.make_margin_boxes = state.make_margin_boxes
         try:
             yield
         except BaseException:
             self.previous = None  # kept pages may be half-updated: start afresh next time
             raise
         finally:
-            layout.initialize_page_maker, layout.make_all_pages = originals
+            layout.initialize_page_maker, layout.make_all_pages, layout.make_margin_boxes = originals
         self.previous = state.record()
         self.settings = settings
         self.last_kept = state.kept
 
 
 class _RenderState:
-    def __init__(self, previous: Recorded | None, initialize: Any) -> None:
+    def __init__(self, previous: Recorded | None, initialize: Any, margin_boxes: Any) -> None:
         self.previous = previous
         self.initialize = initialize
+        self.margin_boxes = margin_boxes
+        self.margins: dict[int, tuple[Any, list[Any]]] = {}
+        self.strings: dict[str, list[tuple[int, tuple[str, ...]]]] | None = None
         self.context: Any = None
         self.flow: Flow | None = None
         self.plan: Plan | None = None
@@ -297,6 +303,32 @@ class _RenderState:
                 self.final_pages = made
                 return
 
+    def make_margin_boxes(self, context: Any, page: Any, state: Any) -> list[Any]:
+        """WeasyPrint's margin boxes of a page, or those of the previous render when the
+        page was kept and what they show is the same (page counters, named strings)."""
+        running = context.running_elements.values()
+        if any(boxes for pages in running for boxes in pages.values()):  # element(): not covered
+            return list(self.margin_boxes(context, page, state))
+        if self.strings is None:  # complete once the margin boxes are being made
+            self.strings = {
+                name: sorted((number, tuple(values)) for number, values in pages.items())
+                for name, pages in context.string_set.items()
+            }
+        number = context.current_page
+        quote_depth, counters, scopes, _ = state
+        shown = (quote_depth, sorted(counters.items()), [sorted(scope) for scope in scopes])
+        key = (number, repr(shown), tuple(
+            (name, tuple(item for item in items if item[0] <= number))
+            for name, items in sorted(self.strings.items())
+        ))
+        previous = self.previous.margins.get(id(page)) if self.plan and self.previous else None
+        if previous is not None and previous[0] == key:
+            boxes = previous[1]
+        else:
+            boxes = list(self.margin_boxes(context, page, state))
+        self.margins[id(page)] = (key, boxes)
+        return list(boxes)
+
     def _replay(self, context: Any, html: Any, page: Any, index: int) -> None:
         """What `remake_page` would have recorded: the page type's styles (for the margin
         boxes) and the page numbers of the page's anchors."""
@@ -337,7 +369,9 @@ class _RenderState:
             })
         splits = {i for i in range(len(bookmarked) - 1) if bookmarked[i] & bookmarked[i + 1]}
         starts = [self.flow.position(entry[0]) for entry in page_maker[: len(self.final_pages)]]
-        return Recorded(self.flow, page_maker, self.final_pages, children, starts, reusable, splits)
+        return Recorded(
+            self.flow, page_maker, self.final_pages, children, starts, reusable, splits, self.margins
+        )
 
 
 def _reusable(page: Any, children: tuple[Any, ...]) -> bool:
