@@ -36,7 +36,11 @@ def running_preview(
 ) -> Iterator[RunningPreview]:
     """Watcher and server running in background threads until the block ends."""
     session = PreviewSession(builder, edition_dir, output)
-    server = PreviewServer(session, port)  # raises OSError when the port is taken
+    try:
+        server = PreviewServer(session, port)
+    except OSError:  # the port is taken: the CLI says so
+        session.close()
+        raise
     watcher = Watcher(builder, edition_dir, output, session.take)
     threads = [
         threading.Thread(target=watcher.run, name="preview-build", daemon=True),
@@ -52,3 +56,4 @@ def running_preview(
         server.server_close()
         for thread in threads:
             thread.join(30)
+        session.close()

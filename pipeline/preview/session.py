@@ -1,8 +1,9 @@
 """What the preview page shows: the last build's state, its findings, the last good PDF.
 
 The watcher's build thread hands every outcome to `PreviewSession.take`: a good build
-publishes its PDF at once (the page reloads it), then the check runs on the written PDF
-and its findings are published for the same build. A failed build publishes the
+publishes its PDF at once (the page reloads it), then a checker thread checks a private
+copy of that PDF and publishes the findings for the same build, unless a newer PDF came
+first (a save during the check never waits for it). A failed build publishes the
 editor's errors and keeps the last good PDF, so the page never loses what it shows.
 HTTP threads only read frozen snapshots; `revision` changes on every update, which lets
 the page wait for the next one instead of polling.
@@ -10,6 +11,8 @@ the page wait for the next one instead of polling.
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 import threading
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -17,6 +20,7 @@ from typing import Any
 from urllib.parse import quote
 
 from ..build import Builder
+from ..check.expected import Expected
 from ..errors import EditorError
 from ..watch import BuildOutcome
 
@@ -73,9 +77,22 @@ class PreviewSession:
     _snapshot: Snapshot = field(init=False)
     _pdfs: dict[str, bytes] = field(default_factory=dict, init=False)
     _changed: threading.Condition = field(default_factory=threading.Condition, init=False)
+    # The newest good build waiting for its check: (build, private copy of its PDF, expected).
+    _to_check: tuple[int, Path, Expected] | None = field(default=None, init=False)
+    _closed: bool = field(default=False, init=False)
 
     def __post_init__(self) -> None:
         self._snapshot = Snapshot(self.edition_dir.resolve().name)
+        self._copies = Path(tempfile.mkdtemp(prefix="briefing-preview-"))
+        self._checker = threading.Thread(target=self._check_loop, name="preview-check", daemon=True)
+        self._checker.start()
+
+    def close(self) -> None:
+        with self._changed:
+            self._closed = True
+            self._changed.notify_all()
+        self._checker.join(60)
+        shutil.rmtree(self._copies, ignore_errors=True)
 
     def snapshot(self) -> Snapshot:
         with self._changed:
@@ -105,7 +122,7 @@ class PreviewSession:
             errors = tuple(self._error_entry(error) for error in outcome.editor_errors)
             if not errors:  # an outcome made without places: keep the words
                 errors = tuple({"text": text, "href": None} for text in outcome.errors)
-            self._publish(build=build, ok=False, checking=False, errors=errors)
+            self._publish(build=build, ok=False, errors=errors)
             return
         result = outcome.result
         url = f"/pdf/{build}/{result.output.name}"
@@ -114,6 +131,12 @@ class PreviewSession:
             self._pdfs[url] = data
             for stale in list(self._pdfs)[:-KEPT_PDFS]:
                 del self._pdfs[stale]
+        copy = self._copies / f"{build}.pdf"
+        copy.write_bytes(data)  # the check reads this, never the output a later build replaces
+        with self._changed:
+            if self._to_check is not None:
+                self._to_check[1].unlink(missing_ok=True)  # superseded before it was checked
+            self._to_check = (build, copy, result.expected)
         self._publish(
             build=build,
             ok=True,
@@ -124,15 +147,27 @@ class PreviewSession:
             checking=True,
             errors=(),
         )
-        findings = self._check(outcome)
-        self._publish(checking=False, findings=findings)
 
-    def _check(self, outcome: BuildOutcome) -> tuple[dict[str, Any], ...]:
+    def _check_loop(self) -> None:
+        while True:
+            with self._changed:
+                self._changed.wait_for(lambda: self._closed or self._to_check is not None)
+                if self._closed:
+                    return
+                assert self._to_check is not None
+                build, copy, expected = self._to_check
+                self._to_check = None
+            findings = self._check(copy, expected)
+            copy.unlink(missing_ok=True)
+            with self._changed:
+                newest = self._to_check is None and self._snapshot.pdf_build == build
+            if newest:
+                self._publish(checking=False, findings=findings)
+
+    def _check(self, pdf: Path, expected: Expected) -> tuple[dict[str, Any], ...]:
         from ..check.run import check_pdf
 
-        result = outcome.result
-        assert result is not None
-        report = check_pdf(result.output, result.expected)
+        report = check_pdf(pdf, expected)
         entries = []
         for finding in report.findings:
             entry = finding.as_dict()
