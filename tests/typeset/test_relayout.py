@@ -24,8 +24,11 @@ SENTENCES = ("与会代表围绕质量基础设施建设深入交流。", "下�
 
 
 # Every kind of edit: a sentence inside an article, page-count changes both ways, added
-# and removed articles, a stylesheet edit, a picture replaced under the same name, a title.
-EDITS = ("sentence", "grow", "add", "remove", "shrink", "style", "picture", "title")
+# and removed articles, a stylesheet edit, a picture replaced under the same name, an
+# article's title, and in issue.yaml the copies (the distribution block at the end), the
+# issue number (masthead, running header, PDF title) and a section's name.
+EDITS = ("sentence", "grow", "add", "remove", "shrink", "style", "picture", "title",
+         "copies", "number", "section")
 
 
 class EditionUnderEdit:
@@ -34,6 +37,8 @@ class EditionUnderEdit:
     def __init__(self, root: Path, styles: Path, rng: random.Random) -> None:
         self.root, self.styles, self.rng = root, styles, rng
         self.sections: list[list[str]] = [[], []]
+        self.section_names = list(SECTIONS)
+        self.number, self.copies = 11, 40
         self.serial = 0
         (root / "articles" / "images").mkdir()
         self.pictures = sorted((REPO_ROOT / "issues" / "2025-11" / "articles" / "images").glob("*.png"))
@@ -53,14 +58,14 @@ class EditionUnderEdit:
         where.insert(len(where) if position is None else position, name)
 
     def write_manifest(self) -> None:
-        lines = ["issuer: 上海交通大学中国质量发展研究院", "title: 工作简报", "number: 11",
+        lines = ["issuer: 上海交通大学中国质量发展研究院", "title: 工作简报", f"number: {self.number}",
                  "cumulative_number: 58", "period:", "  start: 2025-11-01", "  end: 2025-11-30",
                  "issue_date: 2025-11-30", "editor: 研究院办公室", "sections:"]
-        for name, articles in zip(SECTIONS, self.sections, strict=True):
+        for name, articles in zip(self.section_names, self.sections, strict=True):
             if articles:
                 lines += [f"  - name: {name}", "    articles:"] + [f"      - {a}" for a in articles]
         lines += ["distribution:", "  report_to: [学校办公室]", "  send_to: [相关学院]",
-                  "  issue_to: [研究院各部门]", "  copies: 40"]
+                  "  issue_to: [研究院各部门]", f"  copies: {self.copies}"]
         (self.root / "issue.yaml").write_text("\n".join(lines) + "\n", "utf-8")
 
     def articles(self) -> list[str]:
@@ -100,6 +105,14 @@ class EditionUnderEdit:
             current = picture.read_bytes()
             other = next(path for path in self.pictures if path.read_bytes() != current)
             shutil.copyfile(other, picture)
+        elif kind in ("copies", "number", "section"):
+            if kind == "copies":
+                self.copies += 5
+            elif kind == "number":
+                self.number += 1
+            else:
+                self.section_names[0] += "与交流"
+            self.write_manifest()
         elif kind == "title":
             target.write_text(text.replace("title: ", "title: 新", 1), "utf-8")
         return f"{kind} {target.name}"
