@@ -1,21 +1,28 @@
-"""Image streams and font subsets reused between builds, inside WeasyPrint 70's PDF writer.
+"""Image streams, font subsets and compressed streams reused between builds (PDF writing).
 
-Writing a PDF re-encodes every PNG picture (Pillow, zlib) and re-subsets every font
-(HarfBuzz) on each build, though a watcher's rebuild mostly draws the same pictures with
-the same glyphs. Both are pure functions of their inputs, so `reusing_streams()` memoizes
+Writing a PDF re-encodes every PNG picture (Pillow, zlib), re-subsets every font
+(HarfBuzz) and deflates every stream at zlib level 9 (pydyf) on each build, though a
+watcher's rebuild mostly draws the same pictures with the same glyphs on mostly the same
+pages. All three are pure functions of their inputs, so `reusing_streams()` memoizes
 them for one write: a picture's stream by the image object (the typesetter's image cache
 keeps it while its file is unchanged) and its interpolation, at full resolution only; a
-font subset by the font, the glyphs used and the subsetting flags. A hit hands WeasyPrint
-fresh pydyf objects holding the same data, so the bytes are those of a cold write.
-Entries the last write did not use are dropped; the memory is cleared when fonts change.
+font subset by the font, the glyphs used and the subsetting flags; a deflated stream by
+a digest of its bytes. A hit hands WeasyPrint fresh pydyf objects holding the same data,
+so the bytes are those of a cold write. Entries the last write did not use are dropped;
+the memory is cleared when fonts change. The deflate memo replaces pydyf 0.13.0's
+`Stream.data` and is left out for any other pydyf.
 """
 
 from __future__ import annotations
 
+import hashlib
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
+
+SUPPORTED_PYDYF = "0.13.0"
 
 
 @dataclass
@@ -64,6 +71,7 @@ def _fresh_stream(stream: Any) -> Any:
 @contextmanager
 def reusing_streams(memory: StreamMemory) -> Iterator[None]:
     """Memoize picture streams and font subsets for one `write_pdf()`; restores both."""
+    import pydyf
     from weasyprint.images import RasterImage
     from weasyprint.pdf.fonts import Font
 
@@ -95,8 +103,31 @@ def reusing_streams(memory: StreamMemory) -> Iterator[None]:
     memory.start_write()
     RasterImage.get_x_object = get_x_object  # type: ignore[method-assign]
     Font._harfbuzz_subset = harfbuzz_subset  # type: ignore[method-assign]
+    original_data = pydyf.Stream.__dict__["data"]
+    if pydyf.__version__ == SUPPORTED_PYDYF:
+        pydyf.Stream.data = property(lambda stream: _stream_data(stream, memory))
     try:
         yield
     finally:
         RasterImage.get_x_object = original_x_object  # type: ignore[method-assign]
         Font._harfbuzz_subset = original_subset  # type: ignore[method-assign]
+        pydyf.Stream.data = original_data
+
+
+def _stream_data(stream: Any, memory: StreamMemory) -> bytes:
+    """pydyf 0.13.0's `Stream.data`, with the deflated bytes memoized by content."""
+    import pydyf
+
+    data = b"\n".join(pydyf._to_bytes(item) for item in stream.stream)
+    extra = pydyf.Dictionary(stream.extra.copy())
+    if stream.compress:
+        extra["Filter"] = "/FlateDecode"
+        key = ("deflate", len(data), hashlib.blake2b(data, digest_size=20).digest())
+        deflated = memory.get(key)
+        if deflated is None:
+            compressor = zlib.compressobj(level=9)
+            deflated = compressor.compress(data) + compressor.flush()
+            memory.put(key, deflated)
+        data = deflated
+    extra["Length"] = len(data)
+    return b"\n".join((extra.data, b"stream", data, b"endstream"))
