@@ -18,6 +18,7 @@ from urllib.request import url2pathname
 from ..errors import EditionInvalid, EditorError
 from ..house import STYLESHEET_NAMES, font_faces
 from ..render.html import RenderedEdition
+from .drawn import drawing_once
 from .guard import UnsupportedWeasyPrint, check_weasyprint
 from .justify import inter_character_justification
 from .relayout import PageKeeper, stylesheets_allow_reuse
@@ -262,7 +263,8 @@ class Typesetter:
 
     def write(self, laid_out: LaidOut) -> TypesetPDF:
         """The laid-out document as PDF bytes (fonts subset, images encoded)."""
-        with _captured_warnings() as warnings, reusing_streams(self.stream_memory):
+        memory = self.stream_memory
+        with _captured_warnings() as warnings, reusing_streams(memory), drawing_once(memory):
             pdf = laid_out.document.write_pdf()
         return TypesetPDF(pdf, len(laid_out.document.pages), tuple(laid_out.warnings + warnings))
 
