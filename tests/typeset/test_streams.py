@@ -1,5 +1,5 @@
-"""The PDF writer's memos (pipeline/typeset/streams.py) and the pagination patch
-(relayout.py) are in place only while they work, and a warm rebuild hits the memos."""
+"""The PDF writer's memos (streams.py, drawn.py) and the pagination patch (relayout.py)
+are in place only while they work, and a warm rebuild hits the memos."""
 
 from __future__ import annotations
 
@@ -7,9 +7,11 @@ from pathlib import Path
 
 import pydyf
 from weasyprint import layout
+from weasyprint.document import Page
 from weasyprint.images import RasterImage
 from weasyprint.layout import page as layout_page
 from weasyprint.pdf.fonts import Font
+from weasyprint.pdf.stream import Stream
 
 from pipeline.build import Builder
 from tests.support import MakeEdition, article_text
@@ -21,6 +23,7 @@ def test_patched_functions_are_restored_and_a_rebuild_reuses_streams(
     originals = (
         RasterImage.get_x_object, Font._harfbuzz_subset, pydyf.Stream.__dict__["data"],
         layout.make_all_pages, layout.initialize_page_maker, layout.make_margin_boxes,
+        Page.paint, Stream.add_font, Stream.add_image, Font.get_unused_glyph_id,
     )
     root = make_edition()
     builder = Builder.create()
@@ -31,6 +34,7 @@ def test_patched_functions_are_restored_and_a_rebuild_reuses_streams(
     assert (
         RasterImage.get_x_object, Font._harfbuzz_subset, pydyf.Stream.__dict__["data"],
         layout.make_all_pages, layout.initialize_page_maker, layout.make_margin_boxes,
+        Page.paint, Stream.add_font, Stream.add_image, Font.get_unused_glyph_id,
     ) == originals
     assert layout.make_all_pages is layout_page.make_all_pages
     memory = builder.typesetter.stream_memory
