@@ -87,12 +87,14 @@ def main() -> None:
     parser.add_argument("--times", type=int, default=3, help="rebuilds of each kind")
     parser.add_argument("--copies", type=int, default=8, help="sample repeated for the large case")
     parser.add_argument("--no-cold", action="store_true", help="skip the cold builds")
+    parser.add_argument("--sample-only", action="store_true", help="skip the large case")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="briefing-rebuild-") as temporary:
         work = Path(temporary)
         sample = Path(shutil.copytree(SAMPLE, work / "sample"))
         large = scaled_edition(SAMPLE, work / "large", args.copies)
-        for label, edition in (("sample", sample), (f"sample ×{args.copies}", large)):
+        cases = [("sample", sample), (f"sample ×{args.copies}", large)]
+        for label, edition in cases[:1] if args.sample_only else cases:
             print(f"== {label} ==", flush=True)
             rebuilds(edition, work, args.times)
             if not args.no_cold:
