@@ -12,8 +12,10 @@ and drawing still run for the whole document.
 Which pages are kept — the argument for byte identity with a cold build:
 - The flow is `main`'s children (section headings, articles) and what follows `main`
   (the distribution block); each is compared with the previous render by its serialized
-  element. The masthead and contents before `main` are always re-laid: the contents shows
-  every article's page number.
+  element. The masthead and contents before `main` (the front) show every article's page
+  number: when their text is unchanged they are kept on trust, and once the other pages
+  are laid the anchors' page counters are compared with the previous render's; if any
+  differs, the front is laid out again in WeasyPrint's next pass, as a cold build does.
 - A page's layout depends only on its start state and on the boxes from its start to the
   box that overflows it, which lies on the next page (break avoidance may move the cut
   back before earlier boxes, never past the overflow). So a page whose own content and
@@ -79,6 +81,7 @@ class Flow:
     main_length: int
     head: str  # digest of everything outside the flow and the front that can affect layout
     digests: tuple[str, ...]  # main's children, then body's children after main
+    front: str = ""  # digest of body's children before main (masthead, contents)
 
     @classmethod
     def of(cls, root_box: Any) -> Flow | None:
@@ -98,7 +101,11 @@ class Flow:
         head += [ElementTree.tostring(child) for child in html if child.tag != "body"]
         head += [(child.element_tag, _shell(child.element)) for child in body.children]
         shell = hashlib.blake2b(repr(head).encode(), digest_size=16).hexdigest()
-        return cls(bodies[0], mains[0], len(main.children), shell, tuple(_digest(b.element) for b in flow))
+        front = hashlib.blake2b(digest_size=16)
+        for child in body.children[: mains[0]]:
+            front.update(ElementTree.tostring(child.element))
+        digests = tuple(_digest(box.element) for box in flow)
+        return cls(bodies[0], mains[0], len(main.children), shell, digests, front.hexdigest())
 
     def position(self, resume_at: dict[int, Any] | None) -> int | None:
         """The flow index a page starting at `resume_at` starts in; None in the front."""
@@ -139,6 +146,7 @@ class Recorded:
     bookmark_splits: set[int]  # i: a bookmarked element runs from page i onto page i + 1
     # id(page box) → (what its margin boxes were made from, the margin boxes)
     margins: dict[int, tuple[Any, list[Any]]] = field(default_factory=dict)
+    targets: dict[str, str] = field(default_factory=dict)  # anchor → its page counters (repr)
 
 
 @dataclass
@@ -147,6 +155,10 @@ class Plan:
 
     page_maker: list[Any]
     pages: list[Any]
+    front: int = 0  # pages before main
+    # The front pages are kept on trust: same masthead and contents text. Checked once
+    # the other pages are laid: if an anchor's page changed, they are laid out again.
+    front_on_trust: bool = False
 
 
 def changed_span(old: tuple[str, ...], new: tuple[str, ...]) -> tuple[int, int, int]:
@@ -178,6 +190,7 @@ def plan_reuse(previous: Recorded, flow: Flow) -> Plan | None:
     while restart > front and (restart - 1) in previous.bookmark_splits:
         restart -= 1
     shift = new_end - old_end
+    trusted = flow.front == previous.flow.front
     page_maker = []
     for index, entry in enumerate(previous.page_maker):
         entry = copy.deepcopy(entry)
@@ -192,14 +205,14 @@ def plan_reuse(previous: Recorded, flow: Flow) -> Plan | None:
         remake["content_lookups"] = []
         remake["pages_wanted"] = False
         remake["content_changed"] = index < len(previous.pages) and (
-            index < front
+            (index < front and not trusted)
+            or (index >= front and not previous.reusable[index])
             or index == restart
             or (index > restart and not in_suffix)
             or (index - 1) in previous.bookmark_splits
-            or not previous.reusable[index]
         )
         page_maker.append(entry)
-    return Plan(page_maker, list(previous.pages))
+    return Plan(page_maker, list(previous.pages), front, trusted)
 
 
 @dataclass
@@ -301,6 +314,7 @@ class _RenderState:
                 context.broken_out_of_flow.clear()
                 context.reported_footnotes.clear()
                 self.final_pages = made
+                self._check_trusted_front(context)
                 return
 
     def make_margin_boxes(self, context: Any, page: Any, state: Any) -> list[Any]:
@@ -328,6 +342,16 @@ class _RenderState:
             boxes = list(self.margin_boxes(context, page, state))
         self.margins[id(page)] = (key, boxes)
         return list(boxes)
+
+    def _check_trusted_front(self, context: Any) -> None:
+        """Lay out the kept front pages after all if an anchor's page counters changed."""
+        plan = self.plan
+        if plan is None or not plan.front_on_trust or self.previous is None:
+            return
+        plan.front_on_trust = False  # checked once, after the first pass
+        if _targets(context) != self.previous.targets:
+            for entry in context.page_maker[: plan.front]:
+                entry[-1]["content_changed"] = True
 
     def _replay(self, context: Any, html: Any, page: Any, index: int) -> None:
         """What `remake_page` would have recorded: the page type's styles (for the margin
@@ -370,8 +394,14 @@ class _RenderState:
         splits = {i for i in range(len(bookmarked) - 1) if bookmarked[i] & bookmarked[i + 1]}
         starts = [self.flow.position(entry[0]) for entry in page_maker[: len(self.final_pages)]]
         return Recorded(
-            self.flow, page_maker, self.final_pages, children, starts, reusable, splits, self.margins
+            self.flow, page_maker, self.final_pages, children, starts, reusable, splits,
+            self.margins, _targets(self.context),
         )
+
+
+def _targets(context: Any) -> dict[str, str]:
+    items = context.target_collector.target_lookup_items.items()
+    return {name: repr(sorted(item.cached_page_counter_values.items())) for name, item in items}
 
 
 def _reusable(page: Any, children: tuple[Any, ...]) -> bool:
