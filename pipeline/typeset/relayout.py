@@ -147,6 +147,8 @@ class Recorded:
     # id(page box) → (what its margin boxes were made from, the margin boxes)
     margins: dict[int, tuple[Any, list[Any]]] = field(default_factory=dict)
     targets: dict[str, str] = field(default_factory=dict)  # anchor → its page counters (repr)
+    # id(page box) → (may be kept, ids of its bookmarked elements); a kept page's stay true
+    facts: dict[int, tuple[bool, frozenset[int]]] = field(default_factory=dict)
 
 
 @dataclass
@@ -363,13 +365,11 @@ class _RenderState:
         self.replayed.add(id(page))
         set_page_type_computed_styles(page.page_type, html, context.style_for)
         counters = context.page_maker[index + 1][3][1]
-        anchors = context.page_maker[index][-1]["anchors"]
-        for child in page.descendants(placeholders=True):
-            anchor = child.style["anchor"]
-            if anchor and anchor in anchors:
-                context.target_collector.cache_target_page_counters(
-                    anchor, counters, index, context.page_maker
-                )
+        # The anchors first seen on this page, in the order make_page found them.
+        for anchor in context.page_maker[index][-1]["anchors"]:
+            context.target_collector.cache_target_page_counters(
+                anchor, counters, index, context.page_maker
+            )
 
     def record(self) -> Recorded | None:
         if self.flow is None or self.context is None or not self.final_pages:
@@ -378,24 +378,23 @@ class _RenderState:
         if any(entry[3][3] for entry in page_maker):  # named pages: not covered
             return None
         children: dict[int, tuple[Any, ...]] = {}
-        reusable, bookmarked = [], []
+        facts: dict[int, tuple[bool, frozenset[int]]] = {}
         for page in self.final_pages:
             if id(page) in self.made:
                 children[id(page)] = self.made[id(page)]
+                facts[id(page)] = _page_facts(page, children[id(page)])
             else:
                 assert self.previous is not None
                 children[id(page)] = self.previous.raw_children[id(page)]
+                facts[id(page)] = self.previous.facts[id(page)]
                 self.kept += 1
-            reusable.append(_reusable(page, children[id(page)]))
-            bookmarked.append({
-                id(box.element) for box in page.descendants()
-                if box.element is not None and box.style["bookmark_level"] != "none"
-            })
+        reusable = [facts[id(page)][0] for page in self.final_pages]
+        bookmarked = [facts[id(page)][1] for page in self.final_pages]
         splits = {i for i in range(len(bookmarked) - 1) if bookmarked[i] & bookmarked[i + 1]}
         starts = [self.flow.position(entry[0]) for entry in page_maker[: len(self.final_pages)]]
         return Recorded(
             self.flow, page_maker, self.final_pages, children, starts, reusable, splits,
-            self.margins, _targets(self.context),
+            self.margins, _targets(self.context), facts,
         )
 
 
@@ -404,12 +403,16 @@ def _targets(context: Any) -> dict[str, str]:
     return {name: repr(sorted(item.cached_page_counter_values.items())) for name, item in items}
 
 
-def _reusable(page: Any, children: tuple[Any, ...]) -> bool:
-    """A page may be kept unless it has fixed boxes or shows counters looked up in layout."""
-    if page.fixed_boxes:
-        return False
-    return not any(
-        getattr(box, "missing_link", None)
-        for child in children
-        for box in child.descendants(placeholders=True)
-    )
+def _page_facts(page: Any, children: tuple[Any, ...]) -> tuple[bool, frozenset[int]]:
+    """Whether a page may be kept (no fixed boxes, no counters looked up in layout) and
+    which bookmarked elements it shows."""
+    reusable = not page.fixed_boxes
+    bookmarked = set()
+    for child in children:
+        for box in child.descendants(placeholders=True):
+            if getattr(box, "missing_link", None):
+                reusable = False
+            style = getattr(box, "style", None)
+            if style is not None and box.element is not None and style["bookmark_level"] != "none":
+                bookmarked.add(id(box.element))
+    return reusable, frozenset(bookmarked)
