@@ -42,6 +42,7 @@ def cold(command: list[str]) -> tuple[float, float]:
 
 def rebuilds(edition: Path, work: Path, times: int) -> None:
     builder = Builder.create()
+    builder.typesetter.rebuilds = True  # as the watcher's
     output = work / "out.pdf"
     builder.build(edition, output)
     articles = sorted((edition / "articles").glob("*.md"))

@@ -77,6 +77,7 @@ def main() -> None:
         articles = sorted((edition / "articles").glob("*.md"))
         article = articles[len(articles) // 2]
         builder = Builder.create()
+        builder.typesetter.rebuilds = True  # as the watcher's
         output = work / "out.pdf"
         builder.build(edition, output)
         builder.build(edition, output)

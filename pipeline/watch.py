@@ -92,6 +92,7 @@ class Watcher:
         quiet_seconds: float = 0.04,
     ) -> None:
         self.builder = builder
+        builder.typesetter.rebuilds = True  # each build keeps what the next can reuse
         self.edition_dir = edition_dir.resolve()
         self.output = output.resolve()
         self.report = report

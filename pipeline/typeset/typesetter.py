@@ -156,6 +156,9 @@ class Typesetter:
     image_cache: dict[str, object] = field(default_factory=dict)
     # Off only to show what plain WeasyPrint does (before/after measurements).
     inter_character: bool = True
+    # On for a builder that builds again (the watcher, the preview): keep the pages, drawn
+    # pages and streams of each build for the next. A one-shot build records nothing.
+    rebuilds: bool = False
     # Justification spacings of the last build: the watcher's rebuilds reuse them.
     spacing_memory: SpacingMemory = field(default_factory=SpacingMemory)
     _font_config: object | None = None
@@ -247,11 +250,8 @@ class Typesetter:
             if self.inter_character
             else nullcontext()
         )
-        with (
-            _captured_warnings() as warnings,
-            justification,
-            self.page_keeper.keeping_pages(settings),
-        ):
+        keeping = self.page_keeper.keeping_pages(settings) if self.rebuilds else nullcontext()
+        with _captured_warnings() as warnings, justification, keeping:
             document = HTML(
                 string=rendered.html,
                 base_url=rendered.edition.root.as_uri() + "/",
@@ -264,7 +264,9 @@ class Typesetter:
     def write(self, laid_out: LaidOut) -> TypesetPDF:
         """The laid-out document as PDF bytes (fonts subset, images encoded)."""
         memory = self.stream_memory
-        with _captured_warnings() as warnings, reusing_streams(memory), drawing_once(memory):
+        reusing = reusing_streams(memory) if self.rebuilds else nullcontext()
+        drawing = drawing_once(memory) if self.rebuilds else nullcontext()
+        with _captured_warnings() as warnings, reusing, drawing:
             pdf = laid_out.document.write_pdf()
         return TypesetPDF(pdf, len(laid_out.document.pages), tuple(laid_out.warnings + warnings))
 

@@ -131,6 +131,7 @@ def run_edits(tmp_path: Path, seed: int, kinds: list[str | None]) -> int:
     root, styles = _tree(tmp_path)
     edition = EditionUnderEdit(root, styles, random.Random(seed))
     warm = Builder.create(styles_dir=styles, fonts_dir=REPO_ROOT / "fonts")
+    warm.typesetter.rebuilds = True
     warm_pdf, cold_pdf = tmp_path / "warm.pdf", tmp_path / "cold.pdf"
     warm.build(root, warm_pdf)
     kept = 0
@@ -159,6 +160,7 @@ def test_an_edit_in_a_middle_article_keeps_the_pages_before_it(tmp_path: Path) -
     root, styles = _tree(tmp_path)
     edition = EditionUnderEdit(root, styles, random.Random(3))
     builder = Builder.create(styles_dir=styles, fonts_dir=REPO_ROOT / "fonts")
+    builder.typesetter.rebuilds = True
     first = builder.build(root, tmp_path / "a.pdf")
     middle = root / edition.articles()[len(edition.articles()) // 2]
     middle.write_text(middle.read_text("utf-8").replace("。", "。补充一句。", 1), "utf-8")
