@@ -31,6 +31,17 @@ class ExpectedArticle:
     first_sentence: str  # as printed, for the text-present check
     first_line: int  # the body's first line in the file
     front: ArticleFrontMatter
+    blocks: tuple[tuple[int, str], ...] = ()  # (source line, printed text) of its blocks
+
+    def line_of(self, printed: str) -> int | None:
+        """The source line of the block that printed `printed` (a line read from the PDF)."""
+        wanted = "".join(printed.split())
+        if not wanted:
+            return None
+        for line, text in self.blocks:
+            if wanted in "".join(text.split()):
+                return line
+        return None
 
 
 @dataclass(frozen=True)
@@ -64,6 +75,7 @@ class Expected:
                 first_sentence=entry.first_sentence,
                 first_line=entry.article.body_first_line,
                 front=entry.article.front,
+                blocks=entry.blocks,
             )
             for section in rendered.sections
             for entry in section.entries

@@ -15,9 +15,12 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
+from ..house import HouseNumbers
 from ..pdfread.content import scan_content
+from ..pdfread.lines import lines_of
 from ..pdfread.outline import first_bookmarked_page, read_outline
 from ..pdfread.page_text import PageText, clean_pages, start_page_texts
+from .composition import check_composition
 from .document import check_images, check_metadata, check_pages
 from .expected import Expected
 from .fonts import check_fonts, check_glyphs
@@ -70,6 +73,9 @@ def _check_pdf(pdf_path: Path, expected: Expected) -> CheckReport:
         # The masthead and contents pages are not prose: measure from the first article on.
         body_from = placement.first_article_page or first_bookmarked_page(outline)
         check_typography(pdf_path, report, scan.chars, first_page=body_from)
+        check_composition(
+            lines_of(scan.chars), scan.images, HouseNumbers.read(), body_from, placement, expected, report
+        )
 
         texts, report.text_source = pending_texts.result(reader)
         pages: list[PageText] | None = clean_pages(texts, expected.running_header)

@@ -237,7 +237,11 @@ class PageKeeper:
         """
         from weasyprint import layout
 
-        allowed = settings is not None and settings == self.settings
+        if settings is None:  # WeasyPrint untouched; the next render starts afresh too
+            self.previous, self.settings, self.last_kept = None, None, 0
+            yield
+            return
+        allowed = settings == self.settings
         originals = layout.initialize_page_maker, layout.make_all_pages, layout.make_margin_boxes
         state = _RenderState(self.previous if allowed else None, originals[0], originals[2])
         layout.initialize_page_maker = state.initialize_page_maker

@@ -16,8 +16,9 @@ from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
 from ..errors import EditionInvalid, EditorError
-from ..house import STYLESHEET_NAMES, font_faces
+from ..house import STYLESHEET_NAMES, HouseNumbers, font_faces
 from ..render.html import RenderedEdition
+from .compose import Composer, CompositionStats, page_composition
 from .drawn import drawing_once
 from .guard import UnsupportedWeasyPrint, check_weasyprint
 from .justify import inter_character_justification
@@ -111,6 +112,7 @@ class TypesetPDF:
     pdf: bytes
     page_count: int
     warnings: tuple[str, ...]
+    composition: CompositionStats = field(default_factory=CompositionStats)
 
 
 class _Collect(logging.Handler):
@@ -145,6 +147,7 @@ class LaidOut:
     rendered: RenderedEdition
     document: Any  # weasyprint.Document
     warnings: list[str]
+    composition: CompositionStats = field(default_factory=CompositionStats)
 
 
 @dataclass
@@ -156,6 +159,8 @@ class Typesetter:
     image_cache: dict[str, object] = field(default_factory=dict)
     # Off only to show what plain WeasyPrint does (before/after measurements).
     inter_character: bool = True
+    # Off only to show the page without composition (typeset/compose.py).
+    compose: bool = True
     # On for a builder that builds again (the watcher, the preview): keep the pages, drawn
     # pages and streams of each build for the next. A one-shot build records nothing.
     rebuilds: bool = False
@@ -168,6 +173,7 @@ class Typesetter:
     page_keeper: PageKeeper = field(default_factory=PageKeeper)
     # Picture streams and font subsets of the last write (streams.py).
     stream_memory: StreamMemory = field(default_factory=StreamMemory)
+    _composer: Composer | None = None
 
     def forget_changed_images(self, rendered: RenderedEdition) -> bool:
         """Drop cached images whose files changed since the last build; True if any did.
@@ -196,6 +202,11 @@ class Typesetter:
         stylesheet texts (and none that look ahead, see relayout.py), the same font
         configuration, justification on or off alike.
         """
+        if self.compose:
+            # Composition re-makes pages and moves blocks in the box tree as it paginates
+            # (compose.py), with decisions that look at neighbouring pages: relayout.py's
+            # argument does not cover it yet, so every page is laid out again.
+            return None
         texts = [(self.styles_dir / name).read_text("utf-8") for name in STYLESHEET_NAMES]
         if not stylesheets_allow_reuse(texts):
             return None
@@ -250,16 +261,27 @@ class Typesetter:
             if self.inter_character
             else nullcontext()
         )
+        composer = self.composer()
+        composition = page_composition(composer) if self.compose else nullcontext(CompositionStats())
         keeping = self.page_keeper.keeping_pages(settings) if self.rebuilds else nullcontext()
-        with _captured_warnings() as warnings, justification, keeping:
-            document = HTML(
+        with _captured_warnings() as warnings, justification, keeping, composition as composed:
+            html = HTML(
                 string=rendered.html,
                 base_url=rendered.edition.root.as_uri() + "/",
                 url_fetcher=make_fetcher(sandbox),
-            ).render(font_config=font_config, cache=self.image_cache)
+            )
+            if self.compose:  # titles, contents entries, paragraph ends: before layout
+                composer.prepare(html.etree_element)
+            document = html.render(font_config=font_config, cache=self.image_cache)
         if sandbox.refused:
             raise EditionInvalid([_refusal(url, rendered) for url in sandbox.refused])
-        return LaidOut(rendered, document, warnings)
+        return LaidOut(rendered, document, warnings, composed)
+
+    def composer(self) -> Composer:
+        """The page composition, with its font measures kept between builds."""
+        if self._composer is None:
+            self._composer = Composer(HouseNumbers.read(self.styles_dir), self.styles_dir)
+        return self._composer
 
     def write(self, laid_out: LaidOut) -> TypesetPDF:
         """The laid-out document as PDF bytes (fonts subset, images encoded)."""
@@ -268,7 +290,9 @@ class Typesetter:
         drawing = drawing_once(memory) if self.rebuilds else nullcontext()
         with _captured_warnings() as warnings, reusing, drawing:
             pdf = laid_out.document.write_pdf()
-        return TypesetPDF(pdf, len(laid_out.document.pages), tuple(laid_out.warnings + warnings))
+        return TypesetPDF(
+            pdf, len(laid_out.document.pages), tuple(laid_out.warnings + warnings), laid_out.composition
+        )
 
 
 def _refusal(url: str, rendered: RenderedEdition) -> EditorError:
