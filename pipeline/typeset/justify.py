@@ -397,12 +397,6 @@ def _inter_character_layout_class() -> type:
             if not hasattr(self, "layout") or style is not self.style:
                 super().reactivate(style)
 
-        def deactivate(self) -> None:
-            # Stays shaped after drawing too: a page kept for the next build
-            # (relayout.py) is drawn again from these boxes, and shaping them anew
-            # would cost about as much as drawing the page.
-            pass
-
     return InterCharacterLayout
 
 
