@@ -40,9 +40,10 @@ def cold(command: list[str]) -> tuple[float, float]:
     return time.perf_counter() - wall, children_cpu() - cpu
 
 
-def rebuilds(edition: Path, work: Path, times: int) -> None:
+def rebuilds(edition: Path, work: Path, times: int, compose: bool) -> None:
     builder = Builder.create()
     builder.typesetter.rebuilds = True  # as the watcher's
+    builder.typesetter.compose = compose  # pages are kept only without composition
     output = work / "out.pdf"
     builder.build(edition, output)
     articles = sorted((edition / "articles").glob("*.md"))
@@ -89,6 +90,7 @@ def main() -> None:
     parser.add_argument("--copies", type=int, default=8, help="sample repeated for the large case")
     parser.add_argument("--no-cold", action="store_true", help="skip the cold builds")
     parser.add_argument("--sample-only", action="store_true", help="skip the large case")
+    parser.add_argument("--no-compose", action="store_true", help="without page composition")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="briefing-rebuild-") as temporary:
         work = Path(temporary)
@@ -97,7 +99,7 @@ def main() -> None:
         cases = [("sample", sample), (f"sample ×{args.copies}", large)]
         for label, edition in cases[:1] if args.sample_only else cases:
             print(f"== {label} ==", flush=True)
-            rebuilds(edition, work, args.times)
+            rebuilds(edition, work, args.times, compose=not args.no_compose)
             if not args.no_cold:
                 cold_builds(edition, work, args.times)
 
