@@ -123,6 +123,34 @@ def command_watch(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def command_preview(args: argparse.Namespace) -> int:
+    import time
+
+    from .preview import running_preview
+    from .preview.server import missing_pdfjs
+
+    missing = missing_pdfjs()
+    if missing:
+        raise SetupProblem(f"缺少 pdf.js（{missing[0]}），请运行 make setup")
+    edition_dir = Path(args.edition)
+    output = Path(args.output) if args.output else default_output(edition_dir)
+    try:
+        preview = running_preview(_ready_builder(), edition_dir, output, args.port)
+        with preview as running:
+            _say(
+                f"预览地址：{running.url} （请用浏览器打开；只在本机可见）\n"
+                f"正在监视 {edition_dir}（以及 styles/、fonts/），保存后自动更新。按 Ctrl-C 退出。"
+            )
+            while True:
+                time.sleep(3600)
+    except OSError as error:
+        _complain(f"无法在端口 {args.port} 上启动预览（{error.strerror or error}），请用 --port 换一个端口")
+        return EXIT_SETUP
+    except KeyboardInterrupt:
+        _say("已停止预览。")
+    return EXIT_OK
+
+
 def command_new(args: argparse.Namespace) -> int:
     from .scaffold import new_edition
 
@@ -213,6 +241,14 @@ def make_parser() -> argparse.ArgumentParser:
     watch.add_argument("edition", metavar="期次文件夹", help="如 issues/2025-11")
     watch.add_argument("-o", "--output", metavar="PDF", help="输出文件（默认 build/<期次>.pdf）")
     watch.set_defaults(run=command_watch)
+
+    preview = commands.add_parser(
+        "preview", help="在浏览器中预览：保存后自动更新 PDF，旁边列出检查结果"
+    )
+    preview.add_argument("edition", metavar="期次文件夹", help="如 issues/2025-11")
+    preview.add_argument("--port", type=int, default=8765, help="本机端口（默认 8765）")
+    preview.add_argument("-o", "--output", metavar="PDF", help="输出文件（默认 build/<期次>.pdf）")
+    preview.set_defaults(run=command_preview)
 
     new = commands.add_parser("new", help="新建下一期（期号接续最近一期）")
     new.add_argument("name", metavar="年-月", help="如 2025-12")

@@ -22,7 +22,7 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
 from .build import Builder, BuildResult
-from .errors import EditionInvalid, OutputProblem
+from .errors import EditionInvalid, EditorError, OutputProblem
 from .typeset.typesetter import SetupProblem
 
 # Editors' temporary and backup files: vim (.swp, .swx, 4913, ~), emacs (.#*, #*#),
@@ -50,6 +50,8 @@ class BuildOutcome:
     started: dt.datetime
     result: BuildResult | None
     errors: tuple[str, ...]
+    # The same errors with their file and line, for a viewer that links to them.
+    editor_errors: tuple[EditorError, ...] = ()
     # Why the build failed when it is not the edition's fault (output, setup, a bug).
     problem: str = ""
 
@@ -99,6 +101,7 @@ class Watcher:
         quiet_seconds: float = 0.04,
     ) -> None:
         self.builder = builder
+        builder.typesetter.rebuilds = True  # each build keeps what the next can reuse
         self.edition_dir = edition_dir.resolve()
         self.output = output.resolve()
         self.report = report
@@ -118,15 +121,15 @@ class Watcher:
         try:
             result = self.builder.build(self.edition_dir, self.output)
         except EditionInvalid as invalid:
-            outcome = BuildOutcome(started, None, tuple(str(error) for error in invalid.errors))
+            errors = tuple(invalid.errors)
+            outcome = BuildOutcome(started, None, tuple(str(error) for error in errors), errors)
         except OutputProblem as problem:
-            outcome = BuildOutcome(started, None, (), problem.report())
+            outcome = BuildOutcome(started, None, (), problem=problem.report())
         except SetupProblem as problem:
-            outcome = BuildOutcome(started, None, (), f"工具安装不完整，PDF 未更新：{problem}")
+            outcome = BuildOutcome(started, None, (), problem=f"工具安装不完整，PDF 未更新：{problem}")
         except Exception as error:  # a watcher must outlive any one build; the next save retries
-            outcome = BuildOutcome(
-                started, None, (), f"内部错误，PDF 未更新（下次保存时重试）：{type(error).__name__}: {error}"
-            )
+            why = f"内部错误，PDF 未更新（下次保存时重试）：{type(error).__name__}: {error}"
+            outcome = BuildOutcome(started, None, (), problem=why)
         else:
             outcome = BuildOutcome(started, result, ())
         self.builds += 1

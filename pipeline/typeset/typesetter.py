@@ -25,12 +25,15 @@ from ..house import STYLESHEET_NAMES, HouseNumbers, font_faces
 from ..render.html import RenderedEdition
 from ..render.markdown import edition_path, edition_url
 from .compose import Composer, CompositionStats, page_composition
+from .drawn import drawing_once
 from .fontcache import FontCache
 from .guard import UnsupportedWeasyPrint, check_weasyprint
 from .images import ImageVetter, VettedImages
 from .justify import inter_character_justification
 from .libraries import import_weasyprint_quietly
+from .relayout import PageKeeper, stylesheets_allow_reuse
 from .spacing import SpacingMemory
+from .streams import StreamMemory, reusing_streams
 
 FONTCONFIG_NAME = "fonts.conf"
 MAX_DATA_URL_BYTES = 8 * 1024 * 1024  # base64 of an SVG's embedded image (judged in images.py)
@@ -182,11 +185,18 @@ class Typesetter:
     inter_character: bool = True
     # Off only to show the page without composition (typeset/compose.py).
     compose: bool = True
+    # On for a builder that builds again (the watcher, the preview): keep the pages, drawn
+    # pages and streams of each build for the next. A one-shot build records nothing.
+    rebuilds: bool = False
     # Justification spacings of the last build: the watcher's rebuilds reuse them.
     spacing_memory: SpacingMemory = field(default_factory=SpacingMemory)
     _font_config: object | None = None
     _fonts_stamp: object = None
     _image_digests: dict[str, str] = field(default_factory=dict)
+    # Pages of the last render, kept where an edit cannot have changed them (relayout.py).
+    page_keeper: PageKeeper = field(default_factory=PageKeeper)
+    # Picture streams and font subsets of the last write (streams.py).
+    stream_memory: StreamMemory = field(default_factory=StreamMemory)
     _composer: Composer | None = None
 
     def forget_changed_images(self, images: VettedImages, root: Path) -> bool:
@@ -207,6 +217,24 @@ class Typesetter:
             for key in [key for key in self.image_cache if key == url or key.startswith(digest)]:
                 del self.image_cache[key]
         return replaced
+
+    def layout_settings(self, font_config: object) -> tuple[object, ...] | None:
+        """What a render's layout depends on besides the HTML; None when pages may not be kept.
+
+        The page keeper keeps pages only from a render with the same settings: the same
+        stylesheet texts (and none that look ahead, see relayout.py), the same font
+        configuration, justification on or off alike.
+        """
+        if self.compose:
+            # Composition re-makes pages and moves blocks in the box tree as it paginates
+            # (compose.py), with decisions that look at neighbouring pages: relayout.py's
+            # argument does not cover it yet, so every page is laid out again.
+            return None
+        texts = [(self.styles_dir / name).read_text("utf-8") for name in STYLESHEET_NAMES]
+        if not stylesheets_allow_reuse(texts):
+            return None
+        digest = md5("\0".join(texts).encode(), usedforsecurity=False).hexdigest()
+        return (digest, id(font_config), self.inter_character)
 
     def font_configuration(self) -> object:
         """WeasyPrint's font configuration, kept while fonts/ is unchanged.
@@ -234,6 +262,8 @@ class Typesetter:
             )
             self._fonts_stamp = stamp
             self.spacing_memory.clear()  # measured with the old fonts
+            self.stream_memory.clear()
+            self.page_keeper.forget()
         return self._font_config
 
     def vet_images(self, rendered: RenderedEdition) -> tuple[VettedImages, list[EditorError]]:
@@ -263,9 +293,10 @@ class Typesetter:
             if errors:
                 raise EditionInvalid(errors)
         sandbox = Sandbox((self.styles_dir.resolve(), self.fonts_dir.resolve()))
-        self.forget_changed_images(images, root)
+        images_replaced = self.forget_changed_images(images, root)
         # Chinese justification between characters (WeasyPrint stretches only spaces).
         font_config = self.font_configuration()
+        settings = None if images_replaced else self.layout_settings(font_config)
         justification = (
             inter_character_justification(self.spacing_memory)
             if self.inter_character
@@ -273,9 +304,11 @@ class Typesetter:
         )
         composer = self.composer()
         composition = page_composition(composer) if self.compose else nullcontext(CompositionStats())
+        keeping = self.page_keeper.keeping_pages(settings) if self.rebuilds else nullcontext()
         with (
             _captured_warnings() as warnings,
             justification,
+            keeping,
             composition as composed,
             python_warnings.catch_warnings(),
         ):
@@ -302,7 +335,10 @@ class Typesetter:
 
     def write(self, laid_out: LaidOut) -> TypesetPDF:
         """The laid-out document as PDF bytes (fonts subset, images encoded)."""
-        with _captured_warnings() as warnings, python_warnings.catch_warnings():
+        memory = self.stream_memory
+        reusing = reusing_streams(memory) if self.rebuilds else nullcontext()
+        drawing = drawing_once(memory) if self.rebuilds else nullcontext()
+        with _captured_warnings() as warnings, reusing, drawing, python_warnings.catch_warnings():
             python_warnings.simplefilter("ignore")  # Pillow's, while re-encoding images
             pdf = laid_out.document.write_pdf()
         return TypesetPDF(
