@@ -134,8 +134,12 @@ def command_preview(args: argparse.Namespace) -> int:
         raise SetupProblem(f"缺少 pdf.js（{missing[0]}），请运行 make setup")
     edition_dir = Path(args.edition)
     output = Path(args.output) if args.output else default_output(edition_dir)
+    builder = _ready_builder()
+    problem = output_problem(output, edition_dir, builder.styles_dir, builder.fonts_dir)
+    if problem:
+        raise OutputProblem(output, problem)
     try:
-        preview = running_preview(_ready_builder(), edition_dir, output, args.port)
+        preview = running_preview(builder, edition_dir, output, args.port)
         with preview as running:
             _say(
                 f"预览地址：{running.url} （请用浏览器打开；只在本机可见）\n"
@@ -146,8 +150,9 @@ def command_preview(args: argparse.Namespace) -> int:
     except OSError as error:
         _complain(f"无法在端口 {args.port} 上启动预览（{error.strerror or error}），请用 --port 换一个端口")
         return EXIT_SETUP
-    except KeyboardInterrupt:
-        _say("已停止预览。")
+    except KeyboardInterrupt:  # Ctrl-C, SIGTERM or SIGHUP (see signals.py)
+        with contextlib.suppress(OSError):  # the terminal that would show it is gone (SIGHUP)
+            _say("已停止预览。")
     return EXIT_OK
 
 
