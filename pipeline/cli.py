@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -11,11 +12,13 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from .build import SCHEMA_DIR, Builder, default_output
+from .atomic_files import write_atomically
+from .build import SCHEMA_DIR, Builder, BuildResult, default_output, output_problem
 from .cli_chinese import ChineseParser, chinese_argparse
 from .edition.load import MANIFEST_NAME
-from .errors import EditionInvalid, display_path
+from .errors import EditionInvalid, OutputProblem, display_path
 from .house import STYLES_DIR
+from .signals import exit_code, stop_on_signals
 from .typeset.typesetter import SetupProblem
 
 EXIT_OK, EXIT_CHECK_FAILED, EXIT_INVALID_INPUT, EXIT_SETUP = 0, 1, 2, 3
@@ -61,18 +64,33 @@ def _ready_builder() -> Builder:
 
 
 def command_build(args: argparse.Namespace) -> int:
+    edition_dir = edition_folder(args.edition)
+    output = Path(args.output) if args.output else default_output(edition_dir)
+    try:
+        builder = _ready_builder()
+        if args.html:
+            return _write_html(builder, edition_dir, Path(args.html))
+        result = builder.build(edition_dir, output)
+    except KeyboardInterrupt as interruption:  # Ctrl-C, SIGTERM, SIGHUP: see signals.py
+        _complain("已中断：未写出新的 PDF（原有 PDF 保持不变）。")
+        return exit_code(interruption)
+    return _report_build(args, result)
+
+
+def _write_html(builder: Builder, edition_dir: Path, html: Path) -> int:
+    problem = output_problem(html, edition_dir, builder.styles_dir, builder.fonts_dir, pdf=False)
+    if problem:
+        raise OutputProblem(html, problem)
+    write_atomically(html, builder.render(edition_dir).html.encode("utf-8"))
+    _say(f"已写出 HTML：{html}")
+    return EXIT_OK
+
+
+def _report_build(args: argparse.Namespace, result: BuildResult) -> int:
     from .check.run import check_pdf
     from .typeset.glyphs import is_notdef_warning
 
-    edition_dir = edition_folder(args.edition)
-    output = Path(args.output) if args.output else default_output(edition_dir)
-    builder = _ready_builder()
-    if args.html:
-        rendered = builder.render(edition_dir)
-        Path(args.html).write_text(rendered.html, "utf-8")
-        _say(f"已写出 HTML：{args.html}")
-        return EXIT_OK
-    result = builder.build(edition_dir, output)
+    output = result.output
     _say(f"已生成 {display_path(output)}（{result.page_count} 页，用时 {result.seconds:.2f} 秒）")
     for warning in result.warnings:
         if not is_notdef_warning(warning):  # missing glyphs are told by the check, with places
@@ -113,15 +131,53 @@ def command_watch(args: argparse.Namespace) -> int:
 
     edition_dir = edition_folder(args.edition)
     output = Path(args.output) if args.output else default_output(edition_dir)
-    watcher = Watcher(_ready_builder(), edition_dir, output, lambda outcome: _say(outcome.line()))
+    builder = _ready_builder()
+    problem = output_problem(output, edition_dir, builder.styles_dir, builder.fonts_dir)
+    if problem:
+        raise OutputProblem(output, problem)
+    watcher = Watcher(builder, edition_dir, output, lambda outcome: _say(outcome.line()))
     _say(
         f"正在监视 {display_path(edition_dir)}（以及 styles/、fonts/），"
         f"保存后自动更新 {display_path(output)}。按 Ctrl-C 退出。"
     )
     try:
         watcher.run()
-    except KeyboardInterrupt:
-        _say("已停止监视。")
+    except KeyboardInterrupt:  # Ctrl-C, SIGTERM or SIGHUP (see signals.py)
+        with contextlib.suppress(OSError):  # the terminal that would show it is gone (SIGHUP)
+            _say("已停止监视。")
+    return EXIT_OK
+
+
+def command_preview(args: argparse.Namespace) -> int:
+    import time
+
+    from .preview import running_preview
+    from .preview.server import missing_pdfjs
+
+    missing = missing_pdfjs()
+    if missing:
+        raise SetupProblem(f"缺少 pdf.js（{missing[0]}），请运行 make setup")
+    edition_dir = edition_folder(args.edition)
+    output = Path(args.output) if args.output else default_output(edition_dir)
+    builder = _ready_builder()
+    problem = output_problem(output, edition_dir, builder.styles_dir, builder.fonts_dir)
+    if problem:
+        raise OutputProblem(output, problem)
+    try:
+        preview = running_preview(builder, edition_dir, output, args.port)
+        with preview as running:
+            _say(
+                f"预览地址：{running.url} （请用浏览器打开；只在本机可见）\n"
+                f"正在监视 {edition_dir}（以及 styles/、fonts/），保存后自动更新。按 Ctrl-C 退出。"
+            )
+            while True:
+                time.sleep(3600)
+    except OSError as error:
+        _complain(f"无法在端口 {args.port} 上启动预览（{error.strerror or error}），请用 --port 换一个端口")
+        return EXIT_SETUP
+    except KeyboardInterrupt:  # Ctrl-C, SIGTERM or SIGHUP (see signals.py)
+        with contextlib.suppress(OSError):  # the terminal that would show it is gone (SIGHUP)
+            _say("已停止预览。")
     return EXIT_OK
 
 
@@ -199,7 +255,8 @@ def _make_parser() -> argparse.ArgumentParser:
     parser = ChineseParser(
         prog="briefing",
         description="工作简报排版工具：把 issues/ 下的一期稿件排成可印刷的 PDF。",
-        epilog="退出码：0 成功；1 检查未通过；2 稿件有误（原 PDF 不变）；3 工具安装不完整。\n"
+        epilog="退出码：0 成功；1 检查未通过；2 稿件或输出路径有误（原 PDF 不变）；3 工具安装不完整；\n"
+        "130 按 Ctrl-C 中断（143、129：被 SIGTERM、SIGHUP 中断；监视命令被停止时为 0）。\n"
         "各命令的说明：briefing 命令 -h，如 briefing build -h",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -243,6 +300,15 @@ def _pdf_commands(commands: Any) -> None:
     watch.add_argument("-o", "--output", metavar="PDF", help=output_help)
     watch.set_defaults(run=command_watch)
 
+    preview = commands.add_parser(
+        "preview", help="在浏览器中预览：保存后自动更新 PDF，旁边列出检查结果"
+    )
+    preview.add_argument("edition", metavar="期次文件夹", help="如 issues/2025-11")
+    preview.add_argument("--port", type=int, default=8765, help="本机端口（默认 8765）")
+    preview.add_argument("-o", "--output", metavar="PDF", help="输出文件（默认 build/<期次>.pdf）")
+    preview.set_defaults(run=command_preview)
+
+
 
 def _edition_commands(commands: Any) -> None:
     """new, schema, import, lint: the commands that make or examine an edition's files."""
@@ -277,18 +343,23 @@ def run(argv: Sequence[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
     command: Callable[[argparse.Namespace], int] = args.run
     try:
-        return command(args)
+        with stop_on_signals():
+            return command(args)
     except EditionInvalid as invalid:
         _complain(invalid.report())
         return EXIT_INVALID_INPUT
     except EditionNotFound as missing:
         _complain(str(missing))
         return EXIT_INVALID_INPUT
+    except OutputProblem as problem:
+        _complain(problem.report())
+        return EXIT_INVALID_INPUT
     except SetupProblem as problem:
         _complain(f"工具安装不完整：{problem}")
         return EXIT_SETUP
-    except KeyboardInterrupt:
-        return EXIT_OK
+    except KeyboardInterrupt as interruption:
+        _complain("已中断。")
+        return exit_code(interruption)
     except Exception as error:  # a bug of ours: never show an editor a traceback
         if os.environ.get("BRIEFING_DEBUG"):
             raise

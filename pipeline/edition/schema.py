@@ -72,6 +72,9 @@ class Distribution(_Strict):
 class IssueManifest(_Strict):
     """`issue.yaml`: the masthead, the order of articles and the distribution block."""
 
+    # strict=True on the numbers: YAML reads `true`/`yes` as a boolean, which Pydantic
+    # would otherwise accept as 1 and print as 第1期.
+
     issuer: NonEmptyText = Field(description=f"报头上方的主办单位，如 {DEFAULT_ISSUER}")
     title: NonEmptyText = Field(default=DEFAULT_TITLE, description="红色报头名称")
     # strict: YAML reads `true` as a boolean, which Pydantic would otherwise take for 1.
