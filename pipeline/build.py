@@ -16,6 +16,7 @@ from .typeset.typesetter import (
     use_only_shipped_fonts,
     write_atomically,
 )
+from .variant import BRIEFING, Variant
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -30,6 +31,7 @@ class BuildResult:
     # Characters no shipped font has, found before typesetting. They do not stop the
     # build: the PDF is written so the editor can see the boxes, and the check fails.
     missing_glyphs: tuple[MissingGlyph, ...] = ()
+    variant: Variant = BRIEFING
 
 
 @dataclass
@@ -64,18 +66,18 @@ class Builder:
             self.coverage = FontCoverage.from_fonts_dir(self.fonts_dir)
         return self.coverage
 
-    def render(self, edition_dir: Path) -> RenderedEdition:
+    def render(self, edition_dir: Path, variant: Variant = BRIEFING) -> RenderedEdition:
         edition = load_edition(edition_dir, self.load_cache)
-        return self.renderer.render(edition)
+        return self.renderer.render(edition, variant)
 
-    def build(self, edition_dir: Path, output: Path) -> BuildResult:
+    def build(self, edition_dir: Path, output: Path, variant: Variant = BRIEFING) -> BuildResult:
         """Build the PDF; on any input error raise before `output` is touched."""
         started = time.perf_counter()
         edition = load_edition(edition_dir, self.load_cache)
         # Before typesetting, so a missing character is named with its file and line.
         missing_glyphs = tuple(self.font_coverage().find_missing(edition))
-        rendered = self.renderer.render(edition)
-        typeset = self.typesetter.typeset(rendered)
+        rendered = self.renderer.render(edition, variant)
+        typeset = self.typesetter.typeset(rendered, variant)
         write_atomically(output, typeset.pdf)
         return BuildResult(
             output,
@@ -84,8 +86,9 @@ class Builder:
             time.perf_counter() - started,
             rendered,
             missing_glyphs,
+            variant,
         )
 
 
-def default_output(edition_dir: Path) -> Path:
-    return REPO_ROOT / "build" / f"{edition_dir.resolve().name}.pdf"
+def default_output(edition_dir: Path, variant: Variant = BRIEFING) -> Path:
+    return REPO_ROOT / "build" / f"{edition_dir.resolve().name}{variant.output_suffix}.pdf"

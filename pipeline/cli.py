@@ -39,17 +39,19 @@ def _ready_builder() -> Builder:
 def command_build(args: argparse.Namespace) -> int:
     from .check.run import check_pdf, shipped_font_families
     from .typeset.glyphs import is_notdef_warning
+    from .variant import VARIANTS
 
     edition_dir = Path(args.edition)
-    output = Path(args.output) if args.output else default_output(edition_dir)
+    variant = VARIANTS[args.variant]
+    output = Path(args.output) if args.output else default_output(edition_dir, variant)
     builder = _ready_builder()
     if args.html:
-        rendered = builder.render(edition_dir)
+        rendered = builder.render(edition_dir, variant)
         Path(args.html).write_text(rendered.html, "utf-8")
         _say(f"已写出 HTML：{args.html}")
         return EXIT_OK
-    result = builder.build(edition_dir, output)
-    _say(f"已生成 {output}（{result.page_count} 页，用时 {result.seconds:.2f} 秒）")
+    result = builder.build(edition_dir, output, variant)
+    _say(f"已生成{variant.label} {output}（{result.page_count} 页，用时 {result.seconds:.2f} 秒）")
     for warning in result.warnings:
         if not is_notdef_warning(warning):  # missing glyphs are told by the check, with places
             _complain(f"排版提示：{warning}")
@@ -174,6 +176,13 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("edition", metavar="期次文件夹", help="如 issues/2025-11")
     build.add_argument("-o", "--output", metavar="PDF", help="输出文件（默认 build/<期次>.pdf）")
     build.add_argument("--html", metavar="HTML", help="只写出交给 WeasyPrint 的 HTML，不生成 PDF")
+    build.add_argument(
+        "--variant",
+        choices=["briefing", "archive", "print"],
+        default="briefing",
+        help="briefing：分发版（默认）；archive：存档版 PDF/A-2u（带结构标签）；"
+        "print：印刷版（A4 成品、出血 3 mm、裁切线）",
+    )
     build.add_argument("--no-check", action="store_true", help="生成后不做检查")
     build.add_argument("--strict", action="store_true", help="检查有提示也算不通过")
     build.set_defaults(run=command_build)

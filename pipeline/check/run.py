@@ -824,6 +824,10 @@ def _check_pdf(
                 check_text_present(edition, placement, pages, report)
         check_links(reader, placement, report)
         check_images(scan, rendered.images if rendered else (), placement, report)
+        # PDF/A, tags and print boxes, when the file declares them (imported here: they import Finding).
+        from .conformance import conformance_findings
+
+        report.findings += conformance_findings(pdf_path, rendered)
     finally:
         pending_texts.close()
     return report

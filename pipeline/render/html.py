@@ -10,6 +10,7 @@ import jinja2
 from ..edition.load import Article, Edition
 from ..edition.schema import chinese_date
 from ..errors import EditionInvalid, EditorError
+from ..variant import BRIEFING, Variant
 from .markdown import PlacedImage, new_parser, render_article_body
 
 TEMPLATE_NAME = "briefing.html.j2"
@@ -81,7 +82,7 @@ class Renderer:
         environment.filters["chinese_date"] = chinese_date
         return cls(styles_dir.resolve(), environment)
 
-    def render(self, edition: Edition) -> RenderedEdition:
+    def render(self, edition: Edition, variant: Variant = BRIEFING) -> RenderedEdition:
         parser = new_parser()
         errors: list[EditorError] = []
         images: list[PlacedImage] = []
@@ -107,7 +108,9 @@ class Renderer:
         html = template.render(
             manifest=edition.manifest,
             sections=sections,
-            stylesheets=[(self.styles_dir / name).as_uri() for name in STYLESHEET_NAMES],
+            stylesheets=[
+                (self.styles_dir / name).as_uri() for name in (*STYLESHEET_NAMES, *variant.stylesheets)
+            ],
             title=edition.manifest.document_title,
         )
         return RenderedEdition(edition, html, tuple(sections), tuple(images), self.styles_dir)

@@ -7,7 +7,7 @@ import mimetypes
 import os
 import re
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from hashlib import md5
@@ -17,6 +17,7 @@ from urllib.request import url2pathname
 
 from ..errors import EditionInvalid, EditorError
 from ..render.html import STYLESHEET_NAMES, RenderedEdition
+from ..variant import BRIEFING, VARIANT_STYLESHEETS, Variant
 from .justify import (
     SpacingMemory,
     UnsupportedWeasyPrint,
@@ -59,7 +60,7 @@ def required_font_files(styles_dir: Path) -> list[Path]:
 def check_setup(styles_dir: Path) -> list[str]:
     """Problems with the tool's own files, as sentences; empty when all is well."""
     problems = []
-    for name in STYLESHEET_NAMES:
+    for name in (*STYLESHEET_NAMES, *VARIANT_STYLESHEETS):
         if not (styles_dir / name).is_file():
             problems.append(f"缺少样式文件 {styles_dir / name}")
     if not problems:
@@ -194,7 +195,13 @@ class Typesetter:
             self.spacing_memory.clear()  # measured with the old fonts
         return self._font_config
 
-    def typeset(self, rendered: RenderedEdition) -> TypesetPDF:
+    def typeset(self, rendered: RenderedEdition, variant: Variant = BRIEFING) -> TypesetPDF:
+        return self.typeset_html(rendered.html, (rendered,), variant)
+
+    def typeset_html(
+        self, html: str, editions: Sequence[RenderedEdition], variant: Variant = BRIEFING
+    ) -> TypesetPDF:
+        """Typeset `html`, which draws on the files of `editions` (one, or a volume's)."""
         from weasyprint import HTML
 
         try:
@@ -204,10 +211,10 @@ class Typesetter:
                 f"排版引擎 WeasyPrint 的版本与本工具不符，无法两端对齐中文：{error}"
             ) from error
 
-        sandbox = Sandbox(
-            (rendered.edition.root, self.styles_dir.resolve(), self.fonts_dir.resolve())
-        )
-        self.forget_changed_images(rendered)
+        roots = tuple(rendered.edition.root for rendered in editions)
+        sandbox = Sandbox((*roots, self.styles_dir.resolve(), self.fonts_dir.resolve()))
+        for rendered in editions:
+            self.forget_changed_images(rendered)
         # Chinese justification between characters (WeasyPrint stretches only spaces).
         font_config = self.font_configuration()
         justification = (
@@ -217,22 +224,23 @@ class Typesetter:
         )
         with _captured_warnings() as warnings, justification:
             document = HTML(
-                string=rendered.html,
-                base_url=rendered.edition.root.as_uri() + "/",
+                string=html,
+                base_url=roots[0].as_uri() + "/",
                 url_fetcher=make_fetcher(sandbox),
-            ).render(font_config=font_config, cache=self.image_cache)
-            pdf = document.write_pdf()
+            ).render(font_config=font_config, cache=self.image_cache, **variant.pdf_options)
+            pdf = document.write_pdf(**variant.pdf_options)
         if sandbox.refused:
-            raise EditionInvalid([_refusal(url, rendered) for url in sandbox.refused])
+            raise EditionInvalid([_refusal(url, editions) for url in sandbox.refused])
         return TypesetPDF(pdf, len(document.pages), tuple(warnings))
 
 
-def _refusal(url: str, rendered: RenderedEdition) -> EditorError:
-    for image in rendered.images:
-        if image.path.as_uri() == url:
-            return EditorError(image.article, image.line, None, "图片", f"无法读取图片：{url}")
+def _refusal(url: str, editions: Sequence[RenderedEdition]) -> EditorError:
+    for rendered in editions:
+        for image in rendered.images:
+            if image.path.as_uri() == url:
+                return EditorError(image.article, image.line, None, "图片", f"无法读取图片：{url}")
     return EditorError(
-        rendered.edition.name, None, None, None, f"排版时拒绝读取本期文件夹以外的资源：{url}"
+        editions[0].edition.name, None, None, None, f"排版时拒绝读取本期文件夹以外的资源：{url}"
     )
 
 
