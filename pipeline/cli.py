@@ -101,6 +101,27 @@ def command_check(args: argparse.Namespace) -> int:
     return EXIT_OK if report.ok(strict=args.strict) else EXIT_CHECK_FAILED
 
 
+def command_volume(args: argparse.Namespace) -> int:
+    from .check.volume import check_volume_pdf
+    from .volume import VolumeInconsistent, build_volume
+
+    builder = _ready_builder()
+    output = Path(args.output)
+    try:
+        result = build_volume(builder, [Path(folder) for folder in args.editions], output)
+    except VolumeInconsistent as inconsistent:
+        _complain(inconsistent.report())
+        return EXIT_INVALID_INPUT
+    issues = len(result.volume.issues)
+    _say(f"已生成合订本 {output}（{issues} 期，{result.page_count} 页，用时 {result.seconds:.2f} 秒）")
+    if args.no_check:
+        return EXIT_OK
+    report = check_volume_pdf(output, result.volume, builder.styles_dir, result.missing_glyphs, result.warnings)
+    if report.findings:
+        _say(report.text(strict=args.strict))
+    return EXIT_OK if report.ok(strict=args.strict) else EXIT_CHECK_FAILED
+
+
 def command_watch(args: argparse.Namespace) -> int:
     from .watch import Watcher
 
@@ -199,6 +220,18 @@ def make_parser() -> argparse.ArgumentParser:
     check.add_argument("--json", action="store_true", help="以 JSON 输出检查结果")
     check.add_argument("--strict", action="store_true", help="有提示也算不通过")
     check.set_defaults(run=command_check)
+
+    volume = commands.add_parser(
+        "volume",
+        help="把一年的各期装订成合订本 PDF，并自动检查",
+        description="按期号顺序装订：封面、按期分栏目的总目录、各期原样（含报头）；页码全书连续。"
+        "各期期号重复、不连续或主办单位不同时，先列出问题，不生成 PDF（退出码 2）。",
+    )
+    volume.add_argument("editions", nargs="+", metavar="期次文件夹", help="如 issues/2025-*")
+    volume.add_argument("-o", "--output", required=True, metavar="PDF", help="输出文件，如 build/2025-合订本.pdf")
+    volume.add_argument("--no-check", action="store_true", help="生成后不做检查")
+    volume.add_argument("--strict", action="store_true", help="检查有提示也算不通过")
+    volume.set_defaults(run=command_volume)
 
     watch = commands.add_parser("watch", help="监视一期稿件，保存后自动重新生成 PDF")
     watch.add_argument("edition", metavar="期次文件夹", help="如 issues/2025-11")
