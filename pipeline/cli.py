@@ -116,7 +116,9 @@ def command_volume(args: argparse.Namespace) -> int:
     _say(f"已生成合订本 {output}（{issues} 期，{result.page_count} 页，用时 {result.seconds:.2f} 秒）")
     if args.no_check:
         return EXIT_OK
-    report = check_volume_pdf(output, result.volume, builder.styles_dir, result.missing_glyphs, result.warnings)
+    report = check_volume_pdf(
+        output, result.volume, builder.styles_dir, result.missing_glyphs, result.warnings
+    )
     if report.findings:
         _say(report.text(strict=args.strict))
     return EXIT_OK if report.ok(strict=args.strict) else EXIT_CHECK_FAILED
@@ -228,7 +230,9 @@ def make_parser() -> argparse.ArgumentParser:
         "各期期号重复、不连续或主办单位不同时，先列出问题，不生成 PDF（退出码 2）。",
     )
     volume.add_argument("editions", nargs="+", metavar="期次文件夹", help="如 issues/2025-*")
-    volume.add_argument("-o", "--output", required=True, metavar="PDF", help="输出文件，如 build/2025-合订本.pdf")
+    volume.add_argument(
+        "-o", "--output", required=True, metavar="PDF", help="输出文件，如 build/2025-合订本.pdf"
+    )
     volume.add_argument("--no-check", action="store_true", help="生成后不做检查")
     volume.add_argument("--strict", action="store_true", help="检查有提示也算不通过")
     volume.set_defaults(run=command_volume)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 
 from .build import Builder
@@ -83,7 +84,7 @@ def disagreements(editions: list[Edition]) -> list[str]:
         if len(group) > 1:
             problems.append(f"第{number}期出现了 {len(group)} 次：{_names(group)}")
     numbers = sorted(by_number)
-    for before, after in zip(numbers, numbers[1:], strict=False):
+    for before, after in pairwise(numbers):
         if after - before > 1:
             missing = "、".join(f"第{number}期" for number in range(before + 1, after))
             problems.append(f"期号不连续：第{before}期与第{after}期之间缺少{missing}")

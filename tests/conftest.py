@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.build import REPO_ROOT, Builder
+from pipeline.build import REPO_ROOT, Builder, BuildResult
+from pipeline.variant import ARCHIVE, PRINT
 
 SAMPLE_EDITION = REPO_ROOT / "issues" / "2025-11"
 SEEDS = REPO_ROOT.parent / "shared" / "seeds"
@@ -89,3 +90,17 @@ def make_edition(tmp_path: Path) -> MakeEdition:
 @pytest.fixture(scope="session")
 def builder() -> Builder:
     return Builder.create()
+
+
+@pytest.fixture(scope="session")
+def archive(tmp_path_factory: pytest.TempPathFactory, builder: Builder) -> BuildResult:
+    """The sample edition as an archive PDF (PDF/A-2u, tagged); copy before changing it."""
+    output = tmp_path_factory.mktemp("archive") / "2025-11-archive.pdf"
+    return builder.build(SAMPLE_EDITION, output, ARCHIVE)
+
+
+@pytest.fixture(scope="session")
+def printed(tmp_path_factory: pytest.TempPathFactory, builder: Builder) -> BuildResult:
+    """The sample edition as a print PDF (3 mm bleed, crop marks); copy before changing it."""
+    output = tmp_path_factory.mktemp("print") / "2025-11-print.pdf"
+    return builder.build(SAMPLE_EDITION, output, PRINT)
