@@ -6,17 +6,33 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 EDITIONS := $(sort $(patsubst %/issue.yaml,%,$(wildcard issues/*/issue.yaml)))
 LATEST := $(lastword $(EDITIONS))
+# The year `make volume` binds: YEAR=2025, by default the latest edition's (folders are 年-月).
+YEAR ?= $(firstword $(subst -, ,$(notdir $(LATEST))))
 # Debian packages WeasyPrint and the checks need. libharfbuzz-subset0 makes font
 # subsetting about 15× faster; poppler-utils gives pdftotext/pdftoppm.
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 \
                    libfontconfig1 poppler-utils python3-venv
 
-.PHONY: pdf test check bench watch lint clean setup system-packages
+.PHONY: pdf archive print volume test check bench bench-volume watch lint clean setup system-packages
 
 pdf: setup
 	@status=0; for edition in $(EDITIONS); do \
 	  $(BIN)/briefing build "$$edition" || status=1; \
 	done; exit $$status
+
+archive: setup
+	@status=0; for edition in $(EDITIONS); do \
+	  $(BIN)/briefing build "$$edition" --variant archive || status=1; \
+	done; exit $$status
+
+print: setup
+	@status=0; for edition in $(EDITIONS); do \
+	  $(BIN)/briefing build "$$edition" --variant print || status=1; \
+	done; exit $$status
+
+volume: setup
+	@test -n "$(wildcard issues/$(YEAR)-*)" || { echo "issues/ 中没有 $(YEAR) 年的期次（文件夹名应为 $(YEAR)-月）"; exit 2; }
+	$(BIN)/briefing volume $(sort $(wildcard issues/$(YEAR)-*)) -o build/$(YEAR)-volume.pdf
 
 test: setup
 	$(BIN)/pytest -q
@@ -28,6 +44,9 @@ check: setup
 
 bench: setup
 	$(BIN)/python -m benchmarks.bench
+
+bench-volume: setup
+	$(BIN)/python -m benchmarks.bench_volume
 
 watch: setup
 	$(BIN)/briefing watch $(LATEST)
