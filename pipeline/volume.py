@@ -66,6 +66,13 @@ def disagreements(editions: list[Edition]) -> list[str]:
     problems = []
     if not editions:
         return ["没有给出任何一期"]
+    roots: dict[Path, int] = {}
+    for edition in editions:
+        roots[edition.root] = roots.get(edition.root, 0) + 1
+    for root, count in roots.items():
+        if count > 1:
+            problems.append(f"同一个期次文件夹给了 {count} 次：{root}")
+    editions = list({edition.root: edition for edition in editions}.values())
     for label, value in (
         ("主办单位", lambda edition: edition.manifest.issuer),
         ("报头名称", lambda edition: edition.manifest.title),

@@ -56,6 +56,12 @@ def test_clean_archive_has_no_pdfa_findings(archive: BuildResult) -> None:
     assert pdfa_findings(archive.output) == []
 
 
+def _widen_first_glyph(font: pikepdf.Dictionary) -> None:
+    widths = font.DescendantFonts[0].W
+    first_run = widths[1]
+    first_run[0] = float(first_run[0]) + 50
+
+
 CHANGES: dict[str, tuple[Callable[[pikepdf.Pdf], None], str]] = {
     "interpolated image": (
         lambda pdf: first_image(pdf).__setitem__("/Interpolate", True),
@@ -86,6 +92,10 @@ CHANGES: dict[str, tuple[Callable[[pikepdf.Pdf], None], str]] = {
     "font without ToUnicode": (
         lambda pdf: next(iter(pdf.pages[0].Resources.Font.values())).__delitem__("/ToUnicode"),
         "缺少 ToUnicode 映射",
+    ),
+    "width disagrees with the font program": (
+        lambda pdf: _widen_first_glyph(next(iter(pdf.pages[0].Resources.Font.values()))),
+        "个字形的宽度与嵌入的字体不一致",
     ),
     "JavaScript": (
         lambda pdf: pdf.Root.Names.__setitem__("/JavaScript", pdf.make_indirect(pikepdf.Dictionary())),

@@ -232,3 +232,9 @@ def test_sample_and_imported_seed_bind_into_a_volume_that_passes(tmp_path: Path,
     assert [len(section.children) for issue in issues for section in issue.children] == [
         len(section.entries) for issue in result.volume.issues for section in issue.rendered.sections
     ]
+
+
+def test_the_same_folder_twice_is_told_once(two_issues: tuple[list[Path], Path]) -> None:
+    folders, _ = two_issues
+    problems = disagreements(load_editions([folders[0], folders[0], folders[1]]))
+    assert problems == [f"同一个期次文件夹给了 2 次：{folders[0].resolve()}"]

@@ -289,80 +289,6 @@ def check_graphics(pdf: pikepdf.Pdf, intent_space: str | None) -> list[Finding]:
     return found
 
 
-def _fonts(pdf: pikepdf.Pdf) -> Iterator[tuple[int, pikepdf.Dictionary]]:
-    seen: set[tuple[int, int]] = set()
-    for page, resources in _resources(pdf):
-        for font in resources.get("/Font", {}).values():
-            if font.objgen in seen:
-                continue
-            seen.add(font.objgen)
-            yield page, font
-
-
-def _descriptor(font: pikepdf.Dictionary) -> pikepdf.Dictionary | None:
-    if font.get("/Subtype") == "/Type0":
-        font = font.DescendantFonts[0]
-    descriptor = font.get("/FontDescriptor")
-    return descriptor if isinstance(descriptor, pikepdf.Dictionary) else None
-
-
-def check_fonts(pdf: pikepdf.Pdf, unicode_level: bool) -> list[Finding]:
-    """6.2.11.4 every font embedded; 6.2.11.7 (level U) a ToUnicode map for every font."""
-    found = []
-    for page, font in _fonts(pdf):
-        name = str(font.get("/BaseFont", "?")).lstrip("/")
-        if font.get("/Subtype") == "/Type3":
-            continue
-        descriptor = _descriptor(font)
-        if descriptor is None or not any(
-            key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")
-        ):
-            found.append(_error(f"字体 {name} 没有嵌入（6.2.11.4）", page))
-        if unicode_level and not isinstance(font.get("/ToUnicode"), pikepdf.Stream):
-            found.append(_error(f"字体 {name} 缺少 ToUnicode 映射，文字无法复制和检索（6.2.11.7）", page))
-    return found
-
-
-def check_unicode_mapping(pdf: pikepdf.Pdf) -> list[Finding]:
-    """6.2.11.7.2 (level U): every code drawn maps to a Unicode value other than 0/FEFF/FFFE."""
-    from ..pdfread.placed_text import _to_unicode
-
-    maps: dict[tuple[int, int], tuple[int, dict[int, str]]] = {}
-    found = []
-    for number, page in enumerate(pdf.pages, start=1):
-        resources = page.obj.get("/Resources", pikepdf.Dictionary())
-        fonts = resources.get("/Font", {})
-        current = None
-        missing: set[str] = set()
-        for operands, operator in pikepdf.parse_content_stream(page.obj):
-            op = str(operator)
-            if op == "Tf":
-                font = fonts.get(operands[0])
-                if font is None or not isinstance(font.get("/ToUnicode"), pikepdf.Stream):
-                    current = None  # told by check_fonts
-                    continue
-                if font.objgen not in maps:
-                    length = 2 if font.get("/Subtype") == "/Type0" else 1
-                    maps[font.objgen] = (length, _to_unicode(font.ToUnicode.read_bytes()))
-                current = (str(font.get("/BaseFont", "?")).lstrip("/"), *maps[font.objgen])
-            elif op in ("Tj", "TJ", "'", '"') and current is not None:
-                name, length, mapping = current
-                strings = operands[0] if op == "TJ" else operands[-1:]
-                for item in strings:
-                    if not isinstance(item, pikepdf.String):
-                        continue
-                    raw = bytes(item)
-                    for index in range(0, len(raw) - length + 1, length):
-                        text = mapping.get(int.from_bytes(raw[index : index + length], "big"), "")
-                        if not text or text in ("\x00", "\ufeff", "\ufffe"):
-                            missing.add(name)
-        for name in sorted(missing):
-            found.append(
-                _error(f"第{number}页字体 {name} 有字形没有对应的 Unicode 字符（6.2.11.7.2）", number)
-            )
-    return found
-
-
 def _actions(action: pikepdf.Object) -> Iterator[pikepdf.Dictionary]:
     """An action and the ones it chains to (/Next)."""
     pending = [action]
@@ -423,6 +349,8 @@ def _judge_action(action: pikepdf.Dictionary, page: int | None) -> Finding | Non
 
 
 def check_pdfa(pdf: pikepdf.Pdf, header: bytes, expected: Identification) -> list[Finding]:
+    from .pdfa_fonts import check_font_widths, check_fonts, check_unicode_mapping
+
     """All the PDF/A-2 checks; `header` is the file's first bytes (pikepdf does not keep them)."""
     found = check_file_structure(pdf, header)
     found += check_metadata(pdf, expected)
@@ -431,6 +359,7 @@ def check_pdfa(pdf: pikepdf.Pdf, header: bytes, expected: Identification) -> lis
     found += check_graphics(pdf, intent_space)
     unicode_level = (expected.conformance or "").upper() in ("U", "A")
     found += check_fonts(pdf, unicode_level)
+    found += check_font_widths(pdf)
     if unicode_level:
         found += check_unicode_mapping(pdf)
     found += check_interactive(pdf)
