@@ -81,6 +81,8 @@ def command_check(args: argparse.Namespace) -> int:
     if not pdf.is_file():
         _complain(f"找不到 PDF 文件：{pdf}")
         return EXIT_INVALID_INPUT
+    if args.volume:
+        return _check_volume(pdf, args)
     styles_dir = REPO_ROOT / "styles"
     rendered, missing = None, []
     if args.edition:
@@ -120,6 +122,28 @@ def command_volume(args: argparse.Namespace) -> int:
         output, result.volume, builder.styles_dir, result.missing_glyphs, result.warnings
     )
     if report.findings:
+        _say(report.text(strict=args.strict))
+    return EXIT_OK if report.ok(strict=args.strict) else EXIT_CHECK_FAILED
+
+
+def _check_volume(pdf: Path, args: argparse.Namespace) -> int:
+    """`briefing check 合订本.pdf --volume 期次...`: the volume judged against its editions."""
+    from .check.volume import check_volume_pdf
+    from .render.html import Renderer
+    from .render.volume import render_volume
+    from .volume import VolumeInconsistent, disagreements, load_editions
+
+    editions = load_editions([Path(folder) for folder in args.volume])
+    problems = disagreements(editions)
+    if problems:
+        _complain(VolumeInconsistent(problems).report())
+        return EXIT_INVALID_INPUT
+    editions.sort(key=lambda edition: edition.manifest.number)
+    styles_dir = REPO_ROOT / "styles"
+    report = check_volume_pdf(pdf, render_volume(Renderer.from_styles(styles_dir), editions), styles_dir)
+    if args.json:
+        print(json.dumps(report.as_dict(strict=args.strict), ensure_ascii=False, indent=2))
+    else:
         _say(report.text(strict=args.strict))
     return EXIT_OK if report.ok(strict=args.strict) else EXIT_CHECK_FAILED
 
@@ -219,6 +243,9 @@ def make_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("pdf", metavar="PDF")
     check.add_argument("--edition", metavar="期次文件夹", help="与这一期的稿件对照（目录、书签）")
+    check.add_argument(
+        "--volume", nargs="+", metavar="期次文件夹", help="这是合订本：与装订的各期对照（书签、总目录、页眉）"
+    )
     check.add_argument("--json", action="store_true", help="以 JSON 输出检查结果")
     check.add_argument("--strict", action="store_true", help="有提示也算不通过")
     check.set_defaults(run=command_check)

@@ -238,3 +238,14 @@ def test_the_same_folder_twice_is_told_once(two_issues: tuple[list[Path], Path])
     folders, _ = two_issues
     problems = disagreements(load_editions([folders[0], folders[0], folders[1]]))
     assert problems == [f"同一个期次文件夹给了 2 次：{folders[0].resolve()}"]
+
+
+def test_check_command_judges_a_volume_against_its_editions(
+    two_issues: tuple[list[Path], Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    folders, output = two_issues
+    assert run(["check", str(output), "--volume", *map(str, folders)]) == 0
+    assert "检查通过" in capsys.readouterr().out
+    # Judged against issue 11 alone, the outline and contents hold an issue too many.
+    assert run(["check", str(output), "--volume", str(folders[0])]) == 1
+    assert "书签中有 2 期，合订本装订了 1 期" in capsys.readouterr().out
