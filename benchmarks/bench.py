@@ -20,8 +20,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from pipeline.build import REPO_ROOT, Builder
+from pipeline.build import Builder
 from pipeline.edition.load import load_edition
+from pipeline.house import REPO_ROOT
 
 SAMPLE = REPO_ROOT / "issues" / "2025-11"
 
@@ -97,28 +98,22 @@ def repeat(times: int, measure: Callable[[], float]) -> list[float]:
 
 
 def phases(builder: Builder, edition: Path) -> dict[str, float]:
-    """Where one warm build's time goes, stage by stage."""
-    from weasyprint import HTML
-    from weasyprint.text.fonts import FontConfiguration
-
-    from pipeline.edition.load import load_edition as load
-    from pipeline.typeset.typesetter import Sandbox, make_fetcher
-
+    """Where one warm build's time goes, stage by stage, through the builder's own stages."""
     marks: dict[str, float] = {}
     started = time.perf_counter()
-    loaded = load(edition)
+    loaded = load_edition(edition, builder.load_cache)
     marks["load (YAML, schema)"] = time.perf_counter() - started
+    started = time.perf_counter()
+    builder.font_coverage().find_missing(loaded)
+    marks["glyph coverage"] = time.perf_counter() - started
     started = time.perf_counter()
     rendered = builder.renderer.render(loaded)
     marks["render (Markdown, Jinja2)"] = time.perf_counter() - started
-    sandbox = Sandbox((loaded.root, builder.styles_dir, builder.fonts_dir))
     started = time.perf_counter()
-    document = HTML(
-        string=rendered.html, base_url=loaded.root.as_uri() + "/", url_fetcher=make_fetcher(sandbox)
-    ).render(font_config=FontConfiguration(), cache=builder.typesetter.image_cache)
-    marks["WeasyPrint layout"] = time.perf_counter() - started
+    laid_out = builder.typesetter.layout(rendered)
+    marks["WeasyPrint layout (with justification)"] = time.perf_counter() - started
     started = time.perf_counter()
-    document.write_pdf()
+    builder.typesetter.write(laid_out)
     marks["WeasyPrint PDF (fonts subset)"] = time.perf_counter() - started
     return marks
 
@@ -185,14 +180,14 @@ def watcher_latency(edition: Path, output: Path, saves: int) -> list[float]:
 
 
 def check_seconds(pdf: Path, edition: Path, times: int) -> list[float]:
-    from pipeline.check.run import check_pdf, shipped_font_families
+    from pipeline.check.expected import Expected
+    from pipeline.check.run import check_pdf
 
-    loaded = load_edition(edition)
-    families = shipped_font_families(REPO_ROOT / "styles")
+    expected = Expected.for_edition(load_edition(edition))
 
     def once() -> float:
         started = time.perf_counter()
-        check_pdf(pdf, loaded, families)
+        check_pdf(pdf, expected)
         return time.perf_counter() - started
 
     return repeat(times, once)

@@ -15,8 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.build import Builder
-from pipeline.check.run import check_pdf, shipped_font_families
+from pipeline.check.expected import Expected
+from pipeline.check.run import check_pdf
 from pipeline.edition.load import Edition, load_edition
+from pipeline.house import shipped_font_families
 from pipeline.render.html import Renderer
 from pipeline.typeset.glyphs import FontCoverage
 
@@ -33,13 +35,14 @@ def measure_check(
     styles_dir: Path | None = None,
 ) -> dict[str, Any]:
     """Seconds for a full check of `pdf_path` (best of `repeat`), and what it found."""
-    from pipeline.build import REPO_ROOT
+    from pipeline.house import REPO_ROOT
 
     styles_dir = styles_dir or REPO_ROOT / "styles"
     if isinstance(edition, Path):
         edition = load_edition(edition)
     rendered = Renderer.from_styles(styles_dir).render(edition) if edition else None
     families = shipped_font_families(styles_dir)
+    expected = Expected.pdf_only(families)
     glyph_seconds = None
     missing: list[Any] = []
     if edition is not None:
@@ -47,13 +50,13 @@ def measure_check(
         started = time.perf_counter()
         missing = coverage.find_missing(edition)
         glyph_seconds = time.perf_counter() - started
+    if rendered is not None:
+        expected = Expected.from_rendered(rendered, families, missing)
     best = float("inf")
     report = None
     for _ in range(max(1, repeat)):
         started = time.perf_counter()
-        report = check_pdf(
-            pdf_path, shipped_families=families, rendered=rendered, missing_glyphs=missing
-        )
+        report = check_pdf(pdf_path, expected)
         best = min(best, time.perf_counter() - started)
     assert report is not None
     return {

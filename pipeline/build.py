@@ -6,7 +6,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .check.expected import Expected
 from .edition.load import LoadCache, load_edition
+from .house import FONTS_DIR, REPO_ROOT, STYLES_DIR, shipped_font_families
 from .render.html import RenderedEdition, Renderer
 from .typeset.glyphs import FontCoverage, MissingGlyph
 from .typeset.typesetter import (
@@ -17,8 +19,6 @@ from .typeset.typesetter import (
     write_atomically,
 )
 from .variant import BRIEFING, Variant
-
-REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,16 @@ class BuildResult:
     # build: the PDF is written so the editor can see the boxes, and the check fails.
     missing_glyphs: tuple[MissingGlyph, ...] = ()
     variant: Variant = BRIEFING
+
+    @property
+    def expected(self) -> Expected:
+        """What the check compares this PDF with."""
+        return Expected.from_rendered(
+            self.rendered,
+            shipped_font_families(self.rendered.styles_dir),
+            self.missing_glyphs,
+            self.warnings,
+        )
 
 
 @dataclass
@@ -48,8 +58,8 @@ class Builder:
 
     @classmethod
     def create(cls, styles_dir: Path | None = None, fonts_dir: Path | None = None) -> Builder:
-        styles_dir = (styles_dir or REPO_ROOT / "styles").resolve()
-        fonts_dir = (fonts_dir or REPO_ROOT / "fonts").resolve()
+        styles_dir = (styles_dir or STYLES_DIR).resolve()
+        fonts_dir = (fonts_dir or FONTS_DIR).resolve()
         problems = check_setup(styles_dir)
         if problems:
             raise SetupProblem("；".join(problems))

@@ -9,8 +9,9 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from .build import REPO_ROOT, Builder, default_output
+from .build import Builder, default_output
 from .errors import EditionInvalid
+from .house import STYLES_DIR
 from .typeset.typesetter import SetupProblem
 
 EXIT_OK, EXIT_CHECK_FAILED, EXIT_INVALID_INPUT, EXIT_SETUP = 0, 1, 2, 3
@@ -37,7 +38,7 @@ def _ready_builder() -> Builder:
 
 
 def command_build(args: argparse.Namespace) -> int:
-    from .check.run import check_pdf, shipped_font_families
+    from .check.run import check_pdf
     from .typeset.glyphs import is_notdef_warning
     from .variant import VARIANTS
 
@@ -59,23 +60,17 @@ def command_build(args: argparse.Namespace) -> int:
         for glyph in result.missing_glyphs:
             _complain(str(glyph.as_editor_error()))
         return EXIT_CHECK_FAILED if result.missing_glyphs else EXIT_OK
-    report = check_pdf(
-        output,
-        shipped_families=shipped_font_families(builder.styles_dir),
-        rendered=result.rendered,
-        missing_glyphs=result.missing_glyphs,
-        typeset_warnings=result.warnings,
-    )
+    report = check_pdf(output, result.expected)
     if report.findings:
         _say(report.text(strict=args.strict))
     return EXIT_OK if report.ok(strict=args.strict) else EXIT_CHECK_FAILED
 
 
 def command_check(args: argparse.Namespace) -> int:
-    from .check.run import check_pdf, shipped_font_families
+    from .check.expected import Expected
+    from .check.run import check_pdf
     from .edition.load import load_edition
-    from .render.html import Renderer
-    from .typeset.glyphs import FontCoverage
+    from .house import shipped_font_families
 
     pdf = Path(args.pdf)
     if not pdf.is_file():
@@ -83,19 +78,11 @@ def command_check(args: argparse.Namespace) -> int:
         return EXIT_INVALID_INPUT
     if args.volume:
         return _check_volume(pdf, args)
-    styles_dir = REPO_ROOT / "styles"
-    rendered, missing = None, []
     if args.edition:
-        edition = load_edition(Path(args.edition))
-        # Rendering the HTML (no typesetting) tells which anchor and images each article has.
-        rendered = Renderer.from_styles(styles_dir).render(edition)
-        missing = FontCoverage.from_fonts_dir(REPO_ROOT / "fonts").find_missing(edition)
-    report = check_pdf(
-        pdf,
-        shipped_families=shipped_font_families(styles_dir),
-        rendered=rendered,
-        missing_glyphs=missing,
-    )
+        expected = Expected.for_edition(load_edition(Path(args.edition)))
+    else:
+        expected = Expected.pdf_only(shipped_font_families(STYLES_DIR))
+    report = check_pdf(pdf, expected)
     if args.json:
         print(json.dumps(report.as_dict(strict=args.strict), ensure_ascii=False, indent=2))
     else:
@@ -139,8 +126,7 @@ def _check_volume(pdf: Path, args: argparse.Namespace) -> int:
         _complain(VolumeInconsistent(problems).report())
         return EXIT_INVALID_INPUT
     editions.sort(key=lambda edition: edition.manifest.number)
-    styles_dir = REPO_ROOT / "styles"
-    report = check_volume_pdf(pdf, render_volume(Renderer.from_styles(styles_dir), editions), styles_dir)
+    report = check_volume_pdf(pdf, render_volume(Renderer.from_styles(STYLES_DIR), editions), STYLES_DIR)
     if args.json:
         print(json.dumps(report.as_dict(strict=args.strict), ensure_ascii=False, indent=2))
     else:

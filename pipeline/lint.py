@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .edition.load import read_text
+from .edition.load import FileProblem, read_text
 from .errors import display_path
 from .importer.normalize import Change, normalize_text
 
@@ -54,9 +54,8 @@ def lint_edition(edition_dir: Path, fix: bool = False) -> LintResult:
         shown = display_path(path, root)
         try:
             text = read_text(path, shown)
-        except Exception as problem:
-            error = getattr(problem, "error", problem)
-            result.unreadable.append(str(error))
+        except FileProblem as problem:
+            result.unreadable.append(str(problem.error))
             continue
         fixed, changes = normalize_text(text)
         result.files.append(FileFindings(shown, tuple(changes)))

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .edition.load import load_edition
-from .edition.schema import IssueManifest
+from .edition.manifest import Masthead, NewManifest, manifest_text
+from .edition.schema import DEFAULT_ISSUER, DEFAULT_TITLE, Distribution, IssueManifest
 from .errors import EditionInvalid, EditorError
 
 EDITION_NAME = re.compile(r"^(\d{4})-(\d{2})$")
@@ -33,43 +34,27 @@ class NewEdition:
     cumulative_number: int
 
 
-def _yaml_list(items: list[str], indent: str) -> str:
-    if not items:
-        return " []"
-    return "".join(f"\n{indent}- {item}" for item in items)
-
-
-def manifest_text(previous: IssueManifest | None, year: int, month: int, number: int,
-                  cumulative: int, sections: list[str]) -> str:
-    last_day = calendar.monthrange(year, month)[1]
-    issuer = previous.issuer if previous else "上海交通大学中国质量发展研究院"
-    editor = previous.editor if previous else f"{issuer}办公室"
-    distribution = previous.distribution if previous else None
-    lines = [
-        f"# {previous.title if previous else '工作简报'} {year}年第{number}期",
-        f"issuer: {issuer}",
-        f"title: {previous.title if previous else '工作简报'}",
-        f"number: {number}",
-        f"cumulative_number: {cumulative}",
-        "period:",
-        f"  start: {dt.date(year, month, 1).isoformat()}",
-        f"  end: {dt.date(year, month, last_day).isoformat()}",
-        f"issue_date: {dt.date(year, month, last_day).isoformat()}",
-        f"editor: {editor}",
-        "sections:",
-    ]
-    for index, name in enumerate(sections, start=1):
-        lines += [f"  - name: {name}", "    articles:", f"      - articles/{index:02d}-new.md"]
-    lines.append("distribution:")
-    if distribution is not None:
-        lines.append(f"  report_to:{_yaml_list(distribution.report_to, '    ')}")
-        lines.append(f"  send_to:{_yaml_list(distribution.send_to, '    ')}")
-        lines.append(f"  issue_to:{_yaml_list(distribution.issue_to, '    ')}")
-        if distribution.copies:
-            lines.append(f"  copies: {distribution.copies}")
-    else:
-        lines += ["  report_to: []", "  send_to: []", "  issue_to: []"]
-    return "\n".join(lines) + "\n"
+def _new_manifest(previous: IssueManifest | None, year: int, month: int, number: int,
+                  cumulative: int, sections: list[str]) -> NewManifest:
+    last_day = dt.date(year, month, calendar.monthrange(year, month)[1])
+    issuer = previous.issuer if previous else DEFAULT_ISSUER
+    masthead = Masthead(
+        issuer=issuer,
+        title=previous.title if previous else DEFAULT_TITLE,
+        number=number,
+        cumulative_number=cumulative,
+        period_start=dt.date(year, month, 1),
+        period_end=last_day,
+        issue_date=last_day,
+        editor=previous.editor if previous else f"{issuer}办公室",
+    )
+    return NewManifest(
+        masthead,
+        sections=tuple(
+            (name, (f"articles/{index:02d}-new.md",)) for index, name in enumerate(sections, start=1)
+        ),
+        distribution=previous.distribution if previous else Distribution(),
+    )
 
 
 def latest_edition(issues_dir: Path, before: str) -> Path | None:
@@ -100,7 +85,7 @@ def new_edition(issues_dir: Path, name: str) -> NewEdition:
         sections = [section.name for section in previous.sections]
     (folder / "articles").mkdir(parents=True)
     (folder / "issue.yaml").write_text(
-        manifest_text(previous, year, month, number, cumulative, sections), "utf-8"
+        manifest_text(_new_manifest(previous, year, month, number, cumulative, sections)), "utf-8"
     )
     for index, section in enumerate(sections, start=1):
         (folder / "articles" / f"{index:02d}-new.md").write_text(

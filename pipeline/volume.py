@@ -120,7 +120,9 @@ def build_volume(builder: Builder, edition_dirs: list[Path], output: Path) -> Vo
     coverage = builder.font_coverage()
     missing = tuple(glyph for edition in editions for glyph in coverage.find_missing(edition))
     volume = render_volume(builder.renderer, editions)
-    typeset = builder.typesetter.typeset_html(volume.html, [issue.rendered for issue in volume.issues])
+    typesetter = builder.typesetter
+    laid_out = typesetter.layout_html(volume.html, [issue.rendered for issue in volume.issues])
+    typeset = typesetter.write(laid_out)
     write_atomically(output, typeset.pdf)
     return VolumeResult(
         output, typeset.page_count, typeset.warnings, time.perf_counter() - started, volume, missing

@@ -1,61 +1,14 @@
-"""Shared fixtures: a warm builder and small editions written on the fly."""
+"""Shared fixtures: a warm builder, small editions written on the fly, typeset variants."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from pipeline.build import REPO_ROOT, Builder, BuildResult
+from pipeline.build import Builder, BuildResult
 from pipeline.variant import ARCHIVE, PRINT
-
-SAMPLE_EDITION = REPO_ROOT / "issues" / "2025-11"
-SEEDS = REPO_ROOT.parent / "shared" / "seeds"
-
-MANIFEST = """\
-issuer: 上海交通大学中国质量发展研究院
-title: 工作简报
-number: 11
-cumulative_number: 58
-period:
-  start: 2025-11-01
-  end: 2025-11-30
-issue_date: 2025-11-30
-editor: 研究院办公室
-sections:
-  - name: 新闻动态
-    articles:
-      - articles/01-first.md
-      - articles/02-second.md
-  - name: 学者声音
-    articles:
-      - articles/03-third.md
-distribution:
-  report_to: [学校办公室]
-  send_to: [相关学院]
-  issue_to: [研究院各部门]
-  copies: 40
-"""
-
-PARAGRAPH = "研究院围绕质量强国建设开展调研，形成多项政策建议，并与地方市场监管部门座谈交流。" * 6
-
-
-def article_text(title: str, body: str | None = None, extra_front: str = "") -> str:
-    body = body if body is not None else f"{PARAGRAPH}\n\n{PARAGRAPH}\n"
-    return (
-        "---\n"
-        f"title: {title}\n"
-        "source: 市场监管总局\n"
-        "source_url: https://www.samr.gov.cn/xw/art/2025/1.html\n"
-        "published: 2025-11-05 19:59\n"
-        f"{extra_front}"
-        "---\n\n"
-        f"{body}"
-    )
-
-
-MakeEdition = Callable[..., Path]
+from tests.support import MANIFEST, MIXED, SAMPLE_EDITION, MakeEdition, article_text, build_pdf
 
 
 @pytest.fixture
@@ -90,6 +43,25 @@ def make_edition(tmp_path: Path) -> MakeEdition:
 @pytest.fixture(scope="session")
 def builder() -> Builder:
     return Builder.create()
+
+
+@pytest.fixture(scope="session")
+def mixed_pdfs(tmp_path_factory: pytest.TempPathFactory, builder: Builder) -> dict[bool, Path]:
+    """The same edition typeset with and without the extension."""
+    root = tmp_path_factory.mktemp("mixed")
+    edition = root / "2025-11"
+    (edition / "articles").mkdir(parents=True)
+    (edition / "issue.yaml").write_text(MANIFEST, "utf-8")
+    one_space = "短段 只有一个空格的这一行文字，后面紧跟的中文继续排版，用于测试两端对齐的效果。"
+    paragraphs = [MIXED] * 4 + [one_space] * 2
+    for index, name in enumerate(["01-first", "02-second", "03-third"]):
+        (edition / "articles" / f"{name}.md").write_text(
+            article_text(f"稿件{index + 1}", "\n\n".join(paragraphs) + "\n"), "utf-8"
+        )
+    return {
+        flag: build_pdf(builder, edition, root / f"{flag}.pdf", inter_character=flag)
+        for flag in (False, True)
+    }
 
 
 @pytest.fixture(scope="session")

@@ -12,12 +12,14 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject
 
 from pipeline.build import Builder
-from pipeline.check.run import check_pdf, read_outline, shipped_font_families
+from pipeline.check.expected import Expected
+from pipeline.check.run import check_pdf
 from pipeline.cli import run
 from pipeline.edition.load import load_edition
 from pipeline.errors import EditionInvalid
-
-from .conftest import SAMPLE_EDITION, MakeEdition, article_text
+from pipeline.house import shipped_font_families
+from pipeline.pdfread.outline import read_outline
+from tests.support import SAMPLE_EDITION, MakeEdition, article_text
 
 
 def pdf_text(pdf: Path, first: int | None = None, last: int | None = None) -> str:
@@ -37,7 +39,7 @@ def sample_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_sample_edition_passes_check(sample_pdf: Path, builder: Builder) -> None:
-    report = check_pdf(sample_pdf, load_edition(SAMPLE_EDITION), shipped_font_families(builder.styles_dir))
+    report = check_pdf(sample_pdf, Expected.for_edition(load_edition(SAMPLE_EDITION)))
     assert report.errors == [], report.text()
     assert report.page_count >= 8
 
@@ -231,7 +233,7 @@ def test_check_catches_outline_missing_an_article(sample_pdf: Path, builder: Bui
                 writer.add_outline_item(title=child.title, page_number=child.page - 1, parent=parent)
 
     broken = _broken_copy(sample_pdf, tmp_path / "broken.pdf", drop_one)
-    report = check_pdf(broken, load_edition(SAMPLE_EDITION), shipped_font_families(builder.styles_dir))
+    report = check_pdf(broken, Expected.for_edition(load_edition(SAMPLE_EDITION)))
     first_title = outline[0].children[0].title
     assert any(f.check == "outline" and f.article == first_title for f in report.errors), report.text()
     assert run(["check", str(broken), "--edition", str(SAMPLE_EDITION)]) == 1
@@ -252,7 +254,7 @@ def test_check_catches_outline_pointing_at_wrong_page(
                 )  # one page late
 
     broken = _broken_copy(sample_pdf, tmp_path / "shifted.pdf", shift)
-    report = check_pdf(broken, load_edition(SAMPLE_EDITION), shipped_font_families(builder.styles_dir))
+    report = check_pdf(broken, Expected.for_edition(load_edition(SAMPLE_EDITION)))
     assert any(f.check == "outline" and "书签指向" in f.message for f in report.errors), report.text()
 
 
@@ -266,7 +268,7 @@ def test_check_catches_font_not_embedded(sample_pdf: Path, tmp_path: Path, build
                         descriptor.pop(NameObject(key), None)
 
     broken = _broken_copy(sample_pdf, tmp_path / "unembedded.pdf", strip_font_files)
-    report = check_pdf(broken, None, shipped_font_families(builder.styles_dir))
+    report = check_pdf(broken, Expected.pdf_only(shipped_font_families(builder.styles_dir)))
     assert any(f.check == "fonts" and "没有嵌入" in f.message for f in report.errors), report.text()
 
 
@@ -277,7 +279,7 @@ def test_check_catches_wrong_page_size_and_metadata(sample_pdf: Path, tmp_path: 
         writer.add_metadata({"/Title": ""})
 
     broken = _broken_copy(sample_pdf, tmp_path / "letter.pdf", letter)
-    report = check_pdf(broken, None, set())
+    report = check_pdf(broken, Expected.pdf_only(set()))
     assert any(f.check == "pages" and f.page == 1 for f in report.errors), report.text()
     assert any(f.check == "metadata" and "标题" in f.message for f in report.errors), report.text()
 

@@ -18,19 +18,17 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import DecodedStreamObject, NameObject, RectangleObject, TextStringObject
 
 from pipeline.build import Builder, BuildResult
-from pipeline.check.run import (
-    CheckReport,
-    Finding,
-    check_pdf,
-    read_outline,
-    shipped_font_families,
-    well_formed_uri,
-)
+from pipeline.check.expected import Expected
+from pipeline.check.report import CheckReport, Finding
+from pipeline.check.run import check_pdf
+from pipeline.check.structure import well_formed_uri
 from pipeline.cli import run
+from pipeline.edition.load import load_edition
+from pipeline.house import shipped_font_families
 from pipeline.pdfread.content import scan_content
+from pipeline.pdfread.outline import read_outline
 from pipeline.typeset.glyphs import notdef_characters
-
-from .conftest import MANIFEST, PARAGRAPH, MakeEdition, article_text
+from tests.support import MANIFEST, PARAGRAPH, MakeEdition, article_text
 
 TITLES = ["研究院召开质量发展形势分析会", "标准化试点项目通过验收", "学者谈计量基础设施建设"]
 RARE = "\U0002a6a5"  # 𪚥, CJK Extension B: not in Noto CJK SC
@@ -42,13 +40,7 @@ def build(builder: Builder, edition: Path) -> BuildResult:
 
 
 def check(builder: Builder, result: BuildResult, pdf: Path | None = None) -> CheckReport:
-    return check_pdf(
-        pdf or result.output,
-        shipped_families=shipped_font_families(builder.styles_dir),
-        rendered=result.rendered,
-        missing_glyphs=result.missing_glyphs,
-        typeset_warnings=result.warnings,
-    )
+    return check_pdf(pdf or result.output, result.expected)
 
 
 def only(findings: list[Finding], check_name: str) -> list[Finding]:
@@ -118,7 +110,7 @@ def test_rare_character_is_caught_before_during_and_after_rendering(
     assert f"张{RARE}同志" in page_text  # poppler reads it through ToUnicode; pypdf cannot
 
     # Layer 3 alone: the PDF by itself (no edition, no warnings) still gives the box away.
-    pdf_only = check_pdf(result.output, shipped_families=shipped_font_families(builder.styles_dir))
+    pdf_only = check_pdf(result.output, Expected.pdf_only(shipped_font_families(builder.styles_dir)))
     [scanned] = only(pdf_only.errors, "glyphs")
     assert scanned.page == finding.page and "U+2A6A5" in scanned.message
 
@@ -263,11 +255,7 @@ def test_pdf_out_of_date_with_its_edition_fails_text_present(
     )
     pdf = result.output
     assert run(["check", str(pdf), "--edition", str(edition)]) == 1
-    report = check_pdf(
-        pdf,
-        shipped_families=shipped_font_families(builder.styles_dir),
-        rendered=builder.render(edition),
-    )
+    report = check_pdf(pdf, Expected.for_edition(load_edition(edition)))
     [finding] = report.errors
     assert finding.check == "text" and "验收专家组一致同意通过。" in finding.message
     assert finding.article == TITLES[1] and finding.page == article_pages(pdf)[TITLES[1]]

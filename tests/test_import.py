@@ -14,7 +14,7 @@ from pipeline.build import Builder
 from pipeline.cli import run
 from pipeline.edition.load import load_edition
 from pipeline.importer.run import import_sources
-from tests.conftest import MANIFEST, MakeEdition
+from tests.support import MANIFEST, MakeEdition
 
 TODAY = dt.date(2025, 11, 20)
 PARAGRAPH = "研究院围绕质量强国建设开展调研，形成多项政策建议，并与地方市场监管部门座谈交流。" * 3
@@ -213,6 +213,6 @@ def test_lint_reports_and_fixes(
 
 
 def _article(body: str) -> str:
-    from tests.conftest import article_text
+    from tests.support import article_text
 
     return article_text("标准化试点项目通过验收", body)

@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.build import REPO_ROOT, Builder, BuildResult
-from pipeline.check.run import check_pdf, shipped_font_families
+from pipeline.build import Builder, BuildResult
+from pipeline.check.run import check_pdf
 from pipeline.cli import run
 from pipeline.edition.load import Edition, load_edition
 from pipeline.importer.normalize import is_traditional
-from tests.conftest import SEEDS
+from tests.support import SEEDS
 
 pytestmark = pytest.mark.skipif(
     not SEEDS.is_dir(), reason=f"没有种子材料 {SEEDS}（共享目录不在本机），跳过导入种子的测试"
@@ -117,13 +117,13 @@ def test_briefing_builds_and_lints_clean(
         ["pdftotext", str(result.output), "-"], capture_output=True, text=True, check=True
     ).stdout
     assert all(without_spaces(t)[:12] in without_spaces(printed) for t in titles)
-    report = check_pdf(result.output, edition, shipped_font_families(REPO_ROOT / "styles"))
+    report = check_pdf(result.output, result.expected)
     assert report.errors == [], report.text()
 
 
 def test_briefing_passes_check(briefing: tuple[Edition, BuildResult]) -> None:
-    edition, result = briefing
-    report = check_pdf(result.output, edition, shipped_font_families(REPO_ROOT / "styles"))
+    _, result = briefing
+    report = check_pdf(result.output, result.expected)
     assert report.ok(), report.text()
 
 

@@ -16,26 +16,19 @@ import pytest
 from PIL import Image
 
 from pipeline.build import Builder, BuildResult
-from pipeline.check.run import check_pdf, shipped_font_families
+from pipeline.check.run import check_pdf
 from pipeline.cli import run
 from pipeline.pdfread.page_text import normalize
 from pipeline.pdfread.structure import read_structure
 from pipeline.variant import BLEED_MM
-
-from .conftest import SAMPLE_EDITION
+from tests.support import SAMPLE_EDITION
 
 A4 = (595.2756, 841.8898)
 BLEED = BLEED_MM * 72 / 25.4
 
 
 def full_check(builder: Builder, result: BuildResult) -> list[str]:
-    report = check_pdf(
-        result.output,
-        shipped_families=shipped_font_families(builder.styles_dir),
-        rendered=result.rendered,
-        missing_glyphs=result.missing_glyphs,
-        typeset_warnings=result.warnings,
-    )
+    report = check_pdf(result.output, result.expected)
     return [f"{finding.check}: {finding.message}" for finding in report.findings]
 
 

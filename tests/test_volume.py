@@ -10,14 +10,13 @@ import pytest
 from pypdf import PdfReader
 
 from pipeline.build import Builder
-from pipeline.check.run import OutlineItem, read_outline
 from pipeline.check.volume import check_volume
 from pipeline.cli import run
+from pipeline.pdfread.outline import OutlineItem, read_outline
 from pipeline.pdfread.page_text import clean_pages, normalize, start_page_texts
 from pipeline.render.volume import render_volume
 from pipeline.volume import build_volume, disagreements, load_editions
-
-from .conftest import MANIFEST, SAMPLE_EDITION, SEEDS, MakeEdition
+from tests.support import MANIFEST, SAMPLE_EDITION, SEEDS, MakeEdition, article_text
 
 MONTHS = {
     10: ("2025-10-01", "2025-10-31"),
@@ -46,7 +45,6 @@ def page_text(pdf: Path, page: int) -> str:
 @pytest.fixture(scope="module")
 def two_issues(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[Path], Path]:
     """Issues 10 and 11 of 2025 bound together (given in the wrong order on purpose)."""
-    from .conftest import article_text
 
     root = tmp_path_factory.mktemp("volume")
     folders = []

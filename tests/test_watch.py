@@ -13,10 +13,9 @@ import pytest
 from pypdf import PdfReader
 
 from pipeline.build import Builder
-from pipeline.check.run import read_outline
+from pipeline.pdfread.outline import read_outline
 from pipeline.watch import BuildOutcome, Watcher, is_relevant
-
-from .conftest import MANIFEST, MakeEdition, article_text
+from tests.support import MANIFEST, MakeEdition, article_text
 
 TIMEOUT = 30.0
 

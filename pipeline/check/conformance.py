@@ -9,26 +9,28 @@ later, is judged by what it claims to be.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import pikepdf
 
 from ..pdfread.structure import read_structure
-from ..render.html import RenderedEdition
+from ..render.markdown import PlacedImage
 from ..variant import PDFA_CONFORMANCE, PDFA_PART
+from .expected import Expected
 from .pdfa import Identification, check_pdfa, identification
 from .print_boxes import check_full_resolution, check_print_boxes, is_print_layout
-from .run import Finding
-from .tagged import ExpectedTags, check_tags
+from .report import Finding
+from .tagged import check_tags
 
 HEADER_BYTES = 64
 
 
-def _image_pixels(rendered: RenderedEdition) -> list[tuple[int, int]]:
+def _image_pixels(images: Sequence[PlacedImage]) -> list[tuple[int, int]]:
     from PIL import Image
 
     sizes = []
-    for image in rendered.images:
+    for image in images:
         try:
             with Image.open(image.path) as opened:
                 sizes.append(opened.size)
@@ -37,7 +39,7 @@ def _image_pixels(rendered: RenderedEdition) -> list[tuple[int, int]]:
     return sizes
 
 
-def conformance_findings(pdf_path: Path, rendered: RenderedEdition | None = None) -> list[Finding]:
+def conformance_findings(pdf_path: Path, expected: Expected) -> list[Finding]:
     """PDF/A and tag findings when the file declares PDF/A; box findings for a print layout."""
     try:
         pdf = pikepdf.open(pdf_path)
@@ -49,15 +51,8 @@ def conformance_findings(pdf_path: Path, rendered: RenderedEdition | None = None
             with pdf_path.open("rb") as stream:
                 header = stream.read(HEADER_BYTES)
             found += check_pdfa(pdf, header, Identification(PDFA_PART, PDFA_CONFORMANCE))
-            expected = None
-            if rendered is not None:
-                titles = [
-                    entry.article.front.title for section in rendered.sections for entry in section.entries
-                ]
-                expected = ExpectedTags.from_html(rendered.html, titles)
-            found += check_tags(pdf, read_structure(pdf), expected)
+            found += check_tags(pdf, read_structure(pdf), expected.tags)
         if is_print_layout(pdf):
             found += check_print_boxes(pdf)
-            if rendered is not None:
-                found += check_full_resolution(pdf, _image_pixels(rendered))
+            found += check_full_resolution(pdf, _image_pixels(expected.images))
         return found

@@ -27,7 +27,9 @@ from datetime import date, datetime
 
 import pikepdf
 
-from .run import Finding
+from .pdfa_fonts import check_font_widths, check_fonts, check_unicode_mapping
+from .pdfa_objects import pdfa_error, resource_dictionaries
+from .report import Finding
 
 NS = {
     "x": "adobe:ns:meta/",
@@ -37,8 +39,6 @@ NS = {
     "pdf": "http://ns.adobe.com/pdf/1.3/",
     "pdfaid": "http://www.aiim.org/pdfa/ns/id/",
 }
-CHECK = "pdfa"
-REBUILD = "用 briefing build --variant archive 重新生成；其他软件改过的存档文件请勿归档"
 FORBIDDEN_ACTIONS = {
     "/Launch", "/Sound", "/Movie", "/ResetForm", "/ImportData", "/JavaScript", "/Hide",
     "/SetOCGState", "/Rendition", "/Trans", "/GoTo3DView",
@@ -54,10 +54,6 @@ FORBIDDEN_ANNOTATIONS = {"/Sound", "/Movie", "/Screen", "/3D", "/RichMedia"}
 PRINT_FLAG = 1 << 2
 HIDING_FLAGS = (1 << 0) | (1 << 1) | (1 << 5) | (1 << 8)
 ICC_COLOUR_SPACES = {b"RGB ": "RGB", b"CMYK": "CMYK", b"GRAY": "Gray"}
-
-
-def _error(message: str, page: int | None = None, hint: str = REBUILD) -> Finding:
-    return Finding("error", CHECK, message, page=page, hint=hint)
 
 
 @dataclass(frozen=True)
@@ -110,13 +106,15 @@ def check_file_structure(pdf: pikepdf.Pdf, header: bytes) -> list[Finding]:
     found = []
     lines = header.split(b"\n", 2)
     if not re.match(rb"%PDF-[12]\.\d", lines[0]):
-        found.append(_error("文件头不是 %PDF-1.n（ISO 19005-2 6.1.2）"))
+        found.append(pdfa_error("文件头不是 %PDF-1.n（ISO 19005-2 6.1.2）"))
     elif len(lines) < 2 or not lines[1].startswith(b"%") or sum(byte > 127 for byte in lines[1][1:5]) < 4:
-        found.append(_error("文件头第二行缺少四个以上高位字节的注释，存档软件可能把文件当作文本（6.1.2）"))
+        found.append(
+            pdfa_error("文件头第二行缺少四个以上高位字节的注释，存档软件可能把文件当作文本（6.1.2）")
+        )
     if "/ID" not in pdf.trailer:
-        found.append(_error("文件尾缺少文件标识 ID（6.1.3）"))
+        found.append(pdfa_error("文件尾缺少文件标识 ID（6.1.3）"))
     if pdf.is_encrypted or "/Encrypt" in pdf.trailer:
-        found.append(_error("存档文件不得加密（6.1.3）"))
+        found.append(pdfa_error("存档文件不得加密（6.1.3）"))
     return found
 
 
@@ -139,12 +137,12 @@ def check_metadata(pdf: pikepdf.Pdf, expected: Identification) -> list[Finding]:
     """6.6: XMP present and well-formed, identification as expected, info dictionary agrees."""
     root = read_xmp(pdf)
     if root is None:
-        return [_error("缺少 XMP 元数据，或无法解析（ISO 19005-2 6.6.2）")]
+        return [pdfa_error("缺少 XMP 元数据，或无法解析（ISO 19005-2 6.6.2）")]
     found = []
     declared = identification(pdf)
     if declared != expected:
         found.append(
-            _error(
+            pdfa_error(
                 f"XMP 声明的是 {declared.label if declared else '非 PDF/A'}，应为 {expected.label}（6.6.4）"
             )
         )
@@ -162,7 +160,7 @@ def check_metadata(pdf: pikepdf.Pdf, expected: Identification) -> list[Finding]:
             continue
         value = _xmp_value(root, prefix, name)
         if value != str(info[key]):
-            found.append(_error(f"文档信息的{label}“{info[key]}”与 XMP 中的“{value}”不一致（6.6.2）"))
+            found.append(pdfa_error(f"文档信息的{label}“{info[key]}”与 XMP 中的“{value}”不一致（6.6.2）"))
     for key, name, label in (
         ("/CreationDate", "CreateDate", "创建日期"),
         ("/ModDate", "ModifyDate", "修改日期"),
@@ -171,7 +169,7 @@ def check_metadata(pdf: pikepdf.Pdf, expected: Identification) -> list[Finding]:
             continue
         value = _xmp_value(root, "xmp", name)
         if value is None or _pdf_date(str(info[key])) != _xmp_date(value):
-            found.append(_error(f"文档信息的{label} {info[key]} 与 XMP 中的 {value} 不一致（6.6.2）"))
+            found.append(pdfa_error(f"文档信息的{label} {info[key]} 与 XMP 中的 {value} 不一致（6.6.2）"))
     return found
 
 
@@ -185,47 +183,23 @@ def check_output_intent(pdf: pikepdf.Pdf) -> tuple[list[Finding], str | None]:
     intents = [intent for intent in pdf.Root.get("/OutputIntents", []) if intent.get("/S") == "/GTS_PDFA1"]
     if not intents:
         return [
-            _error("缺少 PDF/A 输出意图（OutputIntent /GTS_PDFA1），颜色在别的设备上无法还原（6.2.3）")
+            pdfa_error("缺少 PDF/A 输出意图（OutputIntent /GTS_PDFA1），颜色在别的设备上无法还原（6.2.3）")
         ], None
     profiles = {
         intent.get("/DestOutputProfile").objgen for intent in intents if "/DestOutputProfile" in intent
     }
     if len(profiles) != 1:
-        return [_error("输出意图没有嵌入 ICC 色彩配置文件，或有多个不同的配置文件（6.2.3）")], None
+        return [pdfa_error("输出意图没有嵌入 ICC 色彩配置文件，或有多个不同的配置文件（6.2.3）")], None
     profile = intents[0].DestOutputProfile
     space = _icc_colour_space(profile)
     found = []
     if space is None:
-        found.append(_error("输出意图的 ICC 配置文件无法识别（6.2.3）"))
+        found.append(pdfa_error("输出意图的 ICC 配置文件无法识别（6.2.3）"))
     elif int(profile.get("/N", 0)) != {"RGB": 3, "CMYK": 4, "Gray": 1}[space]:
-        found.append(_error(f"ICC 配置文件的分量数 N={profile.get('/N')} 与其 {space} 色彩空间不符（6.2.3）"))
+        found.append(
+            pdfa_error(f"ICC 配置文件的分量数 N={profile.get('/N')} 与其 {space} 色彩空间不符（6.2.3）")
+        )
     return found, space
-
-
-def _resources(pdf: pikepdf.Pdf) -> Iterator[tuple[int | None, pikepdf.Dictionary]]:
-    """(1-based page, resource dictionary) for each page and each form XObject it uses.
-
-    The page is None for a dictionary several pages share (WeasyPrint writes one for
-    the whole document): a finding there belongs to no single page.
-    """
-    users: dict[tuple[int, int], int] = {}
-    for page in pdf.pages:
-        resources = page.obj.get("/Resources")
-        if isinstance(resources, pikepdf.Dictionary) and resources.objgen != (0, 0):
-            users[resources.objgen] = users.get(resources.objgen, 0) + 1
-    seen: set[tuple[int, int]] = set()
-    for number, page in enumerate(pdf.pages, start=1):
-        pending = [page.obj.get("/Resources", pikepdf.Dictionary())]
-        while pending:
-            resources = pending.pop()
-            if resources.objgen != (0, 0):
-                if resources.objgen in seen:
-                    continue
-                seen.add(resources.objgen)
-            yield (number if users.get(resources.objgen, 1) == 1 else None), resources
-            for xobject in resources.get("/XObject", {}).values():
-                if xobject.get("/Subtype") == "/Form" and "/Resources" in xobject:
-                    pending.append(xobject.Resources)
 
 
 def _on(page: int | None) -> str:
@@ -244,13 +218,13 @@ def check_graphics(pdf: pikepdf.Pdf, intent_space: str | None) -> list[Finding]:
 
     device_for_intent = {"RGB": "/DeviceRGB", "CMYK": "/DeviceCMYK", "Gray": "/DeviceGray"}
     allowed_device = {"/DeviceGray", device_for_intent.get(intent_space or "", "")}
-    for page, resources in _resources(pdf):
+    for page, resources in resource_dictionaries(pdf):
         for name, xobject in resources.get("/XObject", {}).items():
             subtype = xobject.get("/Subtype")
             if subtype == "/PS" or "/Subtype2" in xobject or "/OPI" in xobject or "/Ref" in xobject:
                 once(
                     f"ps{page}",
-                    _error(f"{_on(page)}含 PostScript、OPI 或引用外部的对象 {name}（6.2.9）", page),
+                    pdfa_error(f"{_on(page)}含 PostScript、OPI 或引用外部的对象 {name}（6.2.9）", page),
                 )
             if subtype != "/Image":
                 continue
@@ -258,14 +232,14 @@ def check_graphics(pdf: pikepdf.Pdf, intent_space: str | None) -> list[Finding]:
                 if isinstance(image, pikepdf.Stream) and bool(image.get("/Interpolate", False)):
                     once(
                         f"interpolate{page}",
-                        _error(
+                        pdfa_error(
                             f"{_on(page)}有图片要求插值显示（Interpolate），PDF/A 不允许（6.2.8）",
                             page,
                             hint="styles/archive.css 应为图片设置 image-rendering: crisp-edges",
                         ),
                     )
             if "/Alternates" in xobject or "/OPI" in xobject:
-                once(f"alternates{page}", _error(f"{_on(page)}有图片带有替代图像或 OPI（6.2.8）", page))
+                once(f"alternates{page}", pdfa_error(f"{_on(page)}有图片带有替代图像或 OPI（6.2.8）", page))
             space = xobject.get("/ColorSpace")
             if (
                 isinstance(space, pikepdf.Name)
@@ -274,18 +248,21 @@ def check_graphics(pdf: pikepdf.Pdf, intent_space: str | None) -> list[Finding]:
             ):
                 once(
                     f"colour{space}",
-                    _error(
+                    pdfa_error(
                         f"{_on(page)}有图片使用 {space}，与输出意图的 {intent_space} 不符（6.2.4.3）", page
                     ),
                 )
         for name, state in resources.get("/ExtGState", {}).items():
             if "/TR" in state or ("/TR2" in state and state.TR2 != "/Default") or "/HTP" in state:
-                once(f"tr{page}", _error(f"{_on(page)}图形状态 {name}  含传递函数或网点设置（6.2.5）", page))
+                once(
+                    f"tr{page}",
+                    pdfa_error(f"{_on(page)}图形状态 {name} 含传递函数或网点设置（6.2.5）", page),
+                )
             modes = state.get("/BM")
             modes = list(modes) if isinstance(modes, pikepdf.Array) else [modes] if modes is not None else []
             for mode in modes:
                 if str(mode) not in STANDARD_BLEND_MODES:
-                    once(f"bm{mode}", _error(f"{_on(page)}使用了非标准混合模式 {mode}（6.2.10）", page))
+                    once(f"bm{mode}", pdfa_error(f"{_on(page)}使用了非标准混合模式 {mode}（6.2.10）", page))
     return found
 
 
@@ -307,30 +284,30 @@ def check_interactive(pdf: pikepdf.Pdf) -> list[Finding]:
     found = []
     names = pdf.Root.get("/Names", pikepdf.Dictionary())
     if "/JavaScript" in names:
-        found.append(_error("含有 JavaScript（6.5）"))
+        found.append(pdfa_error("含有 JavaScript（6.5）"))
     if "/EmbeddedFiles" in names:
         found.append(
-            _error("含有附件（嵌入文件），PDF/A-2 只允许嵌入 PDF/A 文件，本工具不嵌入任何附件（6.8）")
+            pdfa_error("含有附件（嵌入文件），PDF/A-2 只允许嵌入 PDF/A 文件，本工具不嵌入任何附件（6.8）")
         )
     if "/AA" in pdf.Root:
-        found.append(_error("文档带有附加动作（AA）（6.5.2）"))
+        found.append(pdfa_error("文档带有附加动作（AA）（6.5.2）"))
     if "/OpenAction" in pdf.Root:
         found.extend(_judge_action(action, None) for action in _actions(pdf.Root.OpenAction))
     acroform = pdf.Root.get("/AcroForm")
     if isinstance(acroform, pikepdf.Dictionary) and (acroform.get("/NeedAppearances") or "/XFA" in acroform):
-        found.append(_error("表单要求阅读器生成外观或含 XFA（6.4）"))
+        found.append(pdfa_error("表单要求阅读器生成外观或含 XFA（6.4）"))
     for number, page in enumerate(pdf.pages, start=1):
         if "/AA" in page.obj:
-            found.append(_error(f"第{number}页带有附加动作（AA）（6.5.2）", number))
+            found.append(pdfa_error(f"第{number}页带有附加动作（AA）（6.5.2）", number))
         for annotation in page.obj.get("/Annots", []):
             subtype = str(annotation.get("/Subtype"))
             if subtype in FORBIDDEN_ANNOTATIONS:
-                found.append(_error(f"第{number}页有 PDF/A 不允许的 {subtype} 注释（6.3.1）", number))
+                found.append(pdfa_error(f"第{number}页有 PDF/A 不允许的 {subtype} 注释（6.3.1）", number))
             flags = int(annotation.get("/F", 0))
             if subtype != "/Popup" and (not flags & PRINT_FLAG or flags & HIDING_FLAGS):
-                found.append(_error(f"第{number}页的 {subtype} 注释未设为可打印、可见（6.3.2）", number))
+                found.append(pdfa_error(f"第{number}页的 {subtype} 注释未设为可打印、可见（6.3.2）", number))
             if "/AA" in annotation:
-                found.append(_error(f"第{number}页的注释带有附加动作（AA）（6.5.2）", number))
+                found.append(pdfa_error(f"第{number}页的注释带有附加动作（AA）（6.5.2）", number))
             for action in _actions(annotation.get("/A")):
                 finding = _judge_action(action, number)
                 if finding is not None:
@@ -342,15 +319,13 @@ def _judge_action(action: pikepdf.Dictionary, page: int | None) -> Finding | Non
     kind = str(action.get("/S"))
     where = f"第{page}页" if page else "文档打开时"
     if kind in FORBIDDEN_ACTIONS:
-        return _error(f"{where}有 PDF/A 不允许的动作 {kind}（6.5.1）", page)
+        return pdfa_error(f"{where}有 PDF/A 不允许的动作 {kind}（6.5.1）", page)
     if kind == "/Named" and str(action.get("/N")) not in ALLOWED_NAMED_ACTIONS:
-        return _error(f"{where}有 PDF/A 不允许的命名动作 {action.get('/N')}（6.5.1）", page)
+        return pdfa_error(f"{where}有 PDF/A 不允许的命名动作 {action.get('/N')}（6.5.1）", page)
     return None
 
 
 def check_pdfa(pdf: pikepdf.Pdf, header: bytes, expected: Identification) -> list[Finding]:
-    from .pdfa_fonts import check_font_widths, check_fonts, check_unicode_mapping
-
     """All the PDF/A-2 checks; `header` is the file's first bytes (pikepdf does not keep them)."""
     found = check_file_structure(pdf, header)
     found += check_metadata(pdf, expected)

@@ -14,15 +14,15 @@ from collections.abc import Iterator
 import pikepdf
 
 from ..pdfread.placed_text import _to_unicode
-from .pdfa import _error, _resources
-from .run import Finding
+from .pdfa_objects import pdfa_error, resource_dictionaries
+from .report import Finding
 
 WIDTH_TOLERANCE = 1.0  # thousandths of the em: /W is written rounded
 
 
 def _fonts(pdf: pikepdf.Pdf) -> Iterator[tuple[int, pikepdf.Dictionary]]:
     seen: set[tuple[int, int]] = set()
-    for page, resources in _resources(pdf):
+    for page, resources in resource_dictionaries(pdf):
         for font in resources.get("/Font", {}).values():
             if font.objgen in seen:
                 continue
@@ -48,9 +48,9 @@ def check_fonts(pdf: pikepdf.Pdf, unicode_level: bool) -> list[Finding]:
         if descriptor is None or not any(
             key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")
         ):
-            found.append(_error(f"字体 {name} 没有嵌入（6.2.11.4）", page))
+            found.append(pdfa_error(f"字体 {name} 没有嵌入（6.2.11.4）", page))
         if unicode_level and not isinstance(font.get("/ToUnicode"), pikepdf.Stream):
-            found.append(_error(f"字体 {name} 缺少 ToUnicode 映射，文字无法复制和检索（6.2.11.7）", page))
+            found.append(pdfa_error(f"字体 {name} 缺少 ToUnicode 映射，文字无法复制和检索（6.2.11.7）", page))
     return found
 
 
@@ -87,7 +87,7 @@ def check_unicode_mapping(pdf: pikepdf.Pdf) -> list[Finding]:
                             missing.add(name)
         for name in sorted(missing):
             found.append(
-                _error(f"第{number}页字体 {name} 有字形没有对应的 Unicode 字符（6.2.11.7.2）", number)
+                pdfa_error(f"第{number}页字体 {name} 有字形没有对应的 Unicode 字符（6.2.11.7.2）", number)
             )
     return found
 
@@ -146,7 +146,7 @@ def check_font_widths(pdf: pikepdf.Pdf) -> list[Finding]:
         if wrong:
             name = str(font.get("/BaseFont", "?")).lstrip("/")
             found.append(
-                _error(
+                pdfa_error(
                     f"字体 {name} 有 {len(wrong)} 个字形的宽度与嵌入的字体不一致"
                     f"（如 CID {wrong[0]}）（6.2.11.5）",
                     page,

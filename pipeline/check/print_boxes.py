@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import pikepdf
 
 from ..variant import BLEED_MM
-from .run import Finding
+from .report import Finding
 
 CHECK = "print"
 POINTS_PER_MM = 72 / 25.4

@@ -20,7 +20,8 @@ import pikepdf
 
 from ..pdfread.page_text import normalize
 from ..pdfread.structure import StructElement
-from .run import Finding
+from ..render.html import RenderedEdition
+from .report import Finding
 
 CHECK = "tags"
 HINT = "用 briefing build --variant archive 重新生成；若仍如此，请报告排版问题"
@@ -42,6 +43,11 @@ class ExpectedTags:
     tables: int
     header_cells: int
     article_titles: tuple[str, ...]  # normalised, in contents order
+
+    @classmethod
+    def from_rendered(cls, rendered: RenderedEdition) -> ExpectedTags:
+        titles = [entry.article.front.title for section in rendered.sections for entry in section.entries]
+        return cls.from_html(rendered.html, titles)
 
     @classmethod
     def from_html(cls, html: str, article_titles: list[str]) -> ExpectedTags:

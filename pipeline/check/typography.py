@@ -1,4 +1,4 @@
-"""Chinese typography measured on the page: read a PDF's character positions and judge them.
+"""Chinese typography measured on the page: the lines read back from a PDF, judged.
 
 Figures (clreq, issue 6): share of non-final lines of justified paragraphs that end
 flush with the right edge of the text block; lines starting or ending with a
@@ -7,54 +7,35 @@ line; single lines of a paragraph left alone at a page's foot or head; headings
 at the foot of a page.
 
 Everything is read back from the PDF (each glyph's box as placed by the content scan,
-`check_content.scan_content`, the same pass the other checks use), so the checks judge
-what a reader sees, whichever engine made the file.
+the same pass the other checks use), so the checks judge what a reader sees,
+whichever engine made the file.
 """
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from itertools import pairwise
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from pypdf import PdfReader
 
-from ..pdfread.content import scan_content
+from ..cjk import LATIN_CLOSING, LATIN_OPENING, NO_LINE_END, NO_LINE_START
+from ..house import HouseNumbers
+from ..pdfread.lines import Line, lines_of, read_chars
+from ..pdfread.outline import first_bookmarked_page, read_outline
 from ..pdfread.placed_text import PlacedChar
-
-if TYPE_CHECKING:
-    from .run import CheckReport
+from .report import CheckReport
 
 FLUSH_TOLERANCE_PT = 0.5
+
 FLUSH_TARGET = 0.99
+
 MAX_GAP_EM = 0.5
-# clreq 避头尾: never at the start of a line / never at the end of one.
-# ASCII , . : are left out: a URL broken across lines may rightly start with them.
-NO_LINE_START = frozenset("，。、；：？！）》」』】〕〉”’…‥)]}")
-NO_LINE_END = frozenset("（《「『【〔〈“‘([{")
-LEADER = re.compile(r"[.·…]{6,}")
-PAGE_NUMBER = re.compile(r"^[—–-]\s*\d+\s*[—–-]$")
 
+PROHIBITED_AT_START = frozenset(NO_LINE_START + LATIN_CLOSING)
 
-@dataclass(frozen=True)
-class Line:
-    page: int
-    top: float
-    x0: float
-    x1: float
-    size: float
-    font: str
-    text: str
-    gaps: tuple[float, ...]  # between neighbouring visible characters, in pt
-
-    @property
-    def is_leader(self) -> bool:
-        """A contents entry with dot leaders: not prose, not justified."""
-        return bool(LEADER.search(self.text))
+PROHIBITED_AT_END = frozenset(NO_LINE_END + LATIN_OPENING)
 
 
 @dataclass
@@ -74,68 +55,7 @@ class TypographyFigures:
     def flush_ratio(self) -> float:
         return self.flush_lines / self.justified_lines if self.justified_lines else 1.0
 
-
-def _lines_of_page(page_chars: list[PlacedChar], number: int) -> list[Line]:
-    rows: dict[int, list[PlacedChar]] = {}
-    for char in page_chars:
-        if not char.upright:
-            continue
-        # Group by baseline (the text matrix), not by glyph box: Latin and Han
-        # glyphs of one line have boxes of different heights.
-        key = round(char.baseline * 2)
-        rows.setdefault(key, []).append(char)
-    lines = []
-    for key in sorted(rows, reverse=True):  # PDF y grows upwards
-        # Text in drawing order (a half-width mark may be drawn shifted left of
-        # its predecessor's box); positions from the boxes sorted left to right.
-        chars = rows[key]
-        visible = sorted((char for char in chars if char.text.strip()), key=lambda char: char.x0)
-        if not visible:
-            continue
-        gaps = tuple(right.x0 - left.x1 for left, right in pairwise(visible))
-        sizes = Counter(round(char.size, 1) for char in visible)
-        fonts = Counter(char.font.split("+")[-1] for char in visible)
-        lines.append(
-            Line(
-                page=number,
-                top=min(char.top for char in visible),
-                x0=visible[0].x0,
-                x1=max(char.x1 for char in visible),
-                size=sizes.most_common(1)[0][0],
-                font=fonts.most_common(1)[0][0],
-                text="".join(char.text for char in chars).strip(),
-                gaps=gaps,
-            )
-        )
-    return lines
-
-
-def read_chars(pdf_path: Path) -> list[list[PlacedChar]]:
-    """Every page's drawn characters, in drawing order."""
-    return scan_content(PdfReader(pdf_path)).chars
-
-
-def lines_of(pages_chars: list[list[PlacedChar]]) -> list[list[Line]]:
-    """Every page's text lines, top to bottom, without running headers and page numbers."""
-    pages = [_lines_of_page(chars, index) for index, chars in enumerate(pages_chars, start=1)]
-    # Running header: the first line of a page, repeated at the same height on other pages.
-    seen = Counter((round(lines[0].top), lines[0].text) for lines in pages if lines)
-    return [
-        [
-            line
-            for index, line in enumerate(lines)
-            if not PAGE_NUMBER.match(line.text)
-            and not (index == 0 and seen[(round(line.top), line.text)] > 1)
-        ]
-        for lines in pages
-    ]
-
-
 SHORT_LINE_EM = 2.0
-
-
-def read_lines(pdf_path: Path) -> list[list[Line]]:
-    return lines_of(read_chars(pdf_path))
 
 
 def measure(pages: list[list[Line]]) -> TypographyFigures:
@@ -149,9 +69,9 @@ def measure(pages: list[list[Line]]) -> TypographyFigures:
     body_size, body_font = weight.most_common(1)[0][0]
 
     for line in every:
-        if line.text[0] in NO_LINE_START:
+        if line.text[0] in PROHIBITED_AT_START:
             figures.bad_starts.append(line)
-        if line.text[-1] in NO_LINE_END:
+        if line.text[-1] in PROHIBITED_AT_END:
             figures.bad_ends.append(line)
 
     for page_index, lines in enumerate(pages):
@@ -237,7 +157,7 @@ def _next_line(pages: list[list[Line]], page_index: int, index: int) -> Line | N
     if index + 1 < len(lines):
         line, following = lines[index], lines[index + 1]
         # A blank band of more than two line heights ends the text flow (figure, table).
-        if following.top - line.top > 3 * line.size * 1.8:
+        if following.top - line.top > 3 * line.size * HouseNumbers.read().body_leading:
             return None
         return following
     for later in pages[page_index + 1 :]:
@@ -246,29 +166,14 @@ def _next_line(pages: list[list[Line]], page_index: int, index: int) -> Line | N
     return None
 
 
-def first_body_page(pdf_path: Path) -> int:
-    """The first page with a bookmark (the first article): masthead and contents come before."""
-    reader = PdfReader(pdf_path)
-    pages: list[int] = []
-
-    def walk(items: list[Any]) -> None:
-        for item in items:
-            if isinstance(item, list):
-                walk(item)
-            else:
-                pages.append(reader.get_destination_page_number(item) + 1)
-
-    walk(reader.outline)
-    return min(pages) if pages else 1
-
-
 def _body_only(pages_chars: list[list[PlacedChar]], first_page: int) -> list[list[PlacedChar]]:
     return [page if number >= first_page else [] for number, page in enumerate(pages_chars, start=1)]
 
 
 def measure_pdf(pdf_path: Path) -> TypographyFigures:
     """The figures of the article pages (from the first bookmarked page on)."""
-    return measure(lines_of(_body_only(read_chars(pdf_path), first_body_page(pdf_path))))
+    start = first_bookmarked_page(read_outline(PdfReader(pdf_path)))
+    return measure(lines_of(_body_only(read_chars(pdf_path), start)))
 
 
 def _snippet(line: Line, at_end: bool = False) -> str:
@@ -293,7 +198,9 @@ def check_typography(
     by default the first bookmarked page.
     """
     pages_chars = chars if chars is not None else read_chars(pdf_path)
-    start = first_page if first_page is not None else first_body_page(pdf_path)
+    if first_page is None:
+        first_page = first_bookmarked_page(read_outline(PdfReader(pdf_path)))
+    start = first_page
     figures = measure(lines_of(_body_only(pages_chars, start)))
     if figures.justified_lines and figures.flush_ratio < FLUSH_TARGET:
         pages = sorted({line.page for line in figures.ragged})

@@ -19,29 +19,21 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
+from ..house import shipped_font_families
+from ..pdfread.outline import OutlineItem, destination_page, link_target, read_outline
 from ..pdfread.page_text import (
     LEADER,
     PageText,
     clean_pages,
-    first_sentence,
     normalize,
     printed_contents,
     start_page_texts,
 )
-from ..render.markdown import new_parser
 from ..render.volume import RenderedVolume, VolumeIssue, issue_bookmark, year_bookmark
 from ..typeset.glyphs import MissingGlyph
-from .run import (
-    CheckReport,
-    Finding,
-    OutlineItem,
-    _destination_page,
-    _link_target,
-    _quiet_pypdf,
-    check_pdf,
-    read_outline,
-    shipped_font_families,
-)
+from .expected import Expected
+from .report import CheckReport, Finding
+from .run import _quiet_pypdf, check_pdf
 
 CHECK = "volume"
 HINT = "用 briefing volume 重新生成；若仍如此，请报告排版问题"
@@ -55,11 +47,11 @@ def _expected_pages(reader: PdfReader, volume: RenderedVolume) -> dict[str, int 
     """Anchor → the page it lands on, for every issue and article of the volume."""
     pages: dict[str, int | None] = {}
     for issue in volume.issues:
-        pages[issue.anchor] = _destination_page(reader, issue.anchor)
+        pages[issue.anchor] = destination_page(reader, issue.anchor)
         for section in issue.rendered.sections:
             for entry in section.entries:
                 anchor = issue.article_anchor(entry.anchor)
-                pages[anchor] = _destination_page(reader, anchor)
+                pages[anchor] = destination_page(reader, anchor)
     return pages
 
 
@@ -181,7 +173,7 @@ def check_contents_links(
     targets: set[str] = set()
     for number in contents_pages:
         for annotation in reader.pages[number - 1].get("/Annots", []) or []:
-            target = _link_target(annotation.get_object())
+            target = link_target(annotation.get_object())
             if target and target[0] == "goto" and target[1] is not None:
                 value = target[1].get_object() if hasattr(target[1], "get_object") else target[1]
                 targets.add(str(value))
@@ -195,7 +187,6 @@ def check_articles_and_headers(
     pages: list[PageText], volume: RenderedVolume, expected: dict[str, int | None]
 ) -> list[Finding]:
     found = []
-    parser = new_parser()
     starts = [expected[issue.anchor] or 0 for issue in volume.issues] + [len(pages) + 1]
     for index, issue in enumerate(volume.issues):
         anchors = [issue.article_anchor(e.anchor) for s in issue.rendered.sections for e in s.entries]
@@ -208,7 +199,7 @@ def check_articles_and_headers(
                     found.append(_error("稿件在合订本中没有落到任何一页", **where))
                     continue
                 haystack = pages[page - 1].body + (pages[page].body if page < len(pages) else "")
-                sentence = first_sentence(entry.article, parser)
+                sentence = entry.first_sentence
                 for label, text in (("标题", entry.article.front.title), ("正文第一句", sentence)):
                     if text and normalize(text) not in haystack:
                         found.append(_error(f"第{page}页及下一页上找不到{label}“{text}”", page, **where))
@@ -244,12 +235,16 @@ def check_volume_pdf(
     typeset_warnings: Sequence[str] = (),
 ) -> CheckReport:
     """The generic checks of any briefing PDF, then the volume's own."""
-    report = check_pdf(
-        pdf_path,
-        shipped_families=shipped_font_families(styles_dir),
-        missing_glyphs=missing_glyphs,
-        typeset_warnings=typeset_warnings,
+    images = tuple(image for issue in volume.issues for image in issue.rendered.images)
+    expected = Expected(
+        None,
+        (),
+        images,
+        frozenset(shipped_font_families(styles_dir)),
+        tuple(missing_glyphs),
+        tuple(typeset_warnings),
     )
+    report = check_pdf(pdf_path, expected)
     if report.errors and report.page_count == 0:
         return report
     with _quiet_pypdf():

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import codecs
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import charset_normalizer
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -16,6 +14,7 @@ from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from ..errors import EditionInvalid, EditorError, display_path, pydantic_message
+from ..textfile import NotUtf8, decode_utf8
 from .schema import ArticleFrontMatter, IssueManifest
 
 MANIFEST_NAME = "issue.yaml"
@@ -56,33 +55,29 @@ class LoadCache:
     articles: dict[Path, tuple[tuple[int, int], Article]] = field(default_factory=dict)
 
 
-class _Problem(Exception):
+class FileProblem(Exception):
+    """One file that cannot be read at all; `error` says why, for the editor."""
+
     def __init__(self, error: EditorError) -> None:
         self.error = error
 
 
 def read_text(path: Path, shown_as: str) -> str:
     """UTF-8 text with or without BOM, LF or CRLF; anything else is refused by name."""
-    data = path.read_bytes()
-    if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8) :]
     try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        guess = charset_normalizer.from_bytes(data).best()
-        named = f"（看起来是 {guess.encoding.upper()}）" if guess is not None else ""
-        line = data[: error.start].count(b"\n") + 1
-        raise _Problem(
+        return decode_utf8(path.read_bytes())
+    except NotUtf8 as problem:
+        named = f"（看起来是 {problem.guess.upper()}）" if problem.guess else ""
+        raise FileProblem(
             EditorError(
                 shown_as,
-                line,
+                problem.line,
                 None,
                 None,
                 f"文件不是 UTF-8 编码{named}。请用编辑器“另存为”UTF-8 编码后重试，"
                 "以免 PDF 中出现乱码。",
             )
         ) from None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 class _DatesAsText(RoundTripConstructor):
@@ -112,11 +107,11 @@ def parse_yaml(text: str, shown_as: str, first_line: int = 1) -> Any:
         problem = error.problem or error.context or "无法解析"
         if "duplicate key" in str(error):
             problem = "同一字段出现了两次"
-        raise _Problem(
+        raise FileProblem(
             EditorError(shown_as, line, column, None, f"YAML 格式错误：{problem}")
         ) from None
     except (YAMLError, ValueError) as error:
-        raise _Problem(EditorError(shown_as, first_line, None, None, f"YAML 格式错误：{error}")) from None
+        raise FileProblem(EditorError(shown_as, first_line, None, None, f"YAML 格式错误：{error}")) from None
 
 
 def _position(data: Any, loc: tuple[Any, ...], key_position: bool) -> tuple[int | None, int | None]:
@@ -173,7 +168,7 @@ def split_front_matter(text: str, shown_as: str) -> tuple[str, str, int]:
     """(front matter YAML, Markdown body, line where the body starts)."""
     lines = text.split("\n")
     if not lines or lines[0].strip() != "---":
-        raise _Problem(
+        raise FileProblem(
             EditorError(
                 shown_as, 1, 1, None, "稿件应以 “---” 开头的信息块（标题、来源、日期）开始"
             )
@@ -181,7 +176,7 @@ def split_front_matter(text: str, shown_as: str) -> tuple[str, str, int]:
     for number, line in enumerate(lines[1:], start=1):
         if line.strip() == "---":
             return "\n".join(lines[1:number]), "\n".join(lines[number + 1 :]), number + 2
-    raise _Problem(EditorError(shown_as, 1, 1, None, "开头的信息块没有用 “---” 结束"))
+    raise FileProblem(EditorError(shown_as, 1, 1, None, "开头的信息块没有用 “---” 结束"))
 
 
 def load_article(path: Path, shown_as: str, section: str) -> tuple[Article | None, list[EditorError]]:
@@ -189,7 +184,7 @@ def load_article(path: Path, shown_as: str, section: str) -> tuple[Article | Non
         text = read_text(path, shown_as)
         front_yaml, body, body_line = split_front_matter(text, shown_as)
         data = parse_yaml(front_yaml, shown_as, first_line=2)
-    except _Problem as problem:
+    except FileProblem as problem:
         return None, [problem.error]
     front, errors = validate(ArticleFrontMatter, data, shown_as, first_line=2)
     if errors:
@@ -229,7 +224,7 @@ def load_edition(edition_dir: Path, cache: LoadCache | None = None) -> Edition:
     errors: list[EditorError] = []
     try:
         data = parse_yaml(read_text(manifest_path, manifest_shown), manifest_shown)
-    except _Problem as problem:
+    except FileProblem as problem:
         raise EditionInvalid([problem.error]) from None
     manifest, manifest_errors = validate(IssueManifest, data, manifest_shown, first_line=1)
     errors += manifest_errors

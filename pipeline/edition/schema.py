@@ -13,6 +13,8 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
+DEFAULT_ISSUER = "上海交通大学中国质量发展研究院"  # a new edition's issuer when none came before
+DEFAULT_TITLE = "工作简报"
 CONFIRM_DESCRIPTION = (
     "尚待核对的推测：字段名 → 说明（导入时写入）。核对无误后删去该项；留有任何一项，检查即不通过"
 )
@@ -68,8 +70,8 @@ class Distribution(_Strict):
 class IssueManifest(_Strict):
     """`issue.yaml`: the masthead, the order of articles and the distribution block."""
 
-    issuer: NonEmptyText = Field(description="报头上方的主办单位，如 上海交通大学中国质量发展研究院")
-    title: NonEmptyText = Field(default="工作简报", description="红色报头名称")
+    issuer: NonEmptyText = Field(description=f"报头上方的主办单位，如 {DEFAULT_ISSUER}")
+    title: NonEmptyText = Field(default=DEFAULT_TITLE, description="红色报头名称")
     number: int = Field(ge=1, description="当年期号：第N期")
     cumulative_number: int = Field(ge=1, description="总期号：总第N期")
     period: Period = Field(description="本期所报道的时间段")

@@ -6,12 +6,14 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from ..cjk import CIRCLED_NUMBERS
+from ..edition.manifest import Masthead
+from ..edition.schema import DEFAULT_ISSUER
 from .clean import squash
 from .sources import Block, Paragraph
-from .write import Masthead
 
 _SECTION = re.compile(r"^[—–-]{1,2}\s*(\S.{0,15})$")
-_ITEM = re.compile(r"^(?:[-•·*]\s*)?[①-⑳㉑-㉟]\s*(.+)$")
+_ITEM = re.compile(rf"^(?:[-•·*]\s*)?[{CIRCLED_NUMBERS}]\s*(.+)$")
 _PERIOD = re.compile(
     r"[【\[]\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*[-—–至~～]+\s*"
     r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*[】\]]"
@@ -90,7 +92,7 @@ def _masthead(head: list[Block], today: dt.date) -> tuple[Masthead, list[str]]:
             f"报头中没有期号：暂填第{number}期（总第{cumulative}期），请在 issue.yaml 中核对"
         )
     if not issuer:
-        issuer = "上海交通大学中国质量发展研究院"
+        issuer = DEFAULT_ISSUER
         guessed.append("issuer")
     guessed += ["editor", "issue_date"]
     return (

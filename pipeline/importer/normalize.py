@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from ..render.cjk_text import HAN  # one definition of the Han ranges, shared with the renderer
+from ..cjk import HAN
 
 CJK_PUNCT = "，。、；：？！“”‘’（）《》〈〉【】〔〕…—·「」『』％"
 _HAN_CHAR = re.compile(f"[{HAN}]")

@@ -7,19 +7,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..edition.load import MANIFEST_NAME
+from ..edition.manifest import (
+    Masthead,
+    NewManifest,
+    add_to_manifest,
+    first_section_name,
+    listed_count,
+    manifest_text,
+)
 from ..errors import display_path
 from .briefing_split import looks_like_briefing, split_briefing
 from .clean import Hints, clean_article
 from .normalize import Change, is_traditional, normalize_line, normalize_text
 from .sources import Block, Heading, Paragraph, Picture, SourceDocument, Table, read_source
-from .write import (
-    Masthead,
-    add_to_manifest,
-    default_masthead,
-    listed_count,
-    manifest_text,
-    write_article,
-)
+from .write import default_masthead, write_article
 
 DEFAULT_SECTION = "新闻动态"
 
@@ -87,11 +88,12 @@ def _ensure_edition(
         return
     edition_dir.mkdir(parents=True, exist_ok=True)
     masthead = masthead or default_masthead(edition_dir, today)
-    manifest.write_text(manifest_text(masthead), "utf-8")
+    heading = f"{masthead.title} {masthead.issue_date.year}年第{masthead.number}期（导入生成）"
+    manifest.write_text(manifest_text(NewManifest(masthead, heading=heading)), "utf-8")
     report.lines.append(f"新建了这一期：{display_path(manifest, edition_dir)}")
     if masthead.guessed:
         report.warnings.append(
-            "issue.yaml 中标有“请核对”的字段是推定的（期号、主办单位等），请核对"
+            "issue.yaml 中 confirm: 下列出的字段是推定的（期号、主办单位等），请核对后删去"
         )
 
 
@@ -192,16 +194,6 @@ def import_sources(
         relative = _write_one(
             document.blocks, hints, joins_lines, edition_dir, number, source.name, report
         )
-        add_to_manifest(edition_dir, section or _first_section(edition_dir), [relative])
+        target = section or first_section_name(edition_dir) or DEFAULT_SECTION
+        add_to_manifest(edition_dir, target, [relative])
     return report
-
-
-def _first_section(edition_dir: Path) -> str:
-    from ruamel.yaml import YAML
-
-    data = YAML(typ="rt").load((edition_dir / MANIFEST_NAME).read_text("utf-8"))
-    sections = data.get("sections") if isinstance(data, dict) else None
-    for item in sections or []:
-        if isinstance(item, dict) and item.get("name"):
-            return str(item["name"])
-    return DEFAULT_SECTION

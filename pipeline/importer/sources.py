@@ -7,13 +7,12 @@ tables — so cleaning never needs to know where the text came from.
 from __future__ import annotations
 
 import base64
-import codecs
 import mimetypes
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-import charset_normalizer
+from ..textfile import decode_any
 
 
 class SourceProblem(Exception):
@@ -64,32 +63,8 @@ class SourceDocument:
     notes: list[str] = field(default_factory=list)
 
 
-def decode_bytes(data: bytes) -> tuple[str, str]:
-    """(text with LF line ends, encoding name as told to the editor)."""
-    if data.startswith(codecs.BOM_UTF8):
-        text, encoding = (
-            data[len(codecs.BOM_UTF8) :].decode("utf-8", errors="replace"),
-            "UTF-8（带 BOM）",
-        )
-    else:
-        try:
-            text, encoding = data.decode("utf-8"), "UTF-8"
-        except UnicodeDecodeError:
-            guess = charset_normalizer.from_bytes(data).best()
-            name = (guess.encoding if guess is not None else "gb18030").lower()
-            # GB2312 and GBK are subsets of GB18030: decoding as the superset loses nothing.
-            if name in {"gb2312", "gbk", "gb18030", "hz", "big5hkscs"} or name.startswith("gb"):
-                name = "gb18030"
-            text = data.decode(name, errors="replace")
-            encoding = name.upper()
-    if "\r" in text:
-        encoding += "，Windows 换行（CRLF）"
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return text, encoding
-
-
 def read_txt(path: Path) -> SourceDocument:
-    text, encoding = decode_bytes(path.read_bytes())
+    text, encoding = decode_any(path.read_bytes())
     blocks: list[Block] = []
     gap = 0
     for number, raw in enumerate(text.split("\n"), start=1):
@@ -126,7 +101,7 @@ def read_html(path: Path) -> SourceDocument:
     import trafilatura
     from lxml import etree
 
-    html, encoding = decode_bytes(path.read_bytes())
+    html, encoding = decode_any(path.read_bytes())
     xml = trafilatura.extract(
         html,
         output_format="xml",

@@ -4,39 +4,19 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import io
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-
-from ..edition.load import MANIFEST_NAME
+from ..edition.manifest import Masthead, yaml_scalar
+from ..edition.schema import DEFAULT_ISSUER, DEFAULT_TITLE
 from .clean import Draft, squash
 from .sources import Heading, Paragraph, Picture, Table
 
-DEFAULT_ISSUER = "上海交通大学中国质量发展研究院"
 IMAGE_PLACEHOLDER = "［待补图片］"
 _INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<])")
 _LIST_START = re.compile(r"^(\d{1,9})([.)])(\s)")
 _BLOCK_START = re.compile(r"^([#>+\-=]|\*\s)")
-
-
-@dataclass(frozen=True)
-class Masthead:
-    """What `issue.yaml` needs when the importer creates the edition."""
-
-    issuer: str
-    title: str
-    number: int
-    cumulative_number: int
-    period_start: dt.date
-    period_end: dt.date
-    issue_date: dt.date
-    editor: str
-    guessed: tuple[str, ...] = ()  # fields filled in by guess, to check
 
 
 @dataclass(frozen=True)
@@ -76,17 +56,6 @@ def table_markdown(table: Table) -> str:
     lines.append("|" + "|".join(["---"] * width) + "|")
     lines += ["| " + " | ".join(_cell(cell) for cell in row) + " |" for row in body]
     return "\n".join(lines)
-
-
-def yaml_scalar(value: str) -> str:
-    """Plain when YAML reads it back unchanged, else double-quoted."""
-    plain = YAML(typ="safe")
-    try:
-        if plain.load(f"k: {value}") == {"k": value} and "#" not in value:
-            return value
-    except Exception:  # any YAML complaint means: quote it
-        pass
-    return json.dumps(value, ensure_ascii=False)
 
 
 def front_matter(draft: Draft) -> str:
@@ -155,17 +124,6 @@ def write_article(draft: Draft, articles_dir: Path, number: int) -> WrittenArtic
     return WrittenArticle(path, f"{articles_dir.name}/{path.name}", renamed, tuple(warnings))
 
 
-# issue.yaml ---------------------------------------------------------------
-
-
-def _round_trip() -> YAML:
-    yaml = YAML(typ="rt")
-    yaml.preserve_quotes = True
-    yaml.width = 4096
-    yaml.indent(mapping=2, sequence=4, offset=2)
-    return yaml
-
-
 def default_masthead(edition_dir: Path, today: dt.date) -> Masthead:
     match = re.fullmatch(r"(\d{4})-(\d{2})", edition_dir.name)
     year, month = (int(match.group(1)), int(match.group(2))) if match else (today.year, today.month)
@@ -174,7 +132,7 @@ def default_masthead(edition_dir: Path, today: dt.date) -> Masthead:
     end = dt.date(year, month, calendar.monthrange(year, month)[1])
     return Masthead(
         issuer=DEFAULT_ISSUER,
-        title="工作简报",
+        title=DEFAULT_TITLE,
         number=month,
         cumulative_number=month,
         period_start=dt.date(year, month, 1),
@@ -183,65 +141,3 @@ def default_masthead(edition_dir: Path, today: dt.date) -> Masthead:
         editor=f"{DEFAULT_ISSUER}办公室",
         guessed=("number", "cumulative_number", "issuer", "editor"),
     )
-
-
-def manifest_text(masthead: Masthead) -> str:
-    check = "  # 请核对：由导入工具推定"
-
-    def note(name: str) -> str:
-        return check if name in masthead.guessed else ""
-
-    lines = [
-        f"# {masthead.title} {masthead.issue_date.year}年第{masthead.number}期（导入生成）",
-        f"issuer: {yaml_scalar(masthead.issuer)}{note('issuer')}",
-        f"title: {yaml_scalar(masthead.title)}",
-        f"number: {masthead.number}{note('number')}",
-        f"cumulative_number: {masthead.cumulative_number}{note('cumulative_number')}",
-        "period:",
-        f"  start: {masthead.period_start.isoformat()}",
-        f"  end: {masthead.period_end.isoformat()}",
-        f"issue_date: {masthead.issue_date.isoformat()}{note('issue_date')}",
-        f"editor: {yaml_scalar(masthead.editor)}{note('editor')}",
-        "sections:",
-        "distribution:",
-        "  report_to: []",
-        "  send_to: []",
-        "  issue_to: []",
-    ]
-    return "\n".join(lines) + "\n"
-
-
-def add_to_manifest(edition_dir: Path, section: str, relative_paths: list[str]) -> None:
-    """Append articles to a section (created at the end if new), keeping comments."""
-    manifest = edition_dir / MANIFEST_NAME
-    yaml = _round_trip()
-    data = yaml.load(manifest.read_text("utf-8"))
-    sections = data.get("sections")
-    if not isinstance(sections, list):
-        sections = CommentedSeq()
-        data["sections"] = sections
-    target = next(
-        (item for item in sections if isinstance(item, dict) and item.get("name") == section), None
-    )
-    if target is None:
-        target = CommentedMap([("name", section), ("articles", CommentedSeq())])
-        sections.append(target)
-    articles = target.get("articles")
-    if not isinstance(articles, list):
-        articles = CommentedSeq()
-        target["articles"] = articles
-    for relative in relative_paths:
-        if relative not in articles:
-            articles.append(relative)
-    buffer = io.StringIO()
-    yaml.dump(data, buffer)
-    manifest.write_text(buffer.getvalue(), "utf-8")
-
-
-def listed_count(edition_dir: Path) -> int:
-    manifest = edition_dir / MANIFEST_NAME
-    if not manifest.is_file():
-        return 0
-    data = _round_trip().load(manifest.read_text("utf-8"))
-    sections = data.get("sections") if isinstance(data, dict) else None
-    return sum(len(item.get("articles") or []) for item in sections or [] if isinstance(item, dict))

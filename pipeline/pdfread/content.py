@@ -116,6 +116,9 @@ _SHOW_OPERATORS = frozenset({b"TJ", b"Tj", b"'", b'"'})
 
 
 def scan_content(reader: PdfReader) -> ContentScan:
+    """One pass over every page's content: fonts, glyph 0, images and each glyph's place."""
+    # A hot loop kept flat on purpose: every operator of every page passes through
+    # `visit`, and a function call per operator would add to the check's time.
     scan = ContentScan()
     by_reference: dict[int, DrawnFont] = {}
 

@@ -76,6 +76,7 @@ def _name(raw: bytes) -> NameObject:
 
 def parse_operations(data: bytes) -> list[tuple[list[Any], bytes]]:
     """(operands, operator) pairs, as pypdf's `ContentStream.operations` lists them."""
+    # A hot loop kept flat on purpose (one regular-expression match per token).
     operations: list[tuple[list[Any], bytes]] = []
     operands: list[Any] = []
     containers: list[list[Any]] = []  # open arrays and dictionaries (as key, value lists)

@@ -7,7 +7,6 @@ editor most needs the other checks to keep working.
 
 from __future__ import annotations
 
-import html
 import re
 import shutil
 import subprocess
@@ -15,16 +14,12 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from markdown_it import MarkdownIt
 from pypdf import PdfReader
 
-from ..edition.load import Article
+from ..cjk import CIRCLED_NUMBERS
 
-CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳㉑㉒㉓㉔㉕㉖㉗㉘㉙㉚㉛㉜㉝㉞㉟㊱㊲㊳㊴㊵㊶㊷㊸㊹㊺㊻㊼㊽㊾㊿"
 # The footer page number as set by the house style: —3— (or - 3 -, or a bare 3).
 _FOOTER_LINE = re.compile(r"^\s*[—\-－]*\s*\d+\s*[—\-－]*\s*$")
-_SENTENCE_END = "。！？；!?"
-MAX_SENTENCE = 60  # enough to identify an article; a longer first sentence is cut here
 
 
 def normalize(text: str) -> str:
@@ -138,7 +133,7 @@ def printed_contents(
     for page_number in contents_pages:
         text = pages[page_number - 1].raw
         # Split on the marks before normalising: NFKC turns ① into 1.
-        for chunk in re.split(f"[{CIRCLED}]", text)[1:]:
+        for chunk in re.split(f"[{CIRCLED_NUMBERS}]", text)[1:]:
             chunk = re.sub(r"\s+", " ", chunk).strip()
             for name in section_names:  # the next section's heading follows the last entry
                 chunk = re.sub(rf"\s*——\s*{re.escape(name)}$", "", chunk)
@@ -147,29 +142,3 @@ def printed_contents(
                 title = normalize(match.group(1)).rstrip(LEADER)
                 entries.append(PrintedEntry(title, int(match.group(2)), page_number))
     return entries
-
-
-def first_sentence(article: Article, parser: MarkdownIt) -> str:
-    """The opening words of the article's first paragraph or heading, as printed."""
-    tokens = parser.parse(article.body)
-    for token in tokens:
-        if token.type != "inline":
-            continue
-        # cjk_text wraps Latin runs and punctuation in spans (html_inline tokens):
-        # their text is printed too.
-        text = "".join(
-            html.unescape(re.sub(r"<[^>]*>", "", child.content))
-            if child.type == "html_inline"
-            else child.content
-            for child in token.children or []
-            if child.type in ("text", "code_inline", "softbreak", "html_inline")
-        )
-        text = text.strip()
-        if not text:
-            continue
-        for index, character in enumerate(text):
-            if character in _SENTENCE_END:
-                text = text[: index + 1]
-                break
-        return text[:MAX_SENTENCE]
-    return ""

@@ -32,16 +32,17 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
-ZERO_WIDTH_SPACE = "\u200b"
-OPENING = "（《「『“‘【〔〈"
-CLOSING = "，。、；：？！）》」』”’】〕〉"
-# Marks that may not start a line, and so must not follow an added break.
-NO_LINE_START = CLOSING + "…‥·"
-OPENING_QUOTES = "“‘"
-CLOSING_QUOTES = "”’"
-HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+from ..cjk import (
+    CLOSING,
+    CLOSING_QUOTES,
+    HAN_CHARACTER,
+    NO_LINE_START,
+    OPENING,
+    OPENING_QUOTES,
+    ZERO_WIDTH_SPACE,
+)
+
 LATIN_RUN = re.compile(r"[A-Za-z0-9][A-Za-z0-9.%+\-/]*")
-HAN_CHARACTER = re.compile(rf"[{HAN}]")
 
 
 def quote_breaks(text: str) -> str:

@@ -7,14 +7,13 @@ from pathlib import Path
 
 import jinja2
 
+from ..cjk import circled_number
 from ..edition.load import Article, Edition
 from ..edition.schema import chinese_date
 from ..errors import EditionInvalid, EditorError
+from ..house import STYLESHEET_NAMES, TEMPLATE_NAME
 from ..variant import BRIEFING, Variant
 from .markdown import PlacedImage, new_parser, render_article_body
-
-TEMPLATE_NAME = "briefing.html.j2"
-STYLESHEET_NAMES = ("house.css", "briefing.css")
 
 
 @dataclass(frozen=True)
@@ -25,6 +24,7 @@ class Entry:
     mark: str  # ①②③…, numbered within its section
     article: Article
     body_html: str
+    first_sentence: str
 
 
 @dataclass(frozen=True)
@@ -49,17 +49,6 @@ class RenderedEdition:
 def article_anchor(section_number: int, article_number: int) -> str:
     """The HTML id (and PDF named destination) of an article, both numbers 1-based."""
     return f"a{section_number}-{article_number}"
-
-
-def circled_number(number: int) -> str:
-    """①…⑳, ㉑…㉟, ㊱…㊿; plain (51) beyond what Unicode encodes."""
-    if 1 <= number <= 20:
-        return chr(0x2460 + number - 1)
-    if 21 <= number <= 35:
-        return chr(0x3251 + number - 21)
-    if 36 <= number <= 50:
-        return chr(0x32B1 + number - 36)
-    return f"({number})"
 
 
 @dataclass(frozen=True)
@@ -99,6 +88,7 @@ class Renderer:
                         mark=circled_number(article_index),
                         article=article,
                         body_html=body.html,
+                        first_sentence=body.first_sentence,
                     )
                 )
             sections.append(SectionEntries(section.name, f"s{section_index}", tuple(entries)))

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from html import escape
+from html import escape, unescape
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -17,6 +18,8 @@ from . import cjk_text
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"}
 LINK_SCHEMES = {"http", "https", "mailto"}
+SENTENCE_END = "。！？；!?"
+MAX_SENTENCE = 60  # enough to identify an article; a longer first sentence is cut here
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,29 @@ class ArticleBody:
     html: str
     images: tuple[PlacedImage, ...]
     errors: tuple[EditorError, ...]
+    first_sentence: str  # the opening words as printed, for the check to find
+
+
+def first_sentence(tokens: list[Token]) -> str:
+    """The opening words of the first paragraph or heading, as printed (≤ 60 characters)."""
+    for token in tokens:
+        if token.type != "inline":
+            continue
+        # cjk_text wraps Latin runs and punctuation in spans (html_inline tokens):
+        # their text is printed too.
+        text = "".join(
+            unescape(re.sub(r"<[^>]*>", "", child.content)) if child.type == "html_inline" else child.content
+            for child in token.children or []
+            if child.type in ("text", "code_inline", "softbreak", "html_inline")
+        ).strip()
+        if not text:
+            continue
+        for index, character in enumerate(text):
+            if character in SENTENCE_END:
+                text = text[: index + 1]
+                break
+        return text[:MAX_SENTENCE]
+    return ""
 
 
 def _figures(state: StateCore) -> None:
@@ -155,7 +181,7 @@ def render_article_body(parser: MarkdownIt, article: Article, root: Path) -> Art
                         )
                     )
     html = parser.renderer.render(tokens, parser.options, {})
-    return ArticleBody(html, tuple(images), tuple(errors))
+    return ArticleBody(html, tuple(images), tuple(errors), first_sentence(tokens))
 
 
 def _render_image(self, tokens, index, options, env) -> str:  # type: ignore[no-untyped-def]

@@ -24,10 +24,9 @@ from dataclasses import dataclass
 
 from ..edition.load import Edition
 from ..edition.schema import chinese_date
-from .html import STYLESHEET_NAMES, RenderedEdition, Renderer
+from ..house import STYLESHEET_NAMES, VOLUME_STYLESHEET, VOLUME_TEMPLATE
+from .html import RenderedEdition, Renderer
 
-VOLUME_TEMPLATE = "volume.html.j2"
-VOLUME_STYLESHEET = "volume.css"
 _BODY = re.compile(r"<body[^>]*>(.*)</body>", re.S)
 _ID = re.compile(r'\bid="([^"]+)"')
 _LOCAL_HREF = re.compile(r'\bhref="#([^"]+)"')

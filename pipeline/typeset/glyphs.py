@@ -16,6 +16,7 @@ from typing import Any
 
 from ..edition.load import MANIFEST_NAME, Edition
 from ..errors import EditorError, display_path
+from ..textfile import decode_utf8
 
 FONT_SUFFIXES = (".otf", ".ttf", ".woff", ".woff2")
 # WeasyPrint 70: '.notdef glyph rendered for Unicode string unsupported by fonts: "😀" (U+1F600)'
@@ -152,7 +153,7 @@ class FontCoverage:
         for path, title in files:
             shown_as = display_path(path, edition.root)
             # Articles were read and validated as UTF-8 by the loader already.
-            text = path.read_text("utf-8-sig").replace("\r\n", "\n")
+            text = decode_utf8(path.read_bytes())
             for line, column, character in self.missing_in_text(text):
                 found.append(MissingGlyph(shown_as, line, column, character, title))
         return found

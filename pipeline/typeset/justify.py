@@ -28,8 +28,6 @@ and tested against.
 
 from __future__ import annotations
 
-import inspect
-import re
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -38,108 +36,8 @@ from functools import cache
 from itertools import pairwise
 from typing import Any
 
-SUPPORTED_WEASYPRINT = "70.0"
-ZERO_WIDTH_SPACE = "\u200b"
-
-
-class UnsupportedWeasyPrint(RuntimeError):
-    """The installed WeasyPrint is not the one the justification patch was written for."""
-
-
-def check_weasyprint() -> None:
-    """Fail loudly unless WeasyPrint's line justification looks exactly as expected."""
-    import weasyprint
-    from weasyprint.layout import inline
-    from weasyprint.text import line_break
-
-    problems = []
-    if weasyprint.__version__ != SUPPORTED_WEASYPRINT:
-        problems.append(
-            f"WeasyPrint {weasyprint.__version__} is installed, the justification "
-            f"extension supports {SUPPORTED_WEASYPRINT} only"
-        )
-    justify = getattr(inline, "justify_line", None)
-    if justify is None or list(inspect.signature(justify).parameters) != [
-        "context", "line", "extra_width"
-    ]:
-        problems.append("weasyprint.layout.inline.justify_line(context, line, extra_width) changed")
-    text_align = getattr(inline, "text_align", None)
-    if text_align is None or "justify_line(context, line, offset)" not in inspect.getsource(
-        text_align
-    ):
-        problems.append("weasyprint.layout.inline.text_align no longer calls justify_line")
-    layout = getattr(line_break, "Layout", None)
-    if layout is None or list(inspect.signature(layout.set_text).parameters) != [
-        "self", "text", "justify"
-    ]:
-        problems.append("weasyprint.text.line_break.Layout.set_text(text, justify) changed")
-    for name in ("create_layout", "line_size"):
-        if not callable(getattr(line_break, name, None)):
-            problems.append(f"weasyprint.text.line_break.{name} is missing")
-    problems += _line_break_problems()
-    if problems:
-        raise UnsupportedWeasyPrint(
-            "Chinese justification cannot be installed: "
-            + "; ".join(problems)
-            + ". Pin weasyprint==70.0 (pyproject.toml) or port pipeline/justify.py."
-        )
-
-
-def _line_break_problems() -> list[str]:
-    """Probe Pango's line breaking around curly quotes, which cjk_text.py relies on.
-
-    Pango 1.50 (UAX #14 before Unicode 15.1) never breaks next to “ ” ‘ ’, and
-    breaks after a zero-width space: cjk_text.py adds the breaks clreq allows and
-    nothing else is needed. Newer rules (LB19a) allow a break after “ between
-    Han characters, which would put “ at a line end; refuse rather than print it.
-    """
-    from weasyprint.text.line_break import get_log_attrs
-
-    probe = f"中“质量”{ZERO_WIDTH_SPACE}中"
-    attrs = get_log_attrs(probe, "zh-CN")
-    breaks = {index for index in range(len(probe) + 1) if attrs[index].is_line_break}
-    problems = []
-    if breaks & {2, 4}:  # after “ or before ”
-        problems.append(f"Pango breaks lines next to curly quotes differently ({sorted(breaks)})")
-    if 6 not in breaks:
-        problems.append("Pango ignores zero-width spaces as break opportunities")
-    return problems
-
-
-# A Latin word or number (ISO, 9001, 12.5%) is not spread apart, as in clreq.
-LATIN_WORD = re.compile(r"[A-Za-z0-9]+(?:[.,:/'’\-][A-Za-z0-9]+)*%?")
-
-
-def spacing_weights(text: str, keep_latin_words: bool = True) -> list[float]:
-    """How much of a justification spacing each character of `text` carries (0 or 1).
-
-    Pango puts half of a character's letter spacing before it and half after, so
-    the gap between two characters grows by the mean of their weights. Combining
-    marks and zero-width characters carry none (they stick to their neighbour),
-    and neither do the letters inside a Latin word when `keep_latin_words`.
-    """
-    weights = [
-        0.0
-        if unicodedata.combining(character)
-        or unicodedata.category(character) in ("Cf", "Mn", "Me")
-        else 1.0
-        for character in text
-    ]
-    if keep_latin_words:
-        for match in LATIN_WORD.finditer(text):
-            if match.end() - match.start() > 1:
-                weights[match.start() : match.end()] = [0.0] * (match.end() - match.start())
-    return weights
-
-
-def gap_units(weights: list[float]) -> float:
-    """Spacings a box of characters with these weights grows by (Pango trims both ends)."""
-    return sum((left + right) / 2 for left, right in pairwise(weights))
-
-
-def gap_count(text: str) -> int:
-    """Gaps between the characters of `text`, Latin words included (for reports and tests)."""
-    return round(gap_units(spacing_weights(text, keep_latin_words=False)))
+from .guard import check_weasyprint
+from .spacing import JustificationStats, MemoryKey, Spacing, SpacingMemory, gap_units, spacing_weights
 
 
 def _text_boxes(box: Any) -> Iterator[Any]:
@@ -161,72 +59,6 @@ SHAPING_STYLE = (
     "font_variant_east_asian", "font_feature_settings", "font_language_override", "lang",
     "direction", "letter_spacing", "word_spacing", "overflow_wrap", "tab_size",
 )
-
-
-@dataclass(frozen=True)
-class Spacing:
-    """How one text box is spread: a Pango letter spacing, then a few glyphs widened.
-
-    Every spread character gets `units` of letter spacing (Pango units). WeasyPrint
-    writes glyph advances to the PDF in whole thousandths of an em, truncating
-    (`draw/text.py`), so that alone would draw the box up to 1/1000 em per glyph
-    short. `widths` sets the width of some glyphs of the shaped line (glyph index,
-    Pango units) so that each of them gains or gives back one such step, and the
-    box is drawn to within half a step (under 0.01 pt) of its target.
-    """
-
-    units: int
-    widths: tuple[tuple[int, int], ...] = ()
-    glyph_count: int = 0
-
-
-MemoryKey = tuple[Any, ...]
-
-
-class SpacingMemory:
-    """Spacings chosen in the last render, kept by the Typesetter between builds.
-
-    The watcher rebuilds mostly unchanged text: a box with the same text, style
-    and target width gets the spacing measured last time and its glyphs are not
-    read back. Entries the last render did not use are dropped. Tied to one font
-    configuration: clear it when the fonts change.
-    """
-
-    def __init__(self) -> None:
-        self._previous: dict[MemoryKey, Spacing] = {}
-        self._current: dict[MemoryKey, Spacing] = {}
-
-    def start_render(self) -> None:
-        if self._current:
-            self._previous, self._current = self._current, {}
-
-    def get(self, key: MemoryKey) -> Spacing | None:
-        spacing = self._current.get(key)
-        if spacing is None:
-            spacing = self._previous.get(key)
-            if spacing is not None:
-                self._current[key] = spacing
-        return spacing
-
-    def put(self, key: MemoryKey, spacing: Spacing) -> None:
-        self._current[key] = spacing
-
-    def clear(self) -> None:
-        self._previous.clear()
-        self._current.clear()
-
-    def __len__(self) -> int:
-        return len(self._current)
-
-
-@dataclass
-class JustificationStats:
-    """What one render's justification did (for tests and measurements)."""
-
-    boxes: int = 0
-    remembered: int = 0  # spacings taken from the SpacingMemory
-    widened: int = 0  # glyphs whose width was set
-    worst_error_pt: float = 0.0  # largest |drawn width - target| of a measured box
 
 
 # One glyph as draw_first_line reads it: font size, logical width in 1/1000 em

@@ -5,25 +5,23 @@ from __future__ import annotations
 import logging
 import mimetypes
 import os
-import re
 import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from hashlib import md5
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
 from ..errors import EditionInvalid, EditorError
-from ..render.html import STYLESHEET_NAMES, RenderedEdition
+from ..house import STYLESHEET_NAMES, VOLUME_STYLESHEET, font_faces
+from ..render.html import RenderedEdition
 from ..variant import BRIEFING, VARIANT_STYLESHEETS, Variant
-from .justify import (
-    SpacingMemory,
-    UnsupportedWeasyPrint,
-    check_weasyprint,
-    inter_character_justification,
-)
+from .guard import UnsupportedWeasyPrint, check_weasyprint
+from .justify import inter_character_justification
+from .spacing import SpacingMemory
 
 FONTCONFIG_NAME = "fonts.conf"
 MAX_DATA_URL_BYTES = 64 * 1024
@@ -48,19 +46,13 @@ def use_only_shipped_fonts(fonts_dir: Path) -> None:
 
 def required_font_files(styles_dir: Path) -> list[Path]:
     """Every font file the stylesheets' @font-face rules load."""
-    found = []
-    for name in STYLESHEET_NAMES:
-        stylesheet = styles_dir / name
-        for face in re.findall(r"@font-face\s*{[^}]*}", stylesheet.read_text("utf-8")):
-            for url in re.findall(r"url\(\s*['\"]?([^'\")]+)['\"]?\s*\)", face):
-                found.append((stylesheet.parent / url).resolve())
-    return found
+    return [face.file for face in font_faces(styles_dir)]
 
 
 def check_setup(styles_dir: Path) -> list[str]:
     """Problems with the tool's own files, as sentences; empty when all is well."""
     problems = []
-    for name in (*STYLESHEET_NAMES, *VARIANT_STYLESHEETS):
+    for name in (*STYLESHEET_NAMES, *VARIANT_STYLESHEETS, VOLUME_STYLESHEET):
         if not (styles_dir / name).is_file():
             problems.append(f"缺少样式文件 {styles_dir / name}")
     if not problems:
@@ -145,6 +137,16 @@ def _captured_warnings() -> Iterator[list[str]]:
 
 
 @dataclass
+class LaidOut:
+    """A laid-out document before it is written: WeasyPrint's pages, and its warnings so far."""
+
+    rendered: RenderedEdition  # the edition (a volume's first)
+    document: Any  # weasyprint.Document
+    warnings: list[str]
+    variant: Variant = BRIEFING
+
+
+@dataclass
 class Typesetter:
     """Holds what can be reused between builds (font configuration, image cache)."""
 
@@ -196,12 +198,17 @@ class Typesetter:
         return self._font_config
 
     def typeset(self, rendered: RenderedEdition, variant: Variant = BRIEFING) -> TypesetPDF:
-        return self.typeset_html(rendered.html, (rendered,), variant)
+        """Lay out and write: the PDF's bytes, its page count and WeasyPrint's warnings."""
+        return self.write(self.layout(rendered, variant))
 
-    def typeset_html(
+    def layout(self, rendered: RenderedEdition, variant: Variant = BRIEFING) -> LaidOut:
+        """WeasyPrint's layout of the edition's HTML, inside the sandbox and the extensions."""
+        return self.layout_html(rendered.html, (rendered,), variant)
+
+    def layout_html(
         self, html: str, editions: Sequence[RenderedEdition], variant: Variant = BRIEFING
-    ) -> TypesetPDF:
-        """Typeset `html`, which draws on the files of `editions` (one, or a volume's)."""
+    ) -> LaidOut:
+        """Lay out `html`, which draws on the files of `editions` (one, or a volume's)."""
         from weasyprint import HTML
 
         try:
@@ -228,10 +235,15 @@ class Typesetter:
                 base_url=roots[0].as_uri() + "/",
                 url_fetcher=make_fetcher(sandbox),
             ).render(font_config=font_config, cache=self.image_cache, **variant.pdf_options)
-            pdf = document.write_pdf(**variant.pdf_options)
         if sandbox.refused:
             raise EditionInvalid([_refusal(url, editions) for url in sandbox.refused])
-        return TypesetPDF(pdf, len(document.pages), tuple(warnings))
+        return LaidOut(editions[0], document, warnings, variant)
+
+    def write(self, laid_out: LaidOut) -> TypesetPDF:
+        """The laid-out document as PDF bytes (fonts subset, images encoded)."""
+        with _captured_warnings() as warnings:
+            pdf = laid_out.document.write_pdf(**laid_out.variant.pdf_options)
+        return TypesetPDF(pdf, len(laid_out.document.pages), tuple(laid_out.warnings + warnings))
 
 
 def _refusal(url: str, editions: Sequence[RenderedEdition]) -> EditorError:

@@ -12,8 +12,7 @@ from pypdf.generic import ContentStream, DecodedStreamObject
 
 from pipeline.build import Builder
 from pipeline.pdfread.content_stream import Unreadable, operations, parse_operations
-
-from .conftest import MakeEdition
+from tests.support import MakeEdition
 
 
 def plain(value: Any) -> Any:

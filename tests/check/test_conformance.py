@@ -17,12 +17,11 @@ from pipeline.build import Builder, BuildResult
 from pipeline.check.conformance import conformance_findings
 from pipeline.check.pdfa import Identification, check_file_structure, check_pdfa, identification
 from pipeline.check.print_boxes import check_full_resolution, check_print_boxes, is_print_layout
-from pipeline.check.run import Finding
+from pipeline.check.report import Finding
 from pipeline.check.tagged import ExpectedTags, check_tags
 from pipeline.pdfread.structure import read_structure
 from pipeline.variant import PDFA_CONFORMANCE, PDFA_PART
-
-from .conftest import SAMPLE_EDITION
+from tests.support import SAMPLE_EDITION
 
 EXPECTED = Identification(PDFA_PART, PDFA_CONFORMANCE)
 
@@ -160,17 +159,16 @@ def test_header_without_binary_comment_is_refused(archive: BuildResult) -> None:
 
 def test_briefing_check_runs_pdfa_checks_on_a_file_that_declares_pdfa(archive: BuildResult, tmp_path: Path) -> None:
     broken = changed(archive.output, tmp_path / "broken.pdf", CHANGES["interpolated image"][0])
-    assert "6.2.8" in messages(conformance_findings(broken, archive.rendered))
-    assert conformance_findings(archive.output, archive.rendered) == []
+    assert "6.2.8" in messages(conformance_findings(broken, archive.expected))
+    assert conformance_findings(archive.output, archive.expected) == []
 
 
 # —— Tags ——
 
 
 def tag_findings(path: Path, archive: BuildResult) -> list[Finding]:
-    titles = [entry.article.front.title for section in archive.rendered.sections for entry in section.entries]
     with pikepdf.open(path) as pdf:
-        return check_tags(pdf, read_structure(pdf), ExpectedTags.from_html(archive.rendered.html, titles))
+        return check_tags(pdf, read_structure(pdf), ExpectedTags.from_rendered(archive.rendered))
 
 
 def _elements(pdf: pikepdf.Pdf, kind: str) -> list[pikepdf.Dictionary]:
@@ -277,4 +275,4 @@ def test_a_briefing_is_neither_pdfa_nor_print(builder: Builder, tmp_path: Path) 
     with pikepdf.open(plain.output) as pdf:
         assert not is_print_layout(pdf)
         assert identification(pdf) is None
-    assert conformance_findings(plain.output, plain.rendered) == []
+    assert conformance_findings(plain.output, plain.expected) == []

@@ -9,8 +9,7 @@ import pytest
 from pipeline.cli import run
 from pipeline.edition.load import load_edition
 from pipeline.errors import EditionInvalid
-
-from .conftest import MANIFEST, MakeEdition, article_text
+from tests.support import MANIFEST, MakeEdition, article_text
 
 
 def errors_of(edition: Path) -> list[str]:
