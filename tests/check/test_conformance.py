@@ -83,8 +83,10 @@ CHANGES: dict[str, tuple[Callable[[pikepdf.Pdf], None], str]] = {
     ),
     "no metadata": (lambda pdf: pdf.Root.__delitem__("/Metadata"), "缺少 XMP 元数据"),
     "font not embedded": (
-        lambda pdf: next(iter(pdf.pages[0].Resources.Font.values())).DescendantFonts[0].FontDescriptor.__delitem__(
-            "/FontFile3"
+        lambda pdf: (
+            next(iter(pdf.pages[0].Resources.Font.values()))
+            .DescendantFonts[0]
+            .FontDescriptor.__delitem__("/FontFile3")
         ),
         "没有嵌入（6.2.11.4）",
     ),
@@ -126,6 +128,50 @@ CHANGES: dict[str, tuple[Callable[[pikepdf.Pdf], None], str]] = {
         ),
         "传递函数",
     ),
+    "ICC profile with the wrong number of components": (
+        lambda pdf: pdf.Root.OutputIntents[0].DestOutputProfile.__setitem__("/N", 4),
+        "ICC 配置文件的分量数 N=4 与其 RGB 色彩空间不符",
+    ),
+    "PostScript XObject": (
+        lambda pdf: pdf.pages[0].Resources.XObject.__setitem__(
+            "/PS1", pdf.make_stream(b"", Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.PS)
+        ),
+        "含 PostScript、OPI 或引用外部的对象 /PS1（6.2.9）",
+    ),
+    "image with alternates": (
+        lambda pdf: first_image(pdf).__setitem__("/Alternates", pikepdf.Array()),
+        "有图片带有替代图像或 OPI（6.2.8）",
+    ),
+    "sound annotation": (
+        lambda pdf: pdf.pages[0].Annots.append(
+            pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Sound, F=4))
+        ),
+        "第1页有 PDF/A 不允许的 /Sound 注释（6.3.1）",
+    ),
+    "page additional actions": (
+        lambda pdf: pdf.pages[0].obj.__setitem__("/AA", pikepdf.Dictionary()),
+        "第1页带有附加动作（AA）",
+    ),
+    "named action other than page navigation": (
+        lambda pdf: (
+            pdf.pages[0]
+            .Annots[0]
+            .__setitem__("/A", pikepdf.Dictionary(S=pikepdf.Name.Named, N=pikepdf.Name.Print))
+        ),
+        "不允许的命名动作 /Print",
+    ),
+    "form asks the viewer for appearances": (
+        lambda pdf: pdf.Root.__setitem__(
+            "/AcroForm", pikepdf.Dictionary(Fields=pikepdf.Array(), NeedAppearances=True)
+        ),
+        "表单要求阅读器生成外观",
+    ),
+    "glyphs without Unicode": (
+        lambda pdf: next(iter(pdf.pages[0].Resources.Font.values())).ToUnicode.write(
+            b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap endcmap end end"
+        ),
+        "有字形没有对应的 Unicode 字符（6.2.11.7.2）",
+    ),
     "no ID": (lambda pdf: pdf.trailer.__delitem__("/ID"), "缺少文件标识 ID"),
 }
 
@@ -157,7 +203,9 @@ def test_header_without_binary_comment_is_refused(archive: BuildResult) -> None:
     assert "四个以上高位字节" in messages(found)
 
 
-def test_briefing_check_runs_pdfa_checks_on_a_file_that_declares_pdfa(archive: BuildResult, tmp_path: Path) -> None:
+def test_briefing_check_runs_pdfa_checks_on_a_file_that_declares_pdfa(
+    archive: BuildResult, tmp_path: Path
+) -> None:
     broken = changed(archive.output, tmp_path / "broken.pdf", CHANGES["interpolated image"][0])
     assert "6.2.8" in messages(conformance_findings(broken, archive.expected))
     assert conformance_findings(archive.output, archive.expected) == []
@@ -196,7 +244,10 @@ def _swap_first_two_titles(pdf: pikepdf.Pdf) -> None:
 TAG_CHANGES: dict[str, tuple[Callable[[pikepdf.Pdf], None], str]] = {
     "figure without alt": (lambda pdf: _elements(pdf, "/Figure")[0].__delitem__("/Alt"), "没有替代文字"),
     "not marked": (lambda pdf: pdf.Root.__delitem__("/MarkInfo"), "未标明为带标签文档"),
-    "wrong language": (lambda pdf: pdf.Root.__setitem__("/Lang", pikepdf.String("en-US")), "文档语言应为 zh-CN"),
+    "wrong language": (
+        lambda pdf: pdf.Root.__setitem__("/Lang", pikepdf.String("en-US")),
+        "文档语言应为 zh-CN",
+    ),
     "header cells as data": (
         lambda pdf: [cell.__setitem__("/S", pikepdf.Name.TD) for cell in _elements(pdf, "/TH")],
         "有一个表格没有表头单元格（TH）",
@@ -207,6 +258,10 @@ TAG_CHANGES: dict[str, tuple[Callable[[pikepdf.Pdf], None], str]] = {
     ),
     "articles out of order": (_swap_first_two_titles, "结构标签的阅读顺序与目录不一致"),
     "untagged": (lambda pdf: pdf.Root.__delitem__("/StructTreeRoot"), "PDF 没有结构标签"),
+    "list items as paragraphs": (
+        lambda pdf: [item.__setitem__("/S", pikepdf.Name.P) for item in _elements(pdf, "/LI")],
+        "有一个列表（L）没有列表项（LI）",
+    ),
 }
 
 
@@ -226,7 +281,7 @@ def test_each_tag_check_fires(case: str, archive: BuildResult, tmp_path: Path) -
 
 def _set_box(key: str, delta: float) -> Callable[[pikepdf.Pdf], None]:
     def change(pdf: pikepdf.Pdf) -> None:
-        box = [float(value) for value in pdf.pages[1][key]]
+        box = [float(value) for value in pdf.pages[1].get(key, pdf.pages[1].MediaBox)]
         pdf.pages[1][key] = pikepdf.Array([box[0], box[1], box[2] + delta, box[3]])
 
     return change
@@ -244,9 +299,12 @@ def test_clean_print_has_no_box_findings(printed: BuildResult) -> None:
         ("/TrimBox", -10.0, "第2页：成品尺寸（TrimBox）为 206.5×297.0 mm，应为 210×297 mm"),
         ("/BleedBox", -5.0, "应各为 3 mm"),
         ("/MediaBox", -5.0, "BleedBox 超出了 MediaBox"),
+        ("/CropBox", -5.0, "CropBox 裁掉了出血部分"),
     ],
 )
-def test_each_box_check_fires(printed: BuildResult, tmp_path: Path, key: str, delta: float, expected: str) -> None:
+def test_each_box_check_fires(
+    printed: BuildResult, tmp_path: Path, key: str, delta: float, expected: str
+) -> None:
     with pikepdf.open(changed(printed.output, tmp_path / "changed.pdf", _set_box(key, delta))) as pdf:
         assert expected in messages(check_print_boxes(pdf))
 
@@ -258,7 +316,9 @@ def test_missing_bleed_box_is_told(printed: BuildResult, tmp_path: Path) -> None
 
     with pikepdf.open(changed(printed.output, tmp_path / "changed.pdf", drop)) as pdf:
         found = check_print_boxes(pdf)
-    assert len(found) == 1 and "缺少 BleedBox" in found[0].message and found[0].message.startswith("第1、2、3")
+    assert (
+        len(found) == 1 and "缺少 BleedBox" in found[0].message and found[0].message.startswith("第1、2、3")
+    )
 
 
 def test_downscaled_image_is_told(printed: BuildResult) -> None:
