@@ -9,7 +9,7 @@ where the page belongs to an article, on that article's file.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -23,7 +23,7 @@ from .document import check_images, check_metadata, check_pages
 from .expected import Expected
 from .fonts import check_fonts, check_glyphs
 from .placement import place_articles
-from .report import CheckReport
+from .report import CheckReport, Finding
 from .structure import check_links, check_structure, check_text_present
 from .typography import check_typography
 
@@ -40,13 +40,18 @@ def _quiet_pypdf() -> Iterator[None]:
         logger.setLevel(previous)
 
 
-def check_pdf(pdf_path: Path, expected: Expected) -> CheckReport:
+# A check run on the PDF and its page texts once the others have read them (the bound
+# volume's own checks use it, so the page texts are read once).
+PageCheck = Callable[[PdfReader, list[PageText]], list[Finding]]
+
+
+def check_pdf(pdf_path: Path, expected: Expected, also: Sequence[PageCheck] = ()) -> CheckReport:
     """Check `pdf_path` against what the build (or the edition) says it should hold."""
     with _quiet_pypdf():
-        return _check_pdf(pdf_path, expected)
+        return _check_pdf(pdf_path, expected, also)
 
 
-def _check_pdf(pdf_path: Path, expected: Expected) -> CheckReport:
+def _check_pdf(pdf_path: Path, expected: Expected, also: Sequence[PageCheck]) -> CheckReport:
     report = CheckReport(pdf_path)
     try:
         reader = PdfReader(pdf_path)
@@ -86,6 +91,9 @@ def _check_pdf(pdf_path: Path, expected: Expected) -> CheckReport:
         check_images(scan, expected.images, placement, report)
         # PDF/A, tags and print boxes, when the file declares them.
         report.findings += conformance_findings(pdf_path, expected)
+        if pages is not None:
+            for check in also:
+                report.findings += check(reader, pages)
     finally:
         pending_texts.close()
     return report

@@ -21,19 +21,12 @@ from pypdf import PdfReader
 
 from ..house import shipped_font_families
 from ..pdfread.outline import OutlineItem, destination_page, link_target, read_outline
-from ..pdfread.page_text import (
-    LEADER,
-    PageText,
-    clean_pages,
-    normalize,
-    printed_contents,
-    start_page_texts,
-)
+from ..pdfread.page_text import LEADER, PageText, normalize, printed_contents
 from ..render.volume import RenderedVolume, VolumeIssue, issue_bookmark, year_bookmark
 from ..typeset.glyphs import MissingGlyph
 from .expected import Expected
 from .report import CheckReport, Finding
-from .run import _quiet_pypdf, check_pdf
+from .run import check_pdf
 
 CHECK = "volume"
 HINT = "用 briefing volume 重新生成；若仍如此，请报告排版问题"
@@ -244,15 +237,4 @@ def check_volume_pdf(
         tuple(missing_glyphs),
         tuple(typeset_warnings),
     )
-    report = check_pdf(pdf_path, expected)
-    if report.errors and report.page_count == 0:
-        return report
-    with _quiet_pypdf():
-        reader = PdfReader(pdf_path)
-        pending = start_page_texts(pdf_path)
-        try:
-            texts, _ = pending.result(reader)
-        finally:
-            pending.close()
-        report.findings += check_volume(reader, clean_pages(texts, None), volume)
-    return report
+    return check_pdf(pdf_path, expected, also=[lambda reader, pages: check_volume(reader, pages, volume)])
