@@ -28,6 +28,9 @@ HAN = (
     r"\U00020000-\U0002a6df\U0002a700-\U0002ebef\U0002f800-\U0002fa1f\U00030000-\U000323af"
 )
 HAN_CHARACTER = re.compile(rf"[{HAN}]")
+# The same for the `regex` module, by Unicode script: every Han character in any
+# block, including those a later Unicode version adds (the importer and lint use it).
+HAN_SCRIPT = r"\p{Han}"
 
 # ①…⑳ (U+2460), ㉑…㉟ (U+3251), ㊱…㊿ (U+32B1): the circled numbers Unicode encodes.
 CIRCLED_NUMBERS = (

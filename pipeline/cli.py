@@ -179,12 +179,19 @@ def command_import(args: argparse.Namespace) -> int:
         section=args.section,
         keep_traditional=args.keep_traditional,
     )
-    for line in report.lines:
+    for line in report.text(verbose=args.verbose):
         _say(line)
     for warning in report.warnings:
         _complain(f"请注意：{warning}")
     for failure in report.failed:
         _complain(f"未导入：{failure}")
+    if report.confirm:
+        # Last and set apart: the guesses the check refuses until the editor confirms them.
+        _complain("")
+        _complain(f"===== 请核对以下 {len(report.confirm)} 项推测（在稿件或 issue.yaml 的 confirm: 下，"
+                  "核对无误后删去该行；未删完之前检查不予通过）=====")
+        for item in report.confirm:
+            _complain(f"  ▶ {item}")
     return EXIT_INVALID_INPUT if report.failed else EXIT_OK
 
 
@@ -269,6 +276,7 @@ def make_parser() -> argparse.ArgumentParser:
     imports.add_argument("--into", required=True, metavar="期次文件夹", help="没有时会新建")
     imports.add_argument("--section", metavar="栏目", help="放入哪个栏目（默认第一个栏目）")
     imports.add_argument("--keep-traditional", action="store_true", help="保留繁体字，不转简体")
+    imports.add_argument("-v", "--verbose", action="store_true", help="逐条列出每一处规范化修改")
     imports.set_defaults(run=command_import)
 
     lint = commands.add_parser("lint", help="检查稿件的标点、空格、繁体字等（--fix 直接改正）")

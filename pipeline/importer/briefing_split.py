@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from ..cjk import CIRCLED_NUMBERS
 from ..edition.manifest import Masthead
 from ..edition.schema import DEFAULT_ISSUER
+from .blocks import Block, Paragraph
 from .clean import squash
-from .sources import Block, Paragraph
 
 _SECTION = re.compile(r"^[—–-]{1,2}\s*(\S.{0,15})$")
 _ITEM = re.compile(rf"^(?:[-•·*]\s*)?[{CIRCLED_NUMBERS}]\s*(.+)$")

@@ -1,31 +1,80 @@
 """Text normalisation rules shared by `briefing import` (applied) and `briefing lint` (checked).
 
-Each rule finds edits in one line without touching URLs, link targets, numbers
-like 3.1, times like 19:59 or English sentences; every edit is reported with
-its line and column so an editor can see what changed.
+The rules follow GB/T 15834-2011 (punctuation) and GB/T 15835-2011 (numbers) as
+an editor applies them to Chinese running text:
+
+* ASCII `, ; : ? ! ( )` become full-width when Chinese text is on either side
+  (“85.8%;进一步” → “85.8%；进一步”, “道:“这些” → “道：“这些”);
+* straight quotes around Chinese become “” and ‘’;
+* full-width digits and Latin letters (２０２５年) become half-width;
+* ranges of years and dates take the 一字线 (2023年—2025年), ranges of values
+  the 浪纹线 (1.5～2.0倍);
+* look-alikes of the interpunct (U+0387, U+30FB, U+2027, U+2022 between words)
+  become U+00B7, the one every shipped font has;
+* stray spaces inside Chinese text go (between Han and digits, beside full-width
+  punctuation, and between Han characters in running text — a title's space
+  between two phrases is meant and stays).
+
+None of them touch URLs, e-mail addresses, link targets, code spans, HTML tags,
+Markdown image syntax (`![…]`), times (19:59), numbers (3.1, 1,000) or English
+sentences. In an article file only the body and the values of the front matter
+are text; keys, quoted YAML and comments are syntax and stay as written.
+
+Each rule finds edits in one line and reports them with line and column, so an
+editor can see what changed and `briefing lint` can point at it.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import cache
 
-from ..cjk import HAN
+import regex
 
-CJK_PUNCT = "，。、；：？！“”‘’（）《》〈〉【】〔〕…—·「」『』％"
-_HAN_CHAR = re.compile(f"[{HAN}]")
-_CHINESE = re.compile(f"[{HAN}{CJK_PUNCT}]")
+from ..cjk import HAN_SCRIPT as HAN
 
-_URL = re.compile(r"(?:https?://|www\.)[A-Za-z0-9\-._~:/?#@!$&'*+,;=%]+")
-_LINK_TARGET = re.compile(r"\]\([^)\s]*\)")
-_CODE = re.compile(r"`[^`]*`")
+CJK_PUNCT = "，。、；：？！“”‘’（）《》〈〉【】〔〕…—·「」『』％～"
+_HAN_CHAR = regex.compile(HAN)
+_CHINESE = regex.compile(f"[{HAN}{CJK_PUNCT}]")
+
+_URL = regex.compile(r"(?:https?://|www\.)[A-Za-z0-9\-._~:/?#@!$&'*+,;=%]+")
+_EMAIL = regex.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+_LINK_TARGET = regex.compile(r"\]\([^)\s]*\)")
+_IMAGE_START = regex.compile(r"!\[")
+_CODE = regex.compile(r"`[^`]*`")
+_HTML_TAG = regex.compile(r"</?[A-Za-z][^<>]*>")
+_YAML_KEY = regex.compile(r"^\s*[A-Za-z_][\w-]*:(?=\s|$)")
 
 _TONE_VOWELS = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
-_PINYIN = re.compile(f"(?<=[{HAN}])[(（]([a-zü{_TONE_VOWELS}]{{1,7}})[)）]")
-_SPACE_HAN_DIGIT = re.compile(f"(?<=[{HAN}])[ \t\u00a0\u3000]+(?=[0-9])")
-_SPACE_DIGIT_HAN = re.compile(f"(?<=[0-9%])[ \t\u00a0\u3000]+(?=[{HAN}])")
-_PAREN_PAIR = re.compile(r"\(([^()\n]*)\)")
+_PINYIN = regex.compile(f"(?<={HAN})[(（]([a-zü{_TONE_VOWELS}]{{1,7}})[)）]")
+_SPACE = "[ \t\u00a0\u3000]+"
+# “2025年11月18日 09:42”: the space between a date and its time is the house form.
+_SPACE_HAN_DIGIT = regex.compile(
+    f"(?<={HAN})(?<!日){_SPACE}(?=[0-9])|(?<=日){_SPACE}(?=[0-9])(?![0-9]{{1,2}}[:：][0-9]{{2}})"
+)
+_SPACE_DIGIT_HAN = regex.compile(f"(?<![A-Za-z][0-9.]*)(?<=[0-9%]){_SPACE}(?={HAN})")  # not after v3.1
+_SPACE_BY_PUNCT = regex.compile(
+    f"(?<=[{CJK_PUNCT}]){_SPACE}(?=[{HAN}{CJK_PUNCT}0-9])|(?<={HAN}){_SPACE}(?=[，。、；：？！）》”’])"
+)
+_SPACE_HAN_HAN = regex.compile(f"(?<={HAN}){_SPACE}(?={HAN})")
+_RUNNING_TEXT = regex.compile(r"[，。；！？]")
+_LABELLED_FIELD = regex.compile(r"[：:][^，。；！？：:]*$")
+_QUOTED_NAME = regex.compile(r"“[^”\n]*”|《[^》\n]*》|「[^」\n]*」|‘[^’\n]*’|\"[^\"\n]*\"")
+_FULL_WIDTH_ALNUM = regex.compile(r"[０-９Ａ-Ｚａ-ｚ]+")
+_INTERPUNCT = regex.compile(f"[\u0387\u30fb\u2027]|(?<=[{HAN}A-Za-z])\u2022(?=[{HAN}A-Za-z])")
+_YEAR_RANGE = regex.compile(
+    r"(?<![A-Za-z0-9.])((?:19|20)\d{2}年?|\d{1,2}月(?:\d{1,2}日)?|\d{1,2}日)"
+    r"\s*([-－–~～])\s*"
+    r"(?=(?:19|20)\d{2}年|\d{1,2}[月日])"
+)
+_VALUE_RANGE = regex.compile(
+    r"(?<![A-Za-z0-9./-])(\d+(?:\.\d+)?%?)\s*(~|～|-|－|–)\s*"
+    r"(?=\d+(?:\.\d+)?\s*(?:%|‰|℃|倍|个|万|亿|元|人|项|件|家|名|次|岁|天|小时|分钟|年|米|吨|公里|平方米|小时)"
+    r"|\d+(?:\.\d+)?%)"
+)
+_PAREN_PAIR = regex.compile(r"\(([^()\n]*)\)")
+_DOUBLE_QUOTED = regex.compile(r'"([^"\n]*)"')
+_SINGLE_QUOTED = regex.compile(r"(?<![A-Za-z])'([^'\n]*)'(?![A-Za-z])")
 _FULL_WIDTH = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？"}
 
 
@@ -73,14 +122,22 @@ def is_traditional(text: str) -> bool:
     return changed >= 3 and changed / len(sample) >= 0.03
 
 
+def has_han(text: str) -> bool:
+    return bool(_HAN_CHAR.search(text))
+
+
 def _protected(line: str) -> list[tuple[int, int]]:
-    spans = [m.span() for pattern in (_LINK_TARGET, _CODE) for m in pattern.finditer(line)]
+    patterns = (_LINK_TARGET, _CODE, _HTML_TAG, _EMAIL, _IMAGE_START)
+    spans = [m.span() for pattern in patterns for m in pattern.finditer(line)]
     for match in _URL.finditer(line):
         # A URL does not end in the punctuation that follows it.
         end = match.end()
         while end > match.start() and line[end - 1] in ").,;:!?'":
             end -= 1
         spans.append((match.start(), end))
+    key = _YAML_KEY.match(line)
+    if key:
+        spans.append(key.span())
     return spans
 
 
@@ -105,23 +162,21 @@ def _punctuation_edits(line: str, protected: list[tuple[int, int]]) -> list[_Edi
         if char not in _FULL_WIDTH or _inside(index, protected):
             continue
         before, after = _neighbour(line, index, -1), _neighbour(line, index, 1)
-        if char == "," and before.isdigit() and after.isdigit():
-            continue  # 1,000
-        if char == ":" and (
-            (before.isdigit() and after.isdigit()) or line[index + 1 : index + 3] == "//"
-        ):
-            continue  # 19:59, http://
-        chinese_before = _is_chinese(before)
-        # “15.8%,其中”: a comma after a number still belongs to the Chinese sentence.
-        chinese_after = _is_chinese(after) and (before.isdigit() or before in "%")
-        if chinese_before or (char == "," and chinese_after):
-            # Swallow ASCII spaces around it: full-width punctuation carries its own space.
-            start, end = index, index + 1
-            while end < len(line) and line[end] == " ":
-                end += 1
-            while start > 0 and line[start - 1] == " " and _is_chinese(before):
-                start -= 1
-            edits.append(_Edit(start, end, _FULL_WIDTH[char], "半角标点改为全角"))
+        if char in ",:" and before.isdigit() and after.isdigit():
+            continue  # 1,000 and 19:59
+        if char == ":" and line[index + 1 : index + 3] == "//":
+            continue  # http://
+        if char == "!" and line[index + 1 : index + 2] == "[":
+            continue  # an image in Markdown: ![图为……](…)
+        if not (_is_chinese(before) or _is_chinese(after)):
+            continue
+        # Swallow ASCII spaces around it: full-width punctuation carries its own space.
+        start, end = index, index + 1
+        while end < len(line) and line[end] == " ":
+            end += 1
+        while start > 0 and line[start - 1] == " " and _is_chinese(before):
+            start -= 1
+        edits.append(_Edit(start, end, _FULL_WIDTH[char], "半角标点改为全角"))
     for match in _PAREN_PAIR.finditer(line):
         start, end = match.span()
         if _inside(start, protected) or _inside(end - 1, protected):
@@ -129,9 +184,70 @@ def _punctuation_edits(line: str, protected: list[tuple[int, int]]) -> list[_Edi
         if start > 0 and line[start - 1] == "]":
             continue  # a Markdown link
         inner = match.group(1)
-        if _HAN_CHAR.search(inner) or (start > 0 and _is_chinese(line[start - 1])):
+        outside = (line[start - 1] if start else "", line[end] if end < len(line) else "")
+        if has_han(inner) or any(_is_chinese(char) for char in outside):
             edits.append(_Edit(start, start + 1, "（", "半角括号改为全角"))
             edits.append(_Edit(end - 1, end, "）", "半角括号改为全角"))
+    return edits
+
+
+def _quote_edits(line: str, protected: list[tuple[int, int]]) -> list[_Edit]:
+    """Straight quotes around Chinese (or beside it) become “” and ‘’."""
+    edits: list[_Edit] = []
+    for pattern, opening, closing in ((_DOUBLE_QUOTED, "“", "”"), (_SINGLE_QUOTED, "‘", "’")):
+        for match in pattern.finditer(line):
+            start, end = match.span()
+            if _inside(start, protected) or _inside(end - 1, protected):
+                continue
+            outside = (line[start - 1] if start else "", line[end] if end < len(line) else "")
+            if has_han(match.group(1)) or any(_is_chinese(char) for char in outside):
+                edits.append(_Edit(start, start + 1, opening, "直引号改为中文引号"))
+                edits.append(_Edit(end - 1, end, closing, "直引号改为中文引号"))
+    return edits
+
+
+def _character_edits(line: str, protected: list[tuple[int, int]]) -> list[_Edit]:
+    """Full-width digits and letters, interpunct look-alikes, and ranges."""
+    edits: list[_Edit] = []
+    for match in _FULL_WIDTH_ALNUM.finditer(line):
+        if not _inside(match.start(), protected):
+            half = "".join(chr(ord(char) - 0xFEE0) for char in match.group())
+            edits.append(_Edit(*match.span(), half, "全角数字字母改为半角"))
+    for match in _INTERPUNCT.finditer(line):
+        if not _inside(match.start(), protected):
+            edits.append(_Edit(*match.span(), "·", "间隔号改为 ·"))
+    if has_han(line):
+        for match in _YEAR_RANGE.finditer(line):
+            if not _inside(match.start(), protected) and match.group(2) != "—":
+                edits.append(_Edit(match.end(1), match.end(), "—", "年份日期范围用一字线"))
+        for match in _VALUE_RANGE.finditer(line):
+            if not _inside(match.start(), protected) and match.group(2) != "～":
+                edits.append(_Edit(match.end(1), match.end(), "～", "数值范围用浪纹线"))
+    return edits
+
+
+def _space_edits(line: str, protected: list[tuple[int, int]]) -> list[_Edit]:
+    edits: list[_Edit] = []
+    patterns = [
+        (_SPACE_HAN_DIGIT, "删除汉字与数字之间的空格"),
+        (_SPACE_DIGIT_HAN, "删除汉字与数字之间的空格"),
+        (_SPACE_BY_PUNCT, "删除标点旁的空格"),
+    ]
+    if _RUNNING_TEXT.search(line):
+        # Running text: a space between two Han characters is a stray (“应当 更加”) —
+        # except inside quotes or 《》, where it is part of a name
+        # (“保护知识产权 打击侵权假冒国际合作”分论坛), and in a labelled field.
+        # In a labelled field (“联系人：研究院办公室 李老师”) the space separates its parts.
+        names = [match.span() for match in _QUOTED_NAME.finditer(line)]
+        for match in _SPACE_HAN_HAN.finditer(line):
+            # A full-width space between Han is padding (“何　明”) wherever it is.
+            in_field = "\u3000" not in match.group() and _LABELLED_FIELD.search(line, 0, match.start())
+            if not _inside(match.start(), protected + names) and not in_field:
+                edits.append(_Edit(*match.span(), "", "删除汉字之间的空格"))
+    for pattern, rule in patterns:
+        for match in pattern.finditer(line):
+            if not _inside(match.start(), protected):
+                edits.append(_Edit(*match.span(), "", rule))
     return edits
 
 
@@ -147,13 +263,11 @@ def line_edits(line: str, script_only: bool = False) -> list[_Edit]:
     if script_only:
         return edits
     pinyin_spans = [(edit.start, edit.end) for edit in edits]
-    for pattern in (_SPACE_HAN_DIGIT, _SPACE_DIGIT_HAN):
-        for match in pattern.finditer(line):
-            if not _inside(match.start(), protected):
-                edits.append(_Edit(*match.span(), "", "删除汉字与数字之间的空格"))
-    for edit in _punctuation_edits(line, protected + pinyin_spans):
-        edits.append(edit)
-    # Keep the first of overlapping edits (pinyin before spacing before punctuation).
+    edits += _character_edits(line, protected)
+    edits += _space_edits(line, protected)
+    edits += _punctuation_edits(line, protected + pinyin_spans)
+    edits += _quote_edits(line, protected)
+    # Keep the first of overlapping edits (in the order of the rules above).
     kept: list[_Edit] = []
     for edit in edits:
         if all(edit.end <= other.start or edit.start >= other.end for other in kept):
@@ -165,48 +279,58 @@ def _context(line: str, start: int, end: int) -> str:
     return line[max(0, start - 6) : end + 6].strip()
 
 
+def _simplify_change(line: str, simplified: str, number: int) -> Change:
+    if len(simplified) == len(line):
+        positions = [i for i, (a, b) in enumerate(zip(line, simplified, strict=True)) if a != b]
+        before = "".join(line[i] for i in positions)
+        after = "".join(simplified[i] for i in positions)
+        column = positions[0] + 1
+    else:
+        before, after, column = line, simplified, 1
+    return Change(number, column, "繁体字改为简体", before, after, _context(line, column - 1, column))
+
+
 def normalize_line(
-    line: str, number: int, simplify: bool, script_only: bool = False
+    line: str, number: int, simplify: bool, script_only: bool = False, offset: int = 0
 ) -> tuple[str, list[Change]]:
+    """`offset`: where `line` starts in the file's line (a front-matter value after its key)."""
     changes: list[Change] = []
     if simplify:
         simplified = to_simplified(line)
         if simplified != line:
-            if len(simplified) == len(line):
-                positions = [
-                    i for i, (a, b) in enumerate(zip(line, simplified, strict=True)) if a != b
-                ]
-                before = "".join(line[i] for i in positions)
-                after = "".join(simplified[i] for i in positions)
-                column = positions[0] + 1
-            else:
-                before, after, column = line, simplified, 1
-            changes.append(
-                Change(
-                    number,
-                    column,
-                    "繁体字改为简体",
-                    before,
-                    after,
-                    _context(line, column - 1, column),
-                )
-            )
+            changes.append(_simplify_change(line, simplified, number))
             line = simplified
     edits = line_edits(line, script_only)
     for edit in edits:
+        before = line[edit.start : edit.end]
+        context = _context(line, edit.start, edit.end)
         changes.append(
-            Change(
-                number,
-                edit.start + 1,
-                edit.rule,
-                line[edit.start : edit.end],
-                edit.replacement,
-                _context(line, edit.start, edit.end),
-            )
+            Change(number, offset + edit.start + 1, edit.rule, before, edit.replacement, context)
         )
     for edit in reversed(edits):
         line = line[: edit.start] + edit.replacement + line[edit.end :]
     return line, changes
+
+
+_FRONT_VALUE = regex.compile(r"^(\s*[A-Za-z_\p{Han}][\w\p{Han}-]*:[ \t]+)(.*)$")
+
+
+def _front_matter_end(lines: list[str]) -> int:
+    """Index of the closing `---` of the front matter, or -1 when there is none."""
+    if not lines or lines[0].strip() != "---":
+        return -1
+    return next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), -1)
+
+
+def _settled(line: str, number: int, simplify: bool, offset: int = 0) -> tuple[str, list[Change]]:
+    fixed, found = normalize_line(line, number, simplify, offset=offset)
+    changes: list[Change] = []
+    # One more pass settles punctuation whose neighbour was itself just converted
+    # (“??” after a Chinese character), so a fixed file lints clean.
+    while found:
+        changes += found
+        fixed, found = normalize_line(fixed, number, False, offset=offset)
+    return fixed, changes
 
 
 def normalize_text(
@@ -219,14 +343,22 @@ def normalize_text(
     """
     if simplify is None:
         simplify = is_traditional(text)
+    lines = text.split("\n")
+    front_end = _front_matter_end(lines)
     lines_out: list[str] = []
     changes: list[Change] = []
-    for offset, line in enumerate(text.split("\n")):
-        fixed, found = normalize_line(line, first_line + offset, simplify)
-        # One more pass settles punctuation whose neighbour was itself just converted
-        # (“??” after a Chinese character), so a fixed file lints clean.
-        while found:
-            changes += found
-            fixed, found = normalize_line(fixed, first_line + offset, False)
-        lines_out.append(fixed)
+    for index, line in enumerate(lines):
+        number = first_line + index
+        if 0 <= index <= front_end:
+            value = _FRONT_VALUE.match(line)
+            if value is None or value.group(2)[:1] in {'"', "'", "[", "{", "|", ">", "#", ""}:
+                lines_out.append(line)  # delimiters, comments, quoted YAML: syntax
+                continue
+            key = value.group(1)
+            fixed, found = _settled(value.group(2), number, simplify, offset=len(key))
+            lines_out.append(key + fixed)
+        else:
+            fixed, found = _settled(line, number, simplify)
+            lines_out.append(fixed)
+        changes += found
     return "\n".join(lines_out), changes

@@ -1,8 +1,17 @@
-"""`briefing import`: read → convert script → clean → write, with a report for the editor."""
+"""`briefing import`: read → convert script → clean → write, with a report for the editor.
+
+The report is a summary per source — where it went, the normalisation changes
+counted by kind (each one with file:line under `-v`) — and, last and set apart,
+what the editor must confirm: the guesses written under `confirm:`, which the
+check refuses until they are verified and deleted.
+"""
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
+import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,10 +25,11 @@ from ..edition.manifest import (
     manifest_text,
 )
 from ..errors import display_path
+from .blocks import Block, Heading, Paragraph, Picture, SourceDocument, SourceProblem, Table
 from .briefing_split import looks_like_briefing, split_briefing
 from .clean import Hints, clean_article
 from .normalize import Change, is_traditional, normalize_line, normalize_text
-from .sources import Block, Heading, Paragraph, Picture, SourceDocument, Table, read_source
+from .sources import read_source
 from .write import default_masthead, write_article
 
 DEFAULT_SECTION = "新闻动态"
@@ -27,12 +37,35 @@ DEFAULT_SECTION = "新闻动态"
 
 @dataclass
 class ImportReport:
-    """What the import did, in lines an editor reads (warnings separate)."""
+    """What the import did, in lines an editor reads; details only under `-v`."""
 
-    lines: list[str] = field(default_factory=list)
+    entries: list[tuple[str, bool]] = field(default_factory=list)  # (line, detail only)
     warnings: list[str] = field(default_factory=list)
+    confirm: list[str] = field(default_factory=list)  # “file: field：why”, printed last
     written: list[Path] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
+
+    def say(self, line: str, detail: bool = False) -> None:
+        self.entries.append((line, detail))
+
+    @property
+    def lines(self) -> list[str]:
+        return [line for line, detail in self.entries if not detail]
+
+    def text(self, verbose: bool = False) -> list[str]:
+        return [line for line, detail in self.entries if verbose or not detail]
+
+
+def edition_month(edition_dir: Path) -> dt.date | None:
+    """The month an edition folder (issues/2025-12) is named for."""
+    match = re.fullmatch(r"(\d{4})-(\d{2})", edition_dir.name)
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        return None
+    return dt.date(int(match.group(1)), int(match.group(2)), 1)
+
+
+def _month_end(month: dt.date) -> dt.date:
+    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
 
 
 def _block_text_fields(block: Block) -> list[str]:
@@ -68,16 +101,20 @@ def convert_script(document: SourceDocument, keep_traditional: bool) -> list[Cha
     return changes
 
 
-def _describe(changes: list[Change], shown_as: str, unit: str) -> list[str]:
-    lines = []
+def _describe(changes: list[Change], shown_as: str, unit: str, report: ImportReport) -> None:
+    """One summary line of counts by kind, then each change (shown under -v)."""
+    if not changes:
+        return
+    kinds = Counter(change.rule for change in changes)
+    counted = "，".join(f"{rule} {count}" for rule, count in kinds.most_common())
+    report.say(f"    规范化 {len(changes)} 处：{counted}（-v 逐条列出）")
     for change in changes:
         where = (
             f"{shown_as}:{change.line}:{change.column}"
             if unit == "行"
             else f"{shown_as} 第{change.line}{unit}"
         )
-        lines.append(f"    {where}: {change.describe()}")
-    return lines
+        report.say(f"      {where}: {change.describe()}", detail=True)
 
 
 def _ensure_edition(
@@ -90,11 +127,10 @@ def _ensure_edition(
     masthead = masthead or default_masthead(edition_dir, today)
     heading = f"{masthead.title} {masthead.issue_date.year}年第{masthead.number}期（导入生成）"
     manifest.write_text(manifest_text(NewManifest(masthead, heading=heading)), "utf-8")
-    report.lines.append(f"新建了这一期：{display_path(manifest, edition_dir)}")
-    if masthead.guessed:
-        report.warnings.append(
-            "issue.yaml 中 confirm: 下列出的字段是推定的（期号、主办单位等），请核对后删去"
-        )
+    shown = display_path(manifest, edition_dir)
+    report.say(f"新建了这一期：{shown}")
+    for name in masthead.guessed:
+        report.confirm.append(f"{shown}：{name}：由导入工具推定（期号、主办单位、时间段等），请核对后删去")
 
 
 def _write_one(
@@ -116,15 +152,16 @@ def _write_one(
         written.path.write_text(fixed, "utf-8")
     shown = display_path(written.path, edition_dir)
     report.written.append(written.path)
-    report.lines.append(
-        f"{source_name} → {shown}：《{draft.title}》（{draft.published}，{draft.source}）"
-    )
+    title = normalize_text(draft.title, simplify=False)[0]
+    report.say(f"{source_name} → {shown}：《{title}》（{draft.published}，{draft.source}）")
     if written.renamed_from:
-        report.lines.append(
-            f"    已有同名文件 {written.renamed_from}，未覆盖，另存为 {written.path.name}"
-        )
-    report.lines += _describe(changes, shown, "行")
+        report.say(f"    已有同名文件 {written.renamed_from}，未覆盖，另存为 {written.path.name}")
+    _describe(changes, shown, "行", report)
     report.warnings += [f"{shown}：{warning}" for warning in (*draft.warnings, *written.warnings)]
+    if draft.confirm:
+        fields = "、".join(draft.confirm)
+        report.say(f"    请核对 {len(draft.confirm)} 项（稿件信息块的 confirm: 下）：{fields}")
+    report.confirm += [f"{shown}：{key}：{why}" for key, why in draft.confirm.items()]
     return written.relative
 
 
@@ -140,9 +177,7 @@ def import_sources(
     for source in sources:
         try:
             document = read_source(source)
-        except Exception as error:
-            from .sources import SourceProblem
-
+        except Exception as error:  # an unreadable file is reported, the others still imported
             reason = (
                 str(error)
                 if isinstance(error, SourceProblem)
@@ -151,12 +186,12 @@ def import_sources(
             report.failed.append(f"{source}：{reason}")
             continue
         if document.encoding:
-            report.lines.append(f"{source.name}：编码 {document.encoding}")
+            report.say(f"{source.name}：编码 {document.encoding}")
         script_changes = convert_script(document, keep_traditional)
         unit = "行" if source.suffix.lower() == ".txt" else "段"
         if script_changes:
-            report.lines.append(f"{source.name}：繁简与拼音处理 {len(script_changes)} 处")
-            report.lines += _describe(script_changes, source.name, unit)
+            report.say(f"{source.name}：繁简与拼音处理 {len(script_changes)} 处")
+            _describe(script_changes, source.name, unit, report)
         joins_lines = source.suffix.lower() == ".txt"
 
         if joins_lines and looks_like_briefing(document.blocks):
@@ -169,7 +204,7 @@ def import_sources(
                 number += 1
                 hints = Hints(
                     title=entry.title,
-                    year=split.masthead.period_end.year,
+                    edition=split.masthead.period_end.replace(day=1),
                     fallback_date=split.masthead.period_end,
                     today=today,
                 )
@@ -177,17 +212,23 @@ def import_sources(
                 by_section.setdefault(entry.section, []).append(relative)
             for name, paths in by_section.items():
                 add_to_manifest(edition_dir, name, paths)
-            report.lines.append(
-                f"整期导入：{len(by_section)} 个栏目，共 {sum(map(len, by_section.values()))} 篇"
-            )
+            report.say(f"整期导入：{len(by_section)} 个栏目，共 {sum(map(len, by_section.values()))} 篇")
             continue
 
         _ensure_edition(edition_dir, None, today, report)
+        month = edition_month(edition_dir)
         hints = Hints(
             title=document.title,
+            subtitle=document.subtitle,
+            edition=month,
+            fallback_date=_month_end(month) if month else None,
             published=document.published,
             source_url=document.source_url,
             site=document.site,
+            source=document.source,
+            author=document.author,
+            byline=tuple(document.byline),
+            site_owner=document.site_owner,
             today=today,
         )
         number = listed_count(edition_dir) + 1

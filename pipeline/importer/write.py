@@ -1,17 +1,25 @@
-"""Write drafts as article files (front matter + Markdown) and list them in `issue.yaml`."""
+"""Write drafts as article files: front matter, then a Markdown body an editor can read.
+
+Tables are pipe tables when every cell stands alone; a table with merged cells
+or more than one header row is written in the sanitised HTML form the renderer
+accepts (README: 合并单元格的表格), one row a line. A picture whose file is not
+at hand is written as the visible placeholder “［待补图片］” and named under
+`confirm:` with its caption and address, so the check refuses it until supplied.
+"""
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
+import html
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..edition.manifest import Masthead, yaml_scalar
 from ..edition.schema import DEFAULT_ISSUER, DEFAULT_TITLE
+from .blocks import Heading, Paragraph, Picture, Table
 from .clean import Draft, squash
-from .sources import Heading, Paragraph, Picture, Table
 
 IMAGE_PLACEHOLDER = "［待补图片］"
 _INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<])")
@@ -44,13 +52,33 @@ def _cell(text: str) -> str:
     return _inline(text).replace("|", "\\|") or " "
 
 
-def table_markdown(table: Table) -> str:
+_NAME = re.compile(r"^[\u4e00-\u9fff]{2,4}$|^[\u4e00-\u9fff]+·[\u4e00-\u9fff·]+$")
+_TITLE_END = re.compile(r"(长|主任|书记|员|师|总裁|总监|教授|记者|代表|参赞|委员|理事|院士|主席|经理|专家)$")
+_UNIT_END = re.compile(r"(局|厅|处|科|所|院|中心|站|公司|厂|大学|学院|委员会|协会|集团|部|办公室|支队)$")
+
+
+def roster_header(table: Table) -> list[str] | None:
+    """The header a name list needs as a pipe table (姓名 | 职务), guessed from its cells;
+    None when the first column is not names."""
+    if table.header or any(len(row) != 2 for row in table.rows):
+        return None
+    if not all(_NAME.match(row[0]) for row in table.rows):
+        return None
+    second = [row[1] for row in table.rows]
+    if all(_TITLE_END.search(cell) for cell in second):
+        return ["姓名", "职务"]
+    if all(_UNIT_END.search(cell) for cell in second):
+        return ["姓名", "单位"]
+    return ["姓名", "单位及职务"]
+
+
+def _pipe_table(table: Table) -> str:
     width = max(len(row) for row in table.rows)
     rows = [row + [""] * (width - len(row)) for row in table.rows]
     if table.header:
         header, body = rows[0], rows[1:]
     else:
-        header = ["姓名", "职务"] if width == 2 else [""] * width
+        header = roster_header(table) or [""] * width
         body = rows
     lines = ["| " + " | ".join(_cell(cell) for cell in header) + " |"]
     lines.append("|" + "|".join(["---"] * width) + "|")
@@ -58,13 +86,48 @@ def table_markdown(table: Table) -> str:
     return "\n".join(lines)
 
 
+def _html_row(table: Table, index: int, tag: str) -> str:
+    cells = []
+    for position, text in enumerate(table.rows[index]):
+        rowspan, colspan = table.spans.get((index, position), (1, 1))
+        attributes = (f' rowspan="{rowspan}"' if rowspan > 1 else "") + (
+            f' colspan="{colspan}"' if colspan > 1 else ""
+        )
+        cells.append(f"<{tag}{attributes}>{html.escape(_inline(text), quote=False)}</{tag}>")
+    return "<tr>" + "".join(cells) + "</tr>"
+
+
+def _html_table(table: Table) -> str:
+    head = table.header_rows if table.header else 0
+    lines = ["<table>"]
+    if head:
+        lines += ["<thead>", *(_html_row(table, i, "th") for i in range(head)), "</thead>"]
+    lines += ["<tbody>", *(_html_row(table, i, "td") for i in range(head, len(table.rows))), "</tbody>"]
+    lines.append("</table>")
+    return "\n".join(lines)
+
+
+def table_markdown(table: Table) -> str:
+    """A pipe table, or the HTML form when cells are merged, header rows are several, or
+    there is no header row (a pipe table must have one) and none can be named."""
+    if table.merged or (not table.header and roster_header(table) is None):
+        return _html_table(table)
+    return _pipe_table(table)
+
+
 def front_matter(draft: Draft) -> str:
-    lines = ["---", f"title: {yaml_scalar(draft.title)}", f"source: {yaml_scalar(draft.source)}"]
+    lines = ["---", f"title: {yaml_scalar(draft.title)}"]
+    if draft.subtitle:
+        lines.append(f"subtitle: {yaml_scalar(draft.subtitle)}")
+    lines.append(f"source: {yaml_scalar(draft.source)}")
     if draft.source_url:
         lines.append(f"source_url: {yaml_scalar(draft.source_url)}")
     lines.append(f"published: {draft.published}")
     if draft.author:
         lines.append(f"author: {yaml_scalar(draft.author)}")
+    if draft.confirm:
+        lines.append("confirm:  # 导入时推测的内容：逐项核对，改正后删去该行；留有任何一项，检查不予通过")
+        lines += [f"  {yaml_scalar(key)}: {yaml_scalar(why)}" for key, why in draft.confirm.items()]
     lines.append("---")
     return "\n".join(lines)
 
@@ -88,9 +151,12 @@ def article_markdown(draft: Draft, article_path: Path) -> tuple[str, list[str]]:
         if isinstance(block, Paragraph):
             parts.append(paragraph_markdown(block.text))
         elif isinstance(block, Heading):
-            parts.append("#" * min(max(block.level, 1), 3) + " " + _inline(block.text))
+            parts.append("#" * min(max(block.level, 2), 4) + " " + _inline(block.text))
         elif isinstance(block, Table):
             parts.append(table_markdown(block))
+            header = roster_header(block)
+            if header:
+                draft.confirm.setdefault("表头", f"名单的表头“{'｜'.join(header)}”是导入时加的，请核对或改正")
         elif isinstance(block, Picture):
             caption = block.alt.strip()
             if block.data is not None:
@@ -101,8 +167,8 @@ def article_markdown(draft: Draft, article_path: Path) -> tuple[str, list[str]]:
                 image.write_bytes(block.data)
                 parts.append(f"![{_inline(caption)}](images/{image.name})")
                 continue
-            if block.src:
-                warnings.append(f"图片没有随文件保存，请下载后放入 images/ 并补上：{block.src}")
+            if block.src.startswith(("http://", "https://")):
+                warnings.append(f"网上的图片没有下载：{block.src}")
             parts.append(f"*{IMAGE_PLACEHOLDER}{_inline(caption)}*")
     body = "\n\n".join(parts)
     return f"{front_matter(draft)}\n\n{body}\n", warnings

@@ -1,4 +1,11 @@
-"""An article's Markdown body → HTML fragment, with every image vetted and located."""
+"""An article's Markdown body → HTML fragment, with every image vetted and located.
+
+Two kinds of paragraph are set apart by what they say, as GB/T 9704 sets them:
+an official-numbering line standing alone (“一、总体要求”, “（二）主要任务”, no
+sentence-ending mark) is a heading — 一、 in 黑体, （一） in the 楷体 stand-in —
+and a note (“注：…”) is set smaller. Tables with merged cells come as a sanitised
+HTML subset (`html_table`).
+"""
 
 from __future__ import annotations
 
@@ -14,10 +21,16 @@ from markdown_it.token import Token
 
 from ..edition.load import Article
 from ..errors import EditorError
-from . import cjk_text
+from . import cjk_text, html_table
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"}
 LINK_SCHEMES = {"http", "https", "mailto"}
+_CHINESE_NUMERAL = "一二三四五六七八九十"
+OFFICIAL_HEADING = {
+    "level-1": re.compile(f"^[{_CHINESE_NUMERAL}]+、[^。；！？：:]{{1,40}}$"),
+    "level-2": re.compile(f"^（[{_CHINESE_NUMERAL}]+）[^。；！？：:]{{1,40}}$"),
+}
+NOTE = re.compile(r"^注[0-9一二三四五六七八九十]*[：:]")
 SENTENCE_END = "。！？；!?"
 MAX_SENTENCE = 60  # enough to identify an article; a longer first sentence is cut here
 
@@ -92,6 +105,21 @@ def _official_numbers(state: StateCore) -> None:
                 break
 
 
+def _paragraph_kinds(state: StateCore) -> None:
+    """Standalone official-numbering lines as headings; notes (注：…) set smaller."""
+    tokens = state.tokens
+    for index in range(len(tokens) - 1):
+        opening, inline = tokens[index], tokens[index + 1]
+        if opening.type != "paragraph_open" or opening.hidden or inline.type != "inline":
+            continue
+        text = inline.content.strip()
+        kind = next((name for name, rule in OFFICIAL_HEADING.items() if rule.match(text)), None)
+        if kind is not None:
+            opening.attrs["class"] = f"official-heading {kind}"
+        elif NOTE.match(text):
+            opening.attrs["class"] = "note"
+
+
 def new_parser() -> MarkdownIt:
     # html=False: raw HTML an editor pastes is shown as text, never rendered.
     parser = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable(
@@ -102,6 +130,8 @@ def new_parser() -> MarkdownIt:
     parser.validateLink = lambda url: True
     parser.core.ruler.push("figures", _figures)
     parser.core.ruler.push("official_numbers", _official_numbers)
+    parser.core.ruler.push("paragraph_kinds", _paragraph_kinds)
+    html_table.install(parser)  # merged cells: sanitised <table> blocks
     cjk_text.install(parser)  # quote line breaks, punctuation compression, Han–Latin spacing
     # Article headings sit below the article title (h2).
     parser.add_render_rule("heading_open", _heading_open)
@@ -146,8 +176,12 @@ def _resolve_image(src: str, article: Article, root: Path) -> tuple[Path | None,
 
 
 def render_article_body(parser: MarkdownIt, article: Article, root: Path) -> ArticleBody:
-    tokens = parser.parse(article.body)
-    errors: list[EditorError] = []
+    env: dict[str, list[tuple[int, str]]] = {}
+    tokens = parser.parse(article.body, env)
+    errors: list[EditorError] = [
+        EditorError(article.display_path, article.body_first_line + line, None, "表格", message)
+        for line, message in env.get("table_problems", [])
+    ]
     images: list[PlacedImage] = []
     for block in tokens:
         if block.type != "inline" or block.map is None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from pipeline.importer.blocks import Paragraph, Picture, Table
 from pipeline.importer.clean import PLACEHOLDER_SOURCE, Draft, Hints, clean_article
-from pipeline.importer.sources import Paragraph, Picture, Table
 from pipeline.importer.write import paragraph_markdown, table_markdown
 from pipeline.render.markdown import new_parser
 
@@ -15,7 +15,7 @@ BODY = "11月3日至5日，市场监管总局联合举办食品安全全链条�
 
 def clean(text: str, **hints: object) -> Draft:
     blocks = [Paragraph(line, number) for number, line in enumerate(text.split("\n"), 1) if line]
-    return clean_article(blocks, Hints(today=TODAY, **hints))  # type: ignore[arg-type]
+    return clean_article(blocks, Hints(**{"today": TODAY, **hints}))  # type: ignore[arg-type]
 
 
 def texts(draft: Draft) -> list[str]:
@@ -55,19 +55,37 @@ def test_page_debris_dropped_and_metadata_lifted() -> None:
 def test_site_name_becomes_the_source_when_no_source_line() -> None:
     draft = clean(
         f"检验检测行动取得成效\n[检验检测行动取得成效-中国质量新闻网](#)\n{BODY}",
-        year=2025,
+        edition=dt.date(2025, 11, 1),
     )
     assert draft.source == "中国质量新闻网"
     assert draft.published == "2025-11-03"  # from “11月3日” with the edition's year
-    assert any("正文开头" in warning for warning in draft.warnings)
+    assert "年份按本期（2025年11月）推断为2025年" in draft.confirm["published"]
     assert texts(draft) == [BODY]
 
 
-def test_missing_date_and_source_are_filled_and_warned() -> None:
-    draft = clean("标题\n近日，研究院召开会议。")
-    assert draft.published == TODAY.isoformat()
+def test_year_of_a_month_day_date_comes_from_the_edition_not_the_clock() -> None:
+    lead = "12月10日，省市场监管局召开电梯安全工作推进会，部署岁末年初特种设备安全工作。" * 2
+    assert clean(f"标题\n{lead}", edition=dt.date(2025, 12, 1), today=dt.date(2026, 3, 2)).published == "2025-12-10"
+    # A December date in a January edition belongs to the year before.
+    assert clean(f"标题\n{lead}", edition=dt.date(2026, 1, 1)).published == "2025-12-10"
+    # Without an edition: the year of the text's other dates, else the clock (and confirm).
+    other = lead + "2024年以来，全省共排查电梯2.1万台。"
+    assert clean(f"标题\n{other}").published == "2024-12-10"
+
+
+def test_missing_date_and_source_are_placeholders_to_confirm() -> None:
+    draft = clean("标题\n近日，研究院召开会议。", fallback_date=dt.date(2025, 12, 31))
+    assert draft.published == "2025-12-31"  # the edition's last day, never the clock
     assert draft.source == PLACEHOLDER_SOURCE
-    assert len(draft.warnings) == 2
+    assert set(draft.confirm) == {"published", "source"}
+    assert PLACEHOLDER_SOURCE in draft.confirm["source"]
+
+
+def test_source_from_the_address_is_a_guess_to_confirm() -> None:
+    draft = clean(f"标题\n{BODY}\n原文链接：https://www.jiangnan.gov.cn/art/2025/11/20/art_1.html")
+    assert draft.source == "jiangnan.gov.cn"
+    assert "按网址" in draft.confirm["source"]
+    assert clean(f"标题\n{BODY}\nhttps://www.samr.gov.cn/xw/zj/art/1.html").source == "市场监管总局"
 
 
 def test_text_that_only_looks_like_debris_stays() -> None:
@@ -107,7 +125,7 @@ def test_caption_attaches_to_picture_or_leaves_placeholder() -> None:
         ("图为专家开展田间指导", True),
         ("图为标准体系发布活动", False),
     ]
-    assert any("图为标准体系发布活动" in warning for warning in draft.warnings)
+    assert "图为标准体系发布活动" in draft.confirm["图片"]
 
 
 def test_roster_becomes_table() -> None:
@@ -132,7 +150,7 @@ def test_official_numbering_stays_a_paragraph() -> None:
         "（一）指导思想。",
     ]:
         html = parser.render(paragraph_markdown(text))
-        assert html.startswith("<p>") and "<ol" not in html
+        assert html.startswith("<p") and "<ol" not in html
         assert text.split("加强")[0].strip() in html
     assert "- 不是列表" in parser.render(paragraph_markdown("- 不是列表"))
     assert "<h" not in parser.render(paragraph_markdown("# 不是标题"))

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 import subprocess
 from pathlib import Path
 
 import pytest
-from PIL import Image
 
 from pipeline.build import Builder
 from pipeline.cli import run
 from pipeline.edition.load import load_edition
 from pipeline.importer.run import import_sources
-from tests.support import MANIFEST, MakeEdition
+from tests.support import MANIFEST, MakeEdition, png_bytes
 
 TODAY = dt.date(2025, 11, 20)
 PARAGRAPH = "研究院围绕质量强国建设开展调研，形成多项政策建议，并与地方市场监管部门座谈交流。" * 3
@@ -29,12 +27,6 @@ PASTED = f"""\
 {PARAGRAPH}
 京公网安备 11010502043458号
 """
-
-
-def png_bytes(color: str = "red") -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (40, 30), color).save(buffer, "PNG")
-    return buffer.getvalue()
 
 
 def pdf_text(pdf: Path) -> str:
@@ -216,3 +208,22 @@ def _article(body: str) -> str:
     from tests.support import article_text
 
     return article_text("标准化试点项目通过验收", body)
+
+
+def test_report_is_a_summary_with_the_confirmations_last(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "pasted.txt"
+    source.write_text(PASTED.replace("发布时间: 2025-11-05 19:59 信息来源: 研究院办公室\n", ""), "utf-8")
+    edition = tmp_path / "2025-11"
+    assert run(["import", str(source), "--into", str(edition)]) == 0
+    captured = capsys.readouterr()
+    assert "规范化" in captured.out and "半角标点改为全角" in captured.out
+    assert ":6:" not in captured.out  # no line-by-line changes without -v
+    err = captured.err.strip().splitlines()
+    banner = next(i for i, line in enumerate(err) if line.startswith("===== 请核对"))
+    assert all(line.startswith("  ▶ ") for line in err[banner + 1 :])  # the confirmations close the report
+    assert any("published" in line for line in err[banner + 1 :])
+    assert any("来源待核" in line for line in err[banner + 1 :])
+    assert run(["import", "-v", str(source), "--into", str(tmp_path / "2025-12")]) == 0
+    assert "半角标点改为全角：“,” → “，”" in capsys.readouterr().out
