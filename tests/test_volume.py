@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import subprocess
 from pathlib import Path
@@ -131,6 +132,14 @@ def test_page_numbers_run_on_and_headers_name_each_issue(two_issues: tuple[list[
     assert not normalize(masthead).startswith("工作简报2025年第11期")  # no running header there
 
 
+def test_volume_document_information_names_the_volume(two_issues: tuple[list[Path], Path]) -> None:
+    info = PdfReader(two_issues[1]).metadata
+    assert info is not None
+    assert info["/Title"] == "工作简报 2025年合订本"
+    assert info["/Author"] == "上海交通大学中国质量发展研究院"
+    assert str(info["/CreationDate"]).startswith("D:20251130")  # the last issue's date
+
+
 def test_volume_is_byte_reproducible(two_issues: tuple[list[Path], Path], tmp_path: Path) -> None:
     folders, output = two_issues
     again = tmp_path / "again.pdf"
@@ -186,6 +195,8 @@ def test_volume_check_finds_outline_contents_and_headers_that_disagree(
     pending.close()
     volume = render_volume(builder.renderer, editions)
     assert check_volume(reader, pages, volume) == []
+    retitled = check_volume(reader, pages, dataclasses.replace(volume, title="工作简报 2024年合订本"))
+    assert [f.message for f in retitled] == ["PDF 标题为“工作简报 2025年合订本”，应为“工作简报 2024年合订本”"]
     # The same PDF judged against an issue 11 whose period and a title were changed after binding.
     changed = editions[1].manifest.model_copy(
         update={
@@ -204,6 +215,7 @@ def test_volume_check_finds_outline_contents_and_headers_that_disagree(
     assert "合订本目录中找不到“第11期　2025年11月1日—2025年10月31日”这一行" in found
     assert "新闻动态”栏目的书签稿件与 issue.yaml 不一致" in found
     assert "找不到标题“改过的标题”" in found
+    assert "PDF 标题为“工作简报 2025年合订本”" not in found  # the title is still right
     assert "的页眉不是本期的“工作简报　2025年第11期　2025年11月1日—2025年10月31日”" in found
 
 

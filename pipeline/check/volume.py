@@ -210,6 +210,9 @@ def check_articles_and_headers(
 def check_volume(reader: PdfReader, pages: list[PageText], volume: RenderedVolume) -> list[Finding]:
     expected = _expected_pages(reader, volume)
     found = check_outline(read_outline(reader), volume, expected)
+    title = str((reader.metadata or {}).get("/Title", "") or "")
+    if title != volume.title:
+        found.append(_error(f"PDF 标题为“{title}”，应为“{volume.title}”"))
     first_issue_page = expected[volume.issues[0].anchor] if volume.issues else None
     if first_issue_page is None:
         return [*found, _error("找不到第一期的起始页")]
