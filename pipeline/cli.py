@@ -39,6 +39,7 @@ def _ready_builder() -> Builder:
 
 def command_build(args: argparse.Namespace) -> int:
     from .check.run import check_pdf
+    from .check.tagged import is_missing_alt_warning
     from .typeset.glyphs import is_notdef_warning
     from .variant import VARIANTS
 
@@ -54,7 +55,8 @@ def command_build(args: argparse.Namespace) -> int:
     result = builder.build(edition_dir, output, variant)
     _say(f"已生成{variant.label} {output}（{result.page_count} 页，用时 {result.seconds:.2f} 秒）")
     for warning in result.warnings:
-        if not is_notdef_warning(warning):  # missing glyphs are told by the check, with places
+        # Missing glyphs and alt text are told by the check, with places and what to do.
+        if not is_notdef_warning(warning) and not is_missing_alt_warning(warning):
             _complain(f"排版提示：{warning}")
     if args.no_check:
         for glyph in result.missing_glyphs:

@@ -20,8 +20,8 @@ from pipeline.check.run import check_pdf
 from pipeline.cli import run
 from pipeline.pdfread.page_text import normalize
 from pipeline.pdfread.structure import read_structure
-from pipeline.variant import BLEED_MM
-from tests.support import SAMPLE_EDITION
+from pipeline.variant import ARCHIVE, BLEED_MM
+from tests.support import PARAGRAPH, SAMPLE_EDITION, MakeEdition, article_text, png_bytes
 
 A4 = (595.2756, 841.8898)
 BLEED = BLEED_MM * 72 / 25.4
@@ -68,7 +68,9 @@ def test_archive_embeds_every_font_and_interpolates_no_image(archive: BuildResul
         assert images and all(not bool(image.get("/Interpolate", False)) for image in images)
 
 
-def test_archive_tags_headings_paragraphs_lists_tables_figures_in_contents_order(archive: BuildResult) -> None:
+def test_archive_tags_headings_paragraphs_lists_tables_figures_in_contents_order(
+    archive: BuildResult,
+) -> None:
     with pikepdf.open(archive.output) as pdf:
         assert str(pdf.Root.Lang) == "zh-CN"
         assert bool(pdf.Root.MarkInfo.Marked)
@@ -84,7 +86,9 @@ def test_archive_tags_headings_paragraphs_lists_tables_figures_in_contents_order
     assert all(alt and alt.startswith("图为") for alt in (e.alt for e in by_kind["Figure"]))
     # Reading order: article titles, in tree order, are the contents' order.
     titles = [
-        normalize(e.text) for e in tree.walk() if e.kind == "H3" and e.parent is not None and e.parent.kind == "Art"
+        normalize(e.text)
+        for e in tree.walk()
+        if e.kind == "H3" and e.parent is not None and e.parent.kind == "Art"
     ]
     rendered = archive.rendered
     assert titles == [normalize(entry.article.front.title) for s in rendered.sections for entry in s.entries]
@@ -102,8 +106,12 @@ def test_print_pages_are_a4_trim_with_3mm_bleed(printed: BuildResult) -> None:
             media = [float(v) for v in page.MediaBox]
             assert trim[2] - trim[0] == pytest.approx(A4[0], abs=0.01)
             assert trim[3] - trim[1] == pytest.approx(A4[1], abs=0.01)
-            assert [t - b for t, b in zip(trim[:2], bleed[:2], strict=True)] == pytest.approx([BLEED] * 2, abs=0.01)
-            assert [b - t for t, b in zip(trim[2:], bleed[2:], strict=True)] == pytest.approx([BLEED] * 2, abs=0.01)
+            assert [t - b for t, b in zip(trim[:2], bleed[:2], strict=True)] == pytest.approx(
+                [BLEED] * 2, abs=0.01
+            )
+            assert [b - t for t, b in zip(trim[2:], bleed[2:], strict=True)] == pytest.approx(
+                [BLEED] * 2, abs=0.01
+            )
             assert media == pytest.approx(bleed, abs=0.01)
 
 
@@ -168,7 +176,9 @@ def test_every_variant_is_byte_reproducible(variant: str, tmp_path: Path) -> Non
     assert outputs[0] == outputs[1]
 
 
-def test_build_command_names_the_variant_and_keeps_the_default(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_build_command_names_the_variant_and_keeps_the_default(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     output = tmp_path / "a.pdf"
     assert run(["build", str(SAMPLE_EDITION), "--variant", "archive", "-o", str(output)]) == 0
     said = capsys.readouterr().out
@@ -179,3 +189,21 @@ def test_build_command_names_the_variant_and_keeps_the_default(tmp_path: Path, c
     with pikepdf.open(tmp_path / "b.pdf") as pdf:
         assert "/Metadata" not in pdf.Root and "/StructTreeRoot" not in pdf.Root
         assert [float(v) for v in pdf.pages[0].TrimBox] == [float(v) for v in pdf.pages[0].MediaBox]
+
+
+def test_archive_of_an_image_without_caption_fails_on_its_missing_alt_text(
+    make_edition: MakeEdition, builder: Builder, capsys: pytest.CaptureFixture[str]
+) -> None:
+    picture = png_bytes(size=(1200, 800))
+    body = f"{PARAGRAPH}\n\n![](images/photo.png)\n\n{PARAGRAPH}\n"
+    root = make_edition(
+        {"articles/01-first.md": article_text("没有图注的图片", body), "articles/images/photo.png": picture}
+    )
+    result = builder.build(root, root.parent / "archive.pdf", ARCHIVE)
+    findings = check_pdf(result.output, result.expected).findings
+    missing = [f for f in findings if f.check == "tags" and "没有替代文字" in f.message]
+    assert len(missing) == 1 and missing[0].hint and "图注" in missing[0].hint
+    # The command tells it once, in Chinese, and not WeasyPrint's English note as well.
+    assert run(["build", str(root), "--variant", "archive", "-o", str(root.parent / "cli.pdf")]) == 1
+    said = capsys.readouterr()
+    assert "没有替代文字" in said.out and "alt description" not in said.err + said.out

@@ -30,6 +30,11 @@ _IMG_ALT = re.compile(r"<img\b[^>]*\balt=\"([^\"]*)\"")
 _TAG = re.compile(r"<[^>]+>")
 
 
+def is_missing_alt_warning(message: str) -> bool:
+    """WeasyPrint's own (English) note of an image without alt text, told here instead."""
+    return "has no required alt description" in message
+
+
 def _plain(fragment: str) -> str:
     return normalize(html_lib.unescape(_TAG.sub("", fragment)))
 
@@ -96,7 +101,15 @@ def check_tags(pdf: pikepdf.Pdf, tree: StructElement | None, expected: ExpectedT
             found.append(_error(f"结构标签中没有{label}（{kind}）"))
     for element in tree.walk():
         if element.kind == "Figure" and not (element.alt or "").strip():
-            found.append(_error("有一张图片没有替代文字（Alt），朗读时无从得知内容", element.page))
+            found.append(
+                Finding(
+                    "error",
+                    CHECK,
+                    "有一张图片没有替代文字（Alt），朗读时无从得知内容",
+                    page=element.page,
+                    hint="给这张图片写上图注：![图为……](图片文件)，图注即替代文字",
+                )
+            )
         if element.kind == "Table" and not any(cell.kind == "TH" for cell in element.walk()):
             found.append(_error("有一个表格没有表头单元格（TH）", element.page))
         if element.kind == "L" and not any(child.kind == "LI" for child in element.children):
