@@ -197,6 +197,8 @@ def test_volume_check_finds_outline_contents_and_headers_that_disagree(
     assert check_volume(reader, pages, volume) == []
     retitled = check_volume(reader, pages, dataclasses.replace(volume, title="工作简报 2024年合订本"))
     assert [f.message for f in retitled] == ["PDF 标题为“工作简报 2025年合订本”，应为“工作简报 2024年合订本”"]
+    other_issuer = check_volume(reader, pages, dataclasses.replace(volume, issuer="另一研究院"))
+    assert [f.message for f in other_issuer] == ["封面上没有“另一研究院”"]
     # The same PDF judged against an issue 11 whose period and a title were changed after binding.
     changed = editions[1].manifest.model_copy(
         update={
@@ -217,6 +219,19 @@ def test_volume_check_finds_outline_contents_and_headers_that_disagree(
     assert "找不到标题“改过的标题”" in found
     assert "PDF 标题为“工作简报 2025年合订本”" not in found  # the title is still right
     assert "的页眉不是本期的“工作简报　2025年第11期　2025年11月1日—2025年10月31日”" in found
+    renumbered = editions[1].manifest.model_copy(update={"cumulative_number": 99})
+    found = "\n".join(
+        f.message
+        for f in check_volume(
+            reader,
+            pages,
+            render_volume(
+                builder.renderer,
+                [editions[0], editions[1].__class__(editions[1].root, renumbered, editions[1].articles)],
+            ),
+        )
+    )
+    assert "应是第11期的报头，却找不到“2025年第11期（总第99期）”" in found
 
 
 @pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/seeds is absent: no imported briefing to bind")

@@ -22,7 +22,7 @@ from pypdf import PdfReader
 from ..house import shipped_font_families
 from ..pdfread.outline import OutlineItem, destination_page, link_target, read_outline
 from ..pdfread.page_text import LEADER, PageText, normalize, printed_contents
-from ..render.volume import RenderedVolume, VolumeIssue, issue_bookmark, year_bookmark
+from ..render.volume import RenderedVolume, VolumeIssue, issue_bookmark, issue_label, year_bookmark
 from ..typeset.glyphs import MissingGlyph
 from .expected import Expected
 from .report import CheckReport, Finding
@@ -207,6 +207,25 @@ def check_articles_and_headers(
     return found
 
 
+def check_cover_and_mastheads(
+    pages: list[PageText], volume: RenderedVolume, expected: dict[str, int | None]
+) -> list[Finding]:
+    """The cover names issuer, briefing, 合订本 and year; each issue opens with its masthead."""
+    found = []
+    cover = pages[0].body if pages else ""
+    name = volume.issues[0].edition.manifest.title if volume.issues else ""
+    for words in (volume.issuer, name, "合订本", f"{volume.year}年"):
+        if normalize(words) not in cover:
+            found.append(_error(f"封面上没有“{words}”", 1))
+    for issue in volume.issues:
+        page = expected[issue.anchor]
+        manifest = issue.edition.manifest
+        line = f"{manifest.issue_date.year}年第{manifest.number}期（总第{manifest.cumulative_number}期）"
+        if page is not None and normalize(line) not in pages[page - 1].body:
+            found.append(_error(f"第{page}页应是{issue_label(issue.edition)}的报头，却找不到“{line}”", page))
+    return found
+
+
 def check_volume(reader: PdfReader, pages: list[PageText], volume: RenderedVolume) -> list[Finding]:
     expected = _expected_pages(reader, volume)
     found = check_outline(read_outline(reader), volume, expected)
@@ -220,6 +239,7 @@ def check_volume(reader: PdfReader, pages: list[PageText], volume: RenderedVolum
     found += check_printed_contents(pages, contents_pages, volume, expected)
     found += check_contents_links(reader, contents_pages, expected)
     found += check_articles_and_headers(pages, volume, expected)
+    found += check_cover_and_mastheads(pages, volume, expected)
     return found
 
 
