@@ -11,7 +11,7 @@
 
 PDF/A-2u rather than 2b: the u level also requires every glyph to map to Unicode,
 which the briefing needs anyway (copying and searching Chinese text), and which
-`pipeline/check/pdfa.py` verifies.
+`pipeline/check/pdfa_fonts.py` verifies.
 
 A shared leaf: the renderer reads the extra stylesheet, the typesetter the PDF options,
 the check what to expect and the command line the names.

@@ -11,10 +11,9 @@ Verified (ISO 19005-2 clause in brackets): file header and trailer ID, no encryp
 document information dictionary (6.6); an output intent with an embedded ICC profile
 matching the device colours the pages use (6.2.3, 6.2.4.3); images not interpolated,
 no alternates or OPI (6.2.8); no PostScript XObjects, no transfer functions, standard
-blend modes (6.2.5, 6.2.9, 6.2.10); every font embedded, and for level U every drawn
-glyph mapped to Unicode (6.2.11.4, 6.2.11.7); annotations printable and visible (6.3);
-no JavaScript, no forbidden actions, no additional actions (6.5, 6.6.1); no embedded
-files (6.8).
+blend modes (6.2.5, 6.2.9, 6.2.10); fonts (6.2.11, in `pdfa_fonts.py`); annotations
+printable and visible (6.3); no JavaScript, no forbidden actions, no additional
+actions (6.5, 6.6.1); no embedded files (6.8).
 """
 
 from __future__ import annotations
