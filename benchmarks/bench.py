@@ -6,6 +6,7 @@ Not a test: the figures are for people to read next to the targets in the README
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import queue
@@ -23,6 +24,7 @@ from pathlib import Path
 from pipeline.build import Builder
 from pipeline.edition.load import load_edition
 from pipeline.house import REPO_ROOT
+from pipeline.typeset.typesetter import Typesetter
 
 SAMPLE = REPO_ROOT / "issues" / "2025-11"
 
@@ -116,6 +118,28 @@ def phases(builder: Builder, edition: Path) -> dict[str, float]:
     builder.typesetter.write(laid_out)
     marks["WeasyPrint PDF (fonts subset)"] = time.perf_counter() - started
     return marks
+
+
+def composition_cost(builder: Builder, edition: Path, runs: int) -> str:
+    """What page composition adds to a warm layout, and what it did (typeset/compose.py)."""
+    rendered = builder.render(edition)
+    plain = dataclasses.replace(builder.typesetter, compose=False)
+
+    def layout(typesetter: Typesetter) -> float:
+        started = time.process_time()  # CPU: other processes on the machine count less
+        typesetter.layout(rendered)
+        return time.process_time() - started
+
+    # Alternated, so a change of load on the machine falls on both alike.
+    pairs = [(layout(plain), layout(builder.typesetter)) for _ in range(max(runs, 3))]
+    without = statistics.median(first for first, _ in pairs)
+    with_composition = statistics.median(second for _, second in pairs)
+    stats = builder.typesetter.layout(rendered).composition
+    return (
+        f"+{with_composition - without:.2f} s CPU on the layout ({without:.2f} → {with_composition:.2f} s); "
+        f"{stats.rounds} fixes, {stats.relaid_pages} pages made again, {len(stats.moved_blocks)} blocks "
+        f"moved, {stats.tracked_paragraphs} paragraphs tracked, {stats.feathered_pages} pages feathered"
+    )
 
 
 def partial_relayout(builder: Builder, edition: Path) -> dict[str, float]:
@@ -221,6 +245,7 @@ def bench_edition(label: str, edition: Path, work: Path, runs: int, saves: int) 
     total = sum(breakdown.values())
     for name, seconds in breakdown.items():
         print(f"  {name:<28}{seconds:.3f} s ({seconds / total:.0%})")
+    print(f"page composition            {composition_cost(builder, edition, runs)}")
     if saves:
         splice = partial_relayout(builder, edition)
         print("experiment: re-lay out only the changed article, splice pages")

@@ -29,6 +29,7 @@ POINTS_PER_MM = 72 / 25.4
 
 _FONT_FACE = re.compile(r"@font-face\s*{([^}]*)}")
 _FAMILY = re.compile(r"font-family:\s*['\"]([^'\"]+)['\"]")
+_WEIGHT = re.compile(r"font-weight:\s*(\d+)")
 _URL = re.compile(r"url\(\s*['\"]?([^'\")]+)['\"]?\s*\)")
 _ROOT = re.compile(r":root\s*{([^}]*)}")
 _VARIABLE = re.compile(r"(--[\w-]+)\s*:\s*([^;]+);")
@@ -40,6 +41,7 @@ _COMMENT = re.compile(r"/\*.*?\*/", re.S)
 class FontFace:
     family: str
     file: Path
+    weight: int = 400
 
 
 def font_faces(styles_dir: Path) -> list[FontFace]:
@@ -51,8 +53,15 @@ def font_faces(styles_dir: Path) -> list[FontFace]:
             continue
         for rule in _FONT_FACE.findall(_COMMENT.sub("", stylesheet.read_text("utf-8"))):
             family = _FAMILY.search(rule)
+            weight = _WEIGHT.search(rule)
             for url in _URL.findall(rule):
-                faces.append(FontFace(family.group(1) if family else "", (stylesheet.parent / url).resolve()))
+                faces.append(
+                    FontFace(
+                        family.group(1) if family else "",
+                        (stylesheet.parent / url).resolve(),
+                        int(weight.group(1)) if weight else 400,
+                    )
+                )
     return faces
 
 
@@ -62,6 +71,28 @@ class HouseNumbers:
 
     page_size_points: tuple[float, float]
     body_leading: float  # line height as a multiple of the font size
+    body_size: float = 14.0  # points
+    title_size: float = 18.0  # points
+    contents_size: float = 13.0  # points
+    contents_mark_em: float = 1.5  # the ①②③ column of a contents entry
+    contents_number_em: float = 1.8  # the page-number column of a contents entry
+    signature_right_em: float = 4.0  # 落款: the date's distance from the right edge
+    margins_points: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)  # top right bottom left
+
+    @property
+    def text_width(self) -> float:
+        """Width of the text block in points."""
+        return self.page_size_points[0] - self.margins_points[1] - self.margins_points[3]
+
+    @property
+    def text_foot(self) -> float:
+        """Distance of the text block's foot from the page top, in points."""
+        return self.page_size_points[1] - self.margins_points[2]
+
+    @property
+    def body_line(self) -> float:
+        """One body line (size × leading), in points."""
+        return self.body_size * self.body_leading
 
     @classmethod
     def read(cls, styles_dir: Path = STYLES_DIR) -> HouseNumbers:
@@ -77,7 +108,39 @@ def _read_house_numbers(styles_dir: Path) -> HouseNumbers:
     size = _PAGE_SIZE.search(text)
     width, height = PAGE_SIZES_MM[(size.group(1) if size else "A4").upper()]
     leading = float(variables.get("--body-leading", "1.8"))
-    return HouseNumbers((width * POINTS_PER_MM, height * POINTS_PER_MM), leading)
+    margins = tuple(
+        _points(variables.get(f"--page-margin-{side}", "0mm")) for side in ("top", "right", "bottom", "left")
+    )
+    return HouseNumbers(
+        (width * POINTS_PER_MM, height * POINTS_PER_MM),
+        leading,
+        body_size=_points(variables.get("--body-size", "14pt")),
+        title_size=_points(variables.get("--title-size", "18pt")),
+        contents_size=_points(variables.get("--contents-size", "13pt")),
+        contents_mark_em=_ems(variables.get("--contents-mark", "1.5em")),
+        contents_number_em=_ems(variables.get("--contents-number", "1.8em")),
+        signature_right_em=_ems(variables.get("--signature-right", "4em")),
+        margins_points=margins,  # type: ignore[arg-type]
+    )
+
+
+_LENGTH = re.compile(r"^\s*([0-9.]+)\s*(pt|mm|cm|in|px)\s*$")
+_UNIT_POINTS = {"pt": 1.0, "mm": POINTS_PER_MM, "cm": 10 * POINTS_PER_MM, "in": 72.0, "px": 0.75}
+
+
+def _ems(value: str) -> float:
+    """A CSS length of house.css in em."""
+    if not value.strip().endswith("em"):
+        raise ValueError(f"styles/house.css: {value!r} should be in em")
+    return float(value.strip()[:-2])
+
+
+def _points(value: str) -> float:
+    """A CSS length of house.css (pt, mm, cm, in, px) in points."""
+    match = _LENGTH.match(value)
+    if match is None:
+        raise ValueError(f"styles/house.css: cannot read the length {value!r}")
+    return float(match.group(1)) * _UNIT_POINTS[match.group(2)]
 
 
 def shipped_font_families(styles_dir: Path = STYLES_DIR) -> frozenset[str]:

@@ -16,9 +16,11 @@ from pathlib import Path
 from PIL import Image
 
 from pipeline.build import Builder
+from pipeline.check.composition import CompositionFigures
 from pipeline.check.typography import TypographyFigures
 from pipeline.house import REPO_ROOT
 from pipeline.pdfread.lines import read_chars
+from pipeline.typeset.typesetter import TypesetPDF
 
 SAMPLE_EDITION = REPO_ROOT / "issues" / "2025-11"
 # ../shared/seeds beside the checkout; BRIEFING_SEEDS names it from a worktree elsewhere.
@@ -125,6 +127,45 @@ def right_edge_residuals(pdf: Path) -> list[float]:
     return residuals
 
 
+CORPUS = REPO_ROOT / "tests" / "typeset" / "corpus"
+
+
+@dataclasses.dataclass(frozen=True)
+class PageFigures:
+    """What `briefing check` measures of a PDF's composition and typography."""
+
+    composition: CompositionFigures
+    typography: TypographyFigures
+    pages: int
+
+
+def page_figures(pdf: Path) -> PageFigures:
+    """The composition and typography figures of `pdf`, read back from the PDF."""
+    from pypdf import PdfReader
+
+    from pipeline.check.composition import measure_composition
+    from pipeline.check.typography import measure
+    from pipeline.house import HouseNumbers
+    from pipeline.pdfread.content import scan_content
+    from pipeline.pdfread.lines import lines_of
+    from pipeline.pdfread.outline import first_bookmarked_page, read_outline
+
+    reader = PdfReader(pdf)
+    first = first_bookmarked_page(read_outline(reader))
+    scan = scan_content(reader)
+    lines = lines_of(scan.chars)
+    composition = measure_composition(lines, scan.images, HouseNumbers.read(), first)
+    typography = measure([page if number >= first else [] for number, page in enumerate(lines, start=1)])
+    return PageFigures(composition, typography, len(lines))
+
+
+def typeset_to(builder: Builder, edition: Path, output: Path, *, compose: bool = True) -> TypesetPDF:
+    """Typeset `edition` into `output` (with or without page composition)."""
+    typesetter = dataclasses.replace(builder.typesetter, compose=compose, _composer=None)
+    typeset = typesetter.typeset(builder.render(edition))
+    output.write_bytes(typeset.pdf)
+    return typeset
+
 def png_bytes(color: str = "red", size: tuple[int, int] = (40, 30)) -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", size, color).save(buffer, "PNG")
@@ -196,5 +237,73 @@ def word_source(path: Path, picture: bytes) -> Path:
     closing.add_run("下一步工作").bold = True
     document.add_paragraph("省局将认真梳理各方意见建议，修改完善工作要点，于12月中旬印发实施。")
     document.add_paragraph("注：线上参会人员包括部分重点企业计量负责人。")
+    document.save(str(path))
+    return path
+
+
+def word_training_source(path: Path) -> Path:
+    """A second .docx: a 日期/来源 line, a Heading 1, a table whose header row is marked
+    “repeat as header row” and holds padded names, a bulleted list, a （…供稿） line."""
+    import docx
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    document = docx.Document()
+    document.add_paragraph("东湖市计量所开展校准能力提升培训", style="Title")
+    document.add_paragraph("2025年11月12日　　来源：东湖市计量检定所")
+    document.add_paragraph(
+        "11月11日，东湖市计量检定所举办校准能力提升培训，全所40余名技术人员参加。"
+        "培训采取理论讲授与实操考核相结合的方式，重点讲解测量不确定度评定方法。"
+    )
+    document.add_heading("培训安排", level=1)
+    table = document.add_table(rows=3, cols=3)
+    rows = [["日期", "内容", "授课人"], ["11月11日", "不确定度评定", "陈　刚"], ["11月12日", "校准方法实操", "吴　敏"]]
+    for row, texts in zip(table.rows, rows, strict=True):
+        for cell, text in zip(row.cells, texts, strict=True):
+            cell.text = text
+    table.rows[0]._tr.get_or_add_trPr().append(parse_xml(f'<w:tblHeader {nsdecls("w")}/>'))
+    document.add_paragraph("统一测量方法", style="List Bullet")
+    document.add_paragraph("规范原始记录", style="List Bullet")
+    document.add_paragraph("参训人员普遍反映，培训内容实用，对提升日常校准工作质量很有帮助。")
+    document.add_paragraph("（东湖市计量检定所供稿）")
+    document.save(str(path))
+    return path
+
+
+def word_notice_source(path: Path, picture: bytes) -> Path:
+    """A third .docx: Heading 1 paragraphs numbered 一、二、 through numbering.xml, a
+    cell merged down over two rows, a picture whose description is its caption."""
+    import docx
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls, qn
+    from docx.shared import Cm
+
+    document = docx.Document()
+    document.add_paragraph("关于开展计量服务进企业活动的通知", style="Title")
+    document.add_paragraph("各有关单位：")
+    document.add_paragraph("为帮助企业提升计量保障能力，决定开展计量服务进企业活动。现将有关事项通知如下：")
+    numbering = document.part.numbering_part.element
+    numbering.find(qn("w:num")).addprevious(
+        parse_xml(
+            f'<w:abstractNum {nsdecls("w")} w:abstractNumId="77"><w:lvl w:ilvl="0"><w:start w:val="1"/>'
+            '<w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1、"/></w:lvl></w:abstractNum>'
+        )
+    )
+    numbering.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="77"><w:abstractNumId w:val="77"/></w:num>'))
+    for heading, text in [("活动内容", "走访企业，开展计量器具校准和计量管理诊断。"), ("工作要求", "各单位要高度重视，认真组织实施。")]:
+        paragraph = document.add_heading(heading, level=1)
+        paragraph._p.get_or_add_pPr().append(
+            parse_xml(f'<w:numPr {nsdecls("w")}><w:ilvl w:val="0"/><w:numId w:val="77"/></w:numPr>')
+        )
+        document.add_paragraph(text)
+    table = document.add_table(rows=4, cols=2)
+    rows = [["阶段", "时间"], ["动员部署", "12月上旬"], ["组织实施", "12月中旬"], ["", "12月下旬"]]
+    for row, texts in zip(table.rows, rows, strict=True):
+        for cell, text in zip(row.cells, texts, strict=True):
+            cell.text = text
+    table.cell(2, 0).merge(table.cell(3, 0))
+    table.cell(2, 0).text = "组织实施"
+    document.add_picture(io.BytesIO(picture), width=Cm(6))
+    next(document.paragraphs[-1]._p.iter(qn("wp:docPr"))).set("descr", "图为企业计量人员培训现场")
     document.save(str(path))
     return path

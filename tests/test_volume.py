@@ -17,7 +17,7 @@ from pipeline.pdfread.outline import OutlineItem, read_outline
 from pipeline.pdfread.page_text import clean_pages, normalize, start_page_texts
 from pipeline.render.volume import render_volume
 from pipeline.volume import build_volume, disagreements, load_editions
-from tests.support import MANIFEST, SAMPLE_EDITION, SEEDS, MakeEdition, article_text
+from tests.support import MANIFEST, PARAGRAPH, SAMPLE_EDITION, SEEDS, MakeEdition, article_text
 
 MONTHS = {
     10: ("2025-10-01", "2025-10-31"),
@@ -58,7 +58,7 @@ def two_issues(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[Path], Pa
             ("02-second", "试点验收"),
             ("03-third", "计量基础设施"),
         ):
-            text = article_text(f"第{number}期{title}")
+            text = article_text(f"第{number}期{title}", f"{PARAGRAPH}\n")
             (folder / "articles" / f"{name}.md").write_text(text, "utf-8")
         folders.append(folder)
     output = root / "2025-合订本.pdf"
@@ -274,3 +274,26 @@ def test_check_command_judges_a_volume_against_its_editions(
     # Judged against issue 11 alone, the outline and contents hold an issue too many.
     assert run(["check", str(output), "--volume", str(folders[0])]) == 1
     assert "书签中有 2 期，合订本装订了 1 期" in capsys.readouterr().out
+
+
+def test_each_issue_is_composed_as_its_own_briefing(two_issues: tuple[list[Path], Path], tmp_path: Path) -> None:
+    """Each issue's 报尾 sits at the foot of its own last page, and the check judges it so."""
+    from pipeline.check.volume import check_volume_pdf
+    from pipeline.typeset import compose
+
+    folders, output = two_issues
+    rows = walk(read_outline(PdfReader(output)))
+    tenth_ends = [page for depth, _, page in rows if depth == 1][1] - 1
+    while not page_text(output, tenth_ends).strip():  # the blank verso before issue 11
+        tenth_ends -= 1
+    assert "报：" in page_text(output, tenth_ends)
+    # Built again with the distribution block left where the text ends, the check objects.
+    builder = Builder.create()
+    original = compose.Composer.finish
+    compose.Composer.finish = lambda self, pages: original(self, pages[-1:])
+    try:
+        result = build_volume(builder, folders, tmp_path / "unfinished.pdf")
+    finally:
+        compose.Composer.finish = original
+    report = check_volume_pdf(result.output, result.volume, builder.styles_dir)
+    assert [(f.page, f.message[:10]) for f in report.errors] == [(tenth_ends, "报尾没有排在末页底端")]

@@ -32,6 +32,17 @@ class ExpectedArticle:
     first_sentence: str  # as printed, for the text-present check
     first_line: int  # the body's first line in the file
     front: ArticleFrontMatter
+    blocks: tuple[tuple[int, str], ...] = ()  # (source line, printed text) of its blocks
+
+    def line_of(self, printed: str) -> int | None:
+        """The source line of the block that printed `printed` (a line read from the PDF)."""
+        wanted = "".join(printed.split())
+        if not wanted:
+            return None
+        for line, text in self.blocks:
+            if wanted in "".join(text.split()):
+                return line
+        return None
 
 
 @dataclass(frozen=True)
@@ -43,6 +54,9 @@ class Expected:
     missing_glyphs: tuple[MissingGlyph, ...] = ()
     typeset_warnings: tuple[str, ...] = ()
     tags: ExpectedTags | None = None  # what an archive's structure tree must hold
+    # A bound volume's issues, in order: (anchor of its masthead, anchor of its first
+    # article). Each is composed as a briefing of its own (contents, body, last page).
+    bound_issues: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def pdf_only(cls, shipped_families: Iterable[str]) -> Expected:
@@ -66,6 +80,7 @@ class Expected:
                 first_sentence=entry.first_sentence,
                 first_line=entry.article.body_first_line,
                 front=entry.article.front,
+                blocks=entry.blocks,
             )
             for section in rendered.sections
             for entry in section.entries

@@ -15,9 +15,12 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
+from ..house import HouseNumbers
 from ..pdfread.content import scan_content
-from ..pdfread.outline import first_bookmarked_page, read_outline
+from ..pdfread.lines import lines_of
+from ..pdfread.outline import destination_page, first_bookmarked_page, read_outline
 from ..pdfread.page_text import PageText, clean_pages, start_page_texts
+from .composition import check_composition
 from .conformance import conformance_findings
 from .document import check_images, check_metadata, check_pages
 from .expected import Expected
@@ -43,6 +46,21 @@ def _quiet_pypdf() -> Iterator[None]:
 # A check run on the PDF and its page texts once the others have read them (the bound
 # volume's own checks use it, so the page texts are read once).
 PageCheck = Callable[[PdfReader, list[PageText]], list[Finding]]
+
+
+def _composed_parts(
+    reader: PdfReader, expected: Expected, body_from: int, page_count: int
+) -> list[tuple[int, int, int]]:
+    """(first page, first body page, last page) of each part composed as one briefing:
+    the whole PDF, or each issue of a bound volume (its own contents and last page)."""
+    if not expected.bound_issues:
+        return [(1, body_from, page_count)]
+    starts = [
+        (destination_page(reader, front) or 1, destination_page(reader, body) or 1)
+        for front, body in expected.bound_issues
+    ]
+    ends = [start - 1 for start, _ in starts[1:]] + [page_count]
+    return [(start, body, end) for (start, body), end in zip(starts, ends, strict=True)]
 
 
 def check_pdf(pdf_path: Path, expected: Expected, also: Sequence[PageCheck] = ()) -> CheckReport:
@@ -76,6 +94,10 @@ def _check_pdf(pdf_path: Path, expected: Expected, also: Sequence[PageCheck]) ->
         # The masthead and contents pages are not prose: measure from the first article on.
         body_from = placement.first_article_page or first_bookmarked_page(outline)
         check_typography(pdf_path, report, scan.chars, first_page=body_from)
+        lines, house = lines_of(scan.chars), HouseNumbers.read()
+        for first, body, last in _composed_parts(reader, expected, body_from, len(lines)):
+            part = [page if first <= number <= last else [] for number, page in enumerate(lines, start=1)]
+            check_composition(part, scan.images, house, body, placement, expected, report)
 
         texts, report.text_source = pending_texts.result(reader)
         pages: list[PageText] | None = clean_pages(texts, expected.running_header)

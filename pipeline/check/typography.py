@@ -74,6 +74,14 @@ def measure(pages: list[list[Line]]) -> TypographyFigures:
         if line.text[-1] in PROHIBITED_AT_END:
             figures.bad_ends.append(line)
 
+    # The text block's left edge, where most body lines start: a page whose only body
+    # line is an indented one (a label above a table) must not take that for the edge.
+    starts = Counter(
+        round(line.x0, 1)
+        for line in every
+        if (line.size, line.font) == (body_size, body_font) and not line.is_leader
+    )
+    block_left = starts.most_common(1)[0][0] if starts else 0.0
     for page_index, lines in enumerate(pages):
         body = [
             line
@@ -82,7 +90,7 @@ def measure(pages: list[list[Line]]) -> TypographyFigures:
         ]
         if not body:
             continue
-        left = min(line.x0 for line in body)
+        left = min(min(line.x0 for line in body), block_left)
         right = _right_edge([line.x1 for line in body])
         indent = left + 1.5 * body_size
         for index, line in enumerate(lines):
@@ -121,7 +129,10 @@ def measure(pages: list[list[Line]]) -> TypographyFigures:
             if is_body and last.x0 >= indent and carries_on:
                 figures.orphans.append(last)
             is_heading = (last.size, last.font) != (body_size, body_font) and not last.is_leader
-            if is_heading and last.size >= body_size and following is not None:
+            # 楷体 sets quotations (and （一） headings, which the composition check
+            # judges by their numbering): a quotation ending a page is no heading.
+            quotation = "Kai" in last.font
+            if is_heading and last.size >= body_size and following is not None and not quotation:
                 figures.headings_at_foot.append(last)
         if page_index > 0 and body and lines:
             first = lines[0]

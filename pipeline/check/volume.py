@@ -259,5 +259,9 @@ def check_volume_pdf(
         frozenset(shipped_font_families(styles_dir)),
         tuple(missing_glyphs),
         tuple(typeset_warnings),
+        bound_issues=tuple(
+            (issue.anchor, issue.article_anchor(issue.rendered.sections[0].entries[0].anchor))
+            for issue in volume.issues
+        ),
     )
     return check_pdf(pdf_path, expected, also=[lambda reader, pages: check_volume(reader, pages, volume)])

@@ -22,6 +22,7 @@ class Paragraph:
     text: str
     line: int = 0  # 1-based line in the source file, 0 when unknown
     gap_before: int = 0  # blank lines before it in pasted text
+    bullet: bool = False  # an item of a bulleted list (Word's List Bullet, a page's <ul>)
 
 
 @dataclass

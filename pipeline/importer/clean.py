@@ -25,12 +25,22 @@ from .lift import (
     lift_lead,
     lift_signature,
     parse_byline,
+    signed_unit,
     source_from_url,
     text_years,
 )
-from .shape import captions, display_width, rejoin_broken, rejoin_wrapped, rosters, subheads
+from .shape import (
+    captions,
+    display_width,
+    is_name,
+    rejoin_broken,
+    rejoin_wrapped,
+    rosters,
+    subheads,
+    tidy_cells,
+)
 
-PLACEHOLDER_SOURCE = "来源待核"  # never printed: the check refuses it (and its confirm entry)
+PLACEHOLDER_SOURCE = "来源待核"  # with a confirm entry; the check refuses a PDF that prints it
 
 _BREADCRUMB = re.compile(r"^(你的|您的|当前|您现在的|你现在的)(所在)?位置\s*[:：]")
 _SEARCH_BOX = re.compile(r"^(请输入.{0,12}(内容|关键词|关键字|查询)|搜索|检索|站内搜索)$")
@@ -42,7 +52,24 @@ _FOOTER = re.compile(
     r"联系我们|技术支持[:：]|责任编辑[:：]|扫一扫|扫码|二维码|分享到|打印本页|关闭窗口|【打印】|【关闭】|"
     r"返回顶部|上一篇|下一篇)"
 )
-_RELATED_HEADER = re.compile(r"^(相关链接|相关新闻|相关阅读|延伸阅读|推荐阅读|相关文章|热点推荐)\s*[:：]?$")
+_RELATED_HEADER = re.compile(
+    r"^(相关链接|相关新闻|相关稿件|相关报道|相关阅读|延伸阅读|推荐阅读|相关文章|热点推荐|往期推荐|往期回顾|精彩推荐)"
+    r"\s*[:：]?$"
+)
+_ATTACHMENT_LABEL = re.compile(r"^附件\s*\d{0,2}[:：]?$")  # “附件2” above an attachment's title
+_EVENT_DETAIL = re.compile(r"^(地点|地址|主持|主持人|参会人员|出席|会议议程)\s*[:：]")
+# A page's menu spaced out on one line (“首页 简体 繁體 EN 登录”): only above or below the text.
+_SPACED_MENU = re.compile(r"^[^\s，。；：:,.]{1,5}([ \u00a0]+[^\s，。；：:,.]{1,5}){3,}$")
+# A site's menu on one line: “新华网首页 | 时政 | 财经 | 科技”.
+_NAV_LINE = re.compile(r"^\S{1,8}(\s*[|｜丨]\s*\S{1,8}){2,}$")
+# A picture's credit without the picture: “（图片来源：网络）”, “摄影：王芳”.
+_PHOTO_CREDIT = re.compile(
+    r"^[（(]?\s*(图片来源|图片由|图片提供|资料图|摄影|摄\s*影|图/|供图)[^）)]{0,24}[）)]?$"
+)
+# A WeChat article's own chrome, as whole lines only (“关注我们” inside a sentence stays).
+_ACCOUNT_CHROME = re.compile(
+    r"^(点击上方.{0,8}关注.{0,4}|点个在看.{0,12}|长按(识别)?二维码.{0,10}|扫码关注.{0,10}|分享.{0,2}收藏.{0,6}|END|▼+|—\s*END\s*—)$"
+)
 _GLUED_DATE = r"[（(\[]?\s*\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?\s*[)）\]]?"
 _RELATED_ITEM = re.compile(r"^[-•·●]?\s*.{4,60}?" + _GLUED_DATE + "$")
 _URL_LINE = re.compile(
@@ -53,6 +80,10 @@ _URL_TAIL = re.compile(r"^[\w./%?=&#-]+$")
 _TITLE_CONTINUES = re.compile(r"(关于|的|和|与|及|暨)$")
 _SUBTITLE = re.compile(r"^(——|—|--)\s*\S")
 _NAV_WORD_MAX = 4
+# A page number copied from a PDF or a printed document: “— 2 —”, “-3-”, “第2页 共5页”, “2/5”.
+_PAGE_NUMBER = re.compile(
+    r"^[—–\-－]\s*\d{1,3}\s*[—–\-－]$|^第\s*\d{1,3}\s*页(\s*[/，,]?\s*共\s*\d{1,3}\s*页)?$|^\d{1,3}\s*/\s*\d{1,3}$"
+)
 
 
 @dataclass
@@ -98,11 +129,14 @@ def _text(block: Block) -> str:
 
 
 def _take_title(blocks: list[Block], hints: Hints) -> str | None:
+    first = next((block for block in blocks if _text(block)), None)
+    if first is not None and _ATTACHMENT_LABEL.match(_text(first).strip()):
+        blocks.remove(first)  # “附件2” above an attachment's own title
     if hints.title:
         return hints.title
     for index, block in enumerate(blocks):
         text = _text(block)
-        if not text:
+        if not text or _NAV_LINE.match(text.strip()):
             continue
         del blocks[index]
         # “市场监管总局关于” / “新时代加强知识产权执法的意见”: a title broken over lines.
@@ -120,12 +154,37 @@ def _take_title(blocks: list[Block], hints: Hints) -> str | None:
 def _take_subtitle(blocks: list[Block]) -> str | None:
     """“——重点检查三类产品” right under the title."""
     for index, block in enumerate(blocks[:3]):
-        if isinstance(block, Paragraph) and _SUBTITLE.match(block.text) and display_width(block.text) <= 80:
+        text = _text(block)
+        if _SUBTITLE.match(text) and display_width(text) <= 80:
             del blocks[index]
-            return block.text.strip()
+            return text.strip()
         if isinstance(block, Paragraph) and len(block.text) > 80:
             break
     return None
+
+
+def _names_line(text: str) -> bool:
+    """“张三 李四 王五 赵六”: people listed on one line, not a menu."""
+    words = text.split()
+    return sum(1 for word in words if is_name(word)) * 2 >= len(words)
+
+
+def _is_title_echo(text: str, title_key: str, kept: int, lifted: Lifted) -> bool:
+    """The page repeating its title: “[标题-中国质量新闻网](#)”, “(cqn.com.cn)标题”, or the
+    title again near the top. A site name in the echo is kept as the site."""
+    link = _LINK_ONLY.match(text)
+    if link:
+        text = link.group(1)
+    prefix = _SITE_PREFIX.match(text)
+    if prefix:
+        text = text[prefix.end() :]
+    suffix = _SITE_SUFFIX.match(text)
+    if (link or prefix or suffix) and suffix and squash(suffix.group(1)) == title_key:
+        lifted.site = lifted.site or suffix.group(2)
+        return True
+    if link or (prefix and squash(text) == title_key):
+        return True
+    return squash(text) == title_key and kept < 5
 
 
 def _drop_debris(blocks: list[Block], title: str, lifted: Lifted) -> list[Block]:
@@ -161,20 +220,8 @@ def _drop_debris(blocks: list[Block], title: str, lifted: Lifted) -> list[Block]
             index = run
             continue
         index += 1
-        link = _LINK_ONLY.match(text)
-        if link:
-            text = link.group(1)
-        prefix = _SITE_PREFIX.match(text)
-        if prefix:
-            text = text[prefix.end() :]
-        suffix = _SITE_SUFFIX.match(text)
-        if (link or prefix or suffix) and suffix and squash(suffix.group(1)) == title_key:
-            lifted.site = lifted.site or suffix.group(2)
+        if _is_title_echo(text, title_key, len(kept), lifted):
             continue
-        if link or (prefix and squash(text) == title_key):
-            continue
-        if squash(text) == title_key and len(kept) < 5:
-            continue  # the title repeated by the page
         if _SEARCH_BOX.match(text) or _BREADCRUMB.match(text):
             continue
         byline = parse_byline(text)
@@ -183,10 +230,18 @@ def _drop_debris(blocks: list[Block], title: str, lifted: Lifted) -> list[Block]
         bare_date = byline is not None and set(byline) == {"published"} and len(text) < 16
         if bare_date and index > 3:
             byline = None
+        # “时间：… / 地点：… / 主持：…”: a meeting's details, which stay in the text.
+        following = _text(blocks[index]) if index < len(blocks) else ""
+        if byline is not None and _EVENT_DETAIL.match(following):
+            byline = None
         if byline is not None and (in_header or in_footer):
             lift_byline(text, lifted)
             continue
-        if _FOOTER.search(text) and len(text) < 120:
+        if (_FOOTER.search(text) and len(text) < 120) or _ACCOUNT_CHROME.match(text.strip()):
+            continue
+        if _NAV_LINE.match(text.strip()) or _PHOTO_CREDIT.match(text.strip()):
+            continue
+        if _SPACED_MENU.match(text.strip()) and (in_header or in_footer) and not _names_line(text):
             continue
         if re.fullmatch(r"[A-Za-z][A-Za-z .,&'-]+", text) and not any(
             isinstance(item, Paragraph) and len(item.text) > 40 for item in kept
@@ -251,13 +306,24 @@ def _drop_tail(blocks: list[Block], lifted: Lifted) -> list[Block]:
             lifted.source_url = lifted.source_url or url.group(1)
             blocks.pop()
             continue
+        signed = signed_unit(text)
+        if signed:
+            lifted.contributed_source = lifted.contributed_source or signed[0]
+            lifted.author = lifted.author or signed[1]
+            blocks.pop()
+            continue
         contributed = contributed_source(text)
         if contributed:
             lifted.contributed_source = lifted.contributed_source or contributed
             blocks.pop()
             continue
-        if parse_byline(text) == {}:
-            blocks.pop()  # 责任编辑, 【打印本页】, counters
+        byline = parse_byline(text.strip().removeprefix("（").removesuffix("）"))
+        if byline == {}:
+            blocks.pop()  # 责任编辑, 【打印本页】, counters, （编辑：…）
+            continue
+        if byline and set(byline) != {"published"}:  # a bare date is the signature: it stays
+            lift_byline(text, lifted)
+            blocks.pop()
             continue
         if (
             _RELATED_ITEM.match(text)
@@ -332,7 +398,7 @@ def _photo_confirmations(blocks: list[Block], confirm: dict[str, str]) -> None:
 def clean_article(blocks: list[Block], hints: Hints, joins_lines: bool = True) -> Draft:
     """`joins_lines`: repair line breaks and find subheads (pasted text); Word and
     HTML keep their own paragraphs and headings. Rosters are found in all three."""
-    blocks = list(blocks)
+    blocks = [b for b in blocks if not (isinstance(b, Paragraph) and _PAGE_NUMBER.match(b.text.strip()))]
     title = _take_title(blocks, hints)
     subtitle = hints.subtitle or _take_subtitle(blocks)
     lifted = Lifted()
@@ -346,7 +412,7 @@ def clean_article(blocks: list[Block], hints: Hints, joins_lines: bool = True) -
     paragraphs = [block.text for block in blocks if isinstance(block, Paragraph)]
     years = YearHint(hints.edition, text_years(paragraphs, hints.today.year))
     lift_lead(paragraphs, lifted, years, hints.today)
-    blocks = rosters(blocks)  # first: a table's rows are not wrapped lines
+    blocks = tidy_cells(rosters(blocks))  # first: a table's rows are not wrapped lines
     if joins_lines:
         blocks = rejoin_wrapped(blocks)
         blocks = rejoin_broken(blocks)

@@ -4,7 +4,8 @@ The rules follow GB/T 15834-2011 (punctuation) and GB/T 15835-2011 (numbers) as
 an editor applies them to Chinese running text:
 
 * ASCII `, ; : ? ! ( )` become full-width when Chinese text is on either side
-  (“85.8%;进一步” → “85.8%；进一步”, “道:“这些” → “道：“这些”);
+  (“85.8%;进一步” → “85.8%；进一步”, “道:“这些” → “道：“这些”), a “.” ending a
+  Chinese sentence becomes “。”, and “...” or a lone “…” the ellipsis “……”;
 * straight quotes around Chinese become “” and ‘’;
 * full-width digits and Latin letters (２０２５年) become half-width;
 * ranges of years and dates take the 一字线 (2023年—2025年), ranges of values
@@ -54,7 +55,7 @@ _SPACE_HAN_DIGIT = regex.compile(
 )
 _SPACE_DIGIT_HAN = regex.compile(f"(?<![A-Za-z][0-9.]*)(?<=[0-9%]){_SPACE}(?={HAN})")  # not after v3.1
 _SPACE_BY_PUNCT = regex.compile(
-    f"(?<=[{CJK_PUNCT}]){_SPACE}(?=[{HAN}{CJK_PUNCT}0-9])|(?<={HAN}){_SPACE}(?=[，。、；：？！）》”’])"
+    f"(?<=[{CJK_PUNCT}]){_SPACE}(?=[{HAN}{CJK_PUNCT}0-9])|(?<={HAN}){_SPACE}(?=[，。、；：？！）》”’“‘（《])"
 )
 _SPACE_HAN_HAN = regex.compile(f"(?<={HAN}){_SPACE}(?={HAN})")
 _RUNNING_TEXT = regex.compile(r"[，。；！？]")
@@ -62,20 +63,27 @@ _LABELLED_FIELD = regex.compile(r"[：:][^，。；！？：:]*$")
 _QUOTED_NAME = regex.compile(r"“[^”\n]*”|《[^》\n]*》|「[^」\n]*」|‘[^’\n]*’|\"[^\"\n]*\"")
 _FULL_WIDTH_ALNUM = regex.compile(r"[０-９Ａ-Ｚａ-ｚ]+")
 _INTERPUNCT = regex.compile(f"[\u0387\u30fb\u2027]|(?<=[{HAN}A-Za-z])\u2022(?=[{HAN}A-Za-z])")
+# 2023年-2025年, 2023-2025年, 11月3日-5日, 1-10月 (after 年 or at a clause start), 3-5日.
 _YEAR_RANGE = regex.compile(
-    r"(?<![A-Za-z0-9.])((?:19|20)\d{2}年?|\d{1,2}月(?:\d{1,2}日)?|\d{1,2}日)"
+    r"(?<![A-Za-z0-9.\-/])((?:19|20)\d{2}年?|\d{1,2}月(?:\d{1,2}日)?|\d{1,2}日|(?<![0-9])\d{1,2})"
     r"\s*([-－–~～])\s*"
     r"(?=(?:19|20)\d{2}年|\d{1,2}[月日])"
 )
+# A tilde between numbers is always a range; a hyphen only before a unit (not 021-6293…).
 _VALUE_RANGE = regex.compile(
     r"(?<![A-Za-z0-9./-])(\d+(?:\.\d+)?%?)\s*(~|～|-|－|–)\s*"
-    r"(?=\d+(?:\.\d+)?\s*(?:%|‰|℃|倍|个|万|亿|元|人|项|件|家|名|次|岁|天|小时|分钟|年|米|吨|公里|平方米|小时)"
+    r"(?=\d+(?:\.\d+)?\s*(?:%|‰|℃|倍|个|万|亿|元|人|项|件|家|名|次|岁|天|小时|分钟|年|米|吨|公里|平方米)"
     r"|\d+(?:\.\d+)?%)"
+    r"|(?<![A-Za-z0-9./-])(\d+(?:\.\d+)?%?)\s*(~)\s*(?=\d)"
 )
 _PAREN_PAIR = regex.compile(r"\(([^()\n]*)\)")
 _DOUBLE_QUOTED = regex.compile(r'"([^"\n]*)"')
 _SINGLE_QUOTED = regex.compile(r"(?<![A-Za-z])'([^'\n]*)'(?![A-Za-z])")
 _FULL_WIDTH = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？"}
+# A full stop typed as “.” after Chinese, before Chinese, a space or the line's end
+# (“增强.新建” → “增强。新建”); “要点.pdf”, “3.1” and “e.g.” are not sentence ends.
+_LATIN_FULL_STOP = regex.compile(f"(?<=[{HAN}”’）》])\\.(?![.])(?=[{HAN}“‘（《]|\\s|$)")
+_LATIN_ELLIPSIS = regex.compile(f"(?<=[{HAN}，。”’）])(?:\\.{{3,6}}|。{{3,6}}|…)(?!…)")
 
 
 @dataclass(frozen=True)
@@ -177,6 +185,12 @@ def _punctuation_edits(line: str, protected: list[tuple[int, int]]) -> list[_Edi
         while start > 0 and line[start - 1] == " " and _is_chinese(before):
             start -= 1
         edits.append(_Edit(start, end, _FULL_WIDTH[char], "半角标点改为全角"))
+    for match in _LATIN_FULL_STOP.finditer(line):
+        if not _inside(match.start(), protected):
+            edits.append(_Edit(*match.span(), "。", "半角标点改为全角"))
+    for match in _LATIN_ELLIPSIS.finditer(line):
+        if not _inside(match.start(), protected) and match.group() != "……":
+            edits.append(_Edit(*match.span(), "……", "省略号改为……"))
     for match in _PAREN_PAIR.finditer(line):
         start, end = match.span()
         if _inside(start, protected) or _inside(end - 1, protected):
@@ -191,16 +205,30 @@ def _punctuation_edits(line: str, protected: list[tuple[int, int]]) -> list[_Edi
     return edits
 
 
+def _inside_double_quotes(line: str, position: int) -> bool:
+    before = line[:position]
+    return before.count("“") > before.count("”") or before.count('"') % 2 == 1
+
+
 def _quote_edits(line: str, protected: list[tuple[int, int]]) -> list[_Edit]:
-    """Straight quotes around Chinese (or beside it) become “” and ‘’."""
+    """Straight quotes around Chinese (or beside it) become “”; single ones ‘’ only
+    inside a double quotation (GB/T 15834: 单引号 is the inner level)."""
     edits: list[_Edit] = []
-    for pattern, opening, closing in ((_DOUBLE_QUOTED, "“", "”"), (_SINGLE_QUOTED, "‘", "’")):
+    for pattern, kind in ((_DOUBLE_QUOTED, '"'), (_SINGLE_QUOTED, "'")):
         for match in pattern.finditer(line):
             start, end = match.span()
             if _inside(start, protected) or _inside(end - 1, protected):
                 continue
+            nested = kind == "'" and _inside_double_quotes(line, start)
+            opening, closing = ("‘", "’") if nested else ("“", "”")
             outside = (line[start - 1] if start else "", line[end] if end < len(line) else "")
-            if has_han(match.group(1)) or any(_is_chinese(char) for char in outside):
+            # “就 "OIML R 117" 等”: Chinese on both sides across the spaces.
+            spaced = (_neighbour(line, start, -1), _neighbour(line, end - 1, 1))
+            if (
+                has_han(match.group(1))
+                or any(_is_chinese(char) for char in outside)
+                or all(_is_chinese(char) for char in spaced)
+            ):
                 edits.append(_Edit(start, start + 1, opening, "直引号改为中文引号"))
                 edits.append(_Edit(end - 1, end, closing, "直引号改为中文引号"))
     return edits
@@ -221,8 +249,9 @@ def _character_edits(line: str, protected: list[tuple[int, int]]) -> list[_Edit]
             if not _inside(match.start(), protected) and match.group(2) != "—":
                 edits.append(_Edit(match.end(1), match.end(), "—", "年份日期范围用一字线"))
         for match in _VALUE_RANGE.finditer(line):
-            if not _inside(match.start(), protected) and match.group(2) != "～":
-                edits.append(_Edit(match.end(1), match.end(), "～", "数值范围用浪纹线"))
+            number = 1 if match.group(1) is not None else 3
+            if not _inside(match.start(), protected) and match.group(number + 1) != "～":
+                edits.append(_Edit(match.end(number), match.end(), "～", "数值范围用浪纹线"))
     return edits
 
 

@@ -33,6 +33,15 @@ from .sources import read_source
 from .write import default_masthead, write_article
 
 DEFAULT_SECTION = "新闻动态"
+# What each guessed masthead field was filled with, for the report.
+_MASTHEAD_GUESSES = {
+    "number": "期号按月份暂填",
+    "cumulative_number": "总期号暂与当年期号相同",
+    "issuer": "主办单位暂填默认的研究院",
+    "editor": "编辑单位按主办单位暂填",
+    "period": "报道时间段暂按本月",
+    "issue_date": "印发日期暂为时间段的最后一天",
+}
 
 
 @dataclass
@@ -130,7 +139,8 @@ def _ensure_edition(
     shown = display_path(manifest, edition_dir)
     report.say(f"新建了这一期：{shown}")
     for name in masthead.guessed:
-        report.confirm.append(f"{shown}：{name}：由导入工具推定（期号、主办单位、时间段等），请核对后删去")
+        why = _MASTHEAD_GUESSES.get(name, "由导入工具推定")
+        report.confirm.append(f"{shown}：{name}：{why}，请核对后删去 confirm: 下的这一项")
 
 
 def _write_one(
@@ -165,6 +175,49 @@ def _write_one(
     return written.relative
 
 
+def _import_briefing(
+    document: SourceDocument, edition_dir: Path, today: dt.date, report: ImportReport
+) -> None:
+    """A whole briefing: its masthead makes the edition, its contents the sections."""
+    split = split_briefing(document.blocks, today)
+    _ensure_edition(edition_dir, split.masthead, today, report)
+    report.warnings += list(split.warnings)
+    number = listed_count(edition_dir)
+    by_section: dict[str, list[str]] = {}
+    for entry, blocks in split.articles:
+        number += 1
+        hints = Hints(
+            title=entry.title,
+            edition=split.masthead.period_end.replace(day=1),
+            fallback_date=split.masthead.period_end,
+            today=today,
+        )
+        relative = _write_one(blocks, hints, True, edition_dir, number, document.path.name, report)
+        by_section.setdefault(entry.section, []).append(relative)
+    for name, paths in by_section.items():
+        add_to_manifest(edition_dir, name, paths)
+    report.say(f"整期导入：{len(by_section)} 个栏目，共 {sum(map(len, by_section.values()))} 篇")
+
+
+def _hints(document: SourceDocument, edition_dir: Path, today: dt.date) -> Hints:
+    """What the source says about itself, and the edition's month for dates without a year."""
+    month = edition_month(edition_dir)
+    return Hints(
+        title=document.title,
+        subtitle=document.subtitle,
+        edition=month,
+        fallback_date=_month_end(month) if month else None,
+        published=document.published,
+        source_url=document.source_url,
+        site=document.site,
+        source=document.source,
+        author=document.author,
+        byline=tuple(document.byline),
+        site_owner=document.site_owner,
+        today=today,
+    )
+
+
 def import_sources(
     sources: list[Path],
     edition_dir: Path,
@@ -193,44 +246,11 @@ def import_sources(
             report.say(f"{source.name}：繁简与拼音处理 {len(script_changes)} 处")
             _describe(script_changes, source.name, unit, report)
         joins_lines = source.suffix.lower() == ".txt"
-
         if joins_lines and looks_like_briefing(document.blocks):
-            split = split_briefing(document.blocks, today)
-            _ensure_edition(edition_dir, split.masthead, today, report)
-            report.warnings += list(split.warnings)
-            number = listed_count(edition_dir)
-            by_section: dict[str, list[str]] = {}
-            for entry, blocks in split.articles:
-                number += 1
-                hints = Hints(
-                    title=entry.title,
-                    edition=split.masthead.period_end.replace(day=1),
-                    fallback_date=split.masthead.period_end,
-                    today=today,
-                )
-                relative = _write_one(blocks, hints, True, edition_dir, number, source.name, report)
-                by_section.setdefault(entry.section, []).append(relative)
-            for name, paths in by_section.items():
-                add_to_manifest(edition_dir, name, paths)
-            report.say(f"整期导入：{len(by_section)} 个栏目，共 {sum(map(len, by_section.values()))} 篇")
+            _import_briefing(document, edition_dir, today, report)
             continue
-
         _ensure_edition(edition_dir, None, today, report)
-        month = edition_month(edition_dir)
-        hints = Hints(
-            title=document.title,
-            subtitle=document.subtitle,
-            edition=month,
-            fallback_date=_month_end(month) if month else None,
-            published=document.published,
-            source_url=document.source_url,
-            site=document.site,
-            source=document.source,
-            author=document.author,
-            byline=tuple(document.byline),
-            site_owner=document.site_owner,
-            today=today,
-        )
+        hints = _hints(document, edition_dir, today)
         number = listed_count(edition_dir) + 1
         relative = _write_one(
             document.blocks, hints, joins_lines, edition_dir, number, source.name, report

@@ -1,7 +1,8 @@
 """The structure pasted text lost: wrapped lines, subheads, rosters, tables, photo captions.
 
 Text copied from a page or a PDF arrives as lines. These rules put back what
-the lines were, from their shape alone, never from their wording:
+the lines were, from their shape alone, never from their wording (rosters and
+captions are looked for in pages and Word files too; the rest only in pasted text):
 
 * lines that run to the margin are one paragraph (a PDF's line breaks), and a
   sentence cut by a stray break is joined again;
@@ -40,6 +41,24 @@ _HEADER_WORDS = regex.compile(
     r"批次|合格率|产品|企业|指标|年份|排名|负责人|联系人|电话)"
 )
 _DIGIT = regex.compile(r"\d")
+_NAME = regex.compile(f"^{HAN}{{2,4}}$|^{HAN}+·[{HAN}·]+$")
+# The commonest surnames (about nine in ten people carry one): what makes a cell a name.
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
+    "姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+    "常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴"
+    "霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑"
+    "景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝"
+)
+_COMPOUND_SURNAMES = ("欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "令狐", "慕容", "司徒")
+
+
+def is_name(cell: str) -> bool:
+    """“刘建国”, “欧阳明”, “爱德华·夸夸”: a person's name by its surname and length."""
+    surname = cell[0] in SURNAMES or cell.startswith(_COMPOUND_SURNAMES)
+    return bool(_NAME.match(cell)) and (surname or "·" in cell)
+
+
 _SUBHEAD_MAX = 40  # display width of a subhead line, at most 20 Han characters
 
 
@@ -180,6 +199,14 @@ def captions(blocks: list[Block]) -> list[Block]:
     return out
 
 
+def close_up(cell: str) -> str:
+    """“王　磊” → “王磊”: a name padded to line up with longer ones (also in “王　勇、刘　洁”)."""
+    if "、" in cell:
+        return "、".join(close_up(part) for part in cell.split("、"))
+    stripped = cell.strip()
+    return regex.sub(r"[ \u3000\u00a0]+", "", stripped) if _PADDED_NAME.match(stripped) else cell
+
+
 def roster_cells(text: str) -> list[str] | None:
     """The cells of a line laid out in columns, or None; [] for a dashed rule.
 
@@ -190,8 +217,15 @@ def roster_cells(text: str) -> list[str] | None:
         if rest or (rest is None and _PADDED_NAME.match(label.group(2).split("  ")[0])):
             return [label.group(1) + "：", *(rest or [label.group(2)])]
         return None
-    parts = [part.strip() for part in _COLUMN_GAP.split(text.strip())]
-    parts = [part for part in parts if part]
+    # With tabs, only tabs separate columns; spaces are then inside cells (“王　勇、刘　洁”).
+    separator = "\t" if "\t" in text else _COLUMN_GAP
+    parts = [part.strip(" \u3000") for part in regex.split(separator, text.strip(" \u3000\n"))]
+    if "\t" in text:
+        # A sheet pasted from Excel: an empty cell keeps its column.
+        while parts and not parts[-1]:
+            parts.pop()
+    else:
+        parts = [part for part in parts if part]
     if "\t" not in text:
         # Spaces as separators: only short lines without sentences, and a padded
         # name (“王　磊”) is one cell, not two.
@@ -208,14 +242,21 @@ def roster_cells(text: str) -> list[str] | None:
         return None
     if all(set(part) <= set("-—=_") for part in parts):
         return []
-    return [regex.sub(r"[ \u3000\u00a0]+", "", part) if _PADDED_NAME.match(part) else part for part in parts]
+    return [close_up(part) for part in parts]
+
+
+def reads_like_header(rows: list[list[str]]) -> bool:
+    """The first row is a header: the usual header words, or labels above rows of figures."""
+    return len(rows) >= 2 and _header_like(rows)
 
 
 def _header_like(rows: list[list[str]]) -> bool:
     first = rows[0]
     if any(_DIGIT.search(cell) for cell in first):
         return False
-    if sum(1 for cell in first if _HEADER_WORDS.match(cell)) * 2 >= len(first):
+    # The key column's heading (序号, 姓名, 地区…) or half the row in header words.
+    worded = sum(1 for cell in first if _HEADER_WORDS.match(cell))
+    if _HEADER_WORDS.fullmatch(first[0]) or worded * 2 >= len(first):
         return True
     with_figures = [row for row in rows[1:] if any(_DIGIT.search(cell) for cell in row)]
     return len(rows) >= 3 and len(with_figures) * 2 >= len(rows) - 1
@@ -245,8 +286,16 @@ def _table_of(rows: list[list[str]], from_tabs: bool) -> Table | None:
         return None  # one space-separated line is a phrase, not a table
     if any(_LABEL_CELL.match(row[0]) for row in rows):
         return _labelled(rows)
-    header = len(rows) >= 2 and _header_like(rows)
+    header = reads_like_header(rows)
     return Table(rows, header=header, header_rows=1 if header else 0)
+
+
+def tidy_cells(blocks: list[Block]) -> list[Block]:
+    """A name padded to line up (“陈　刚”) is closed up in any table's cells."""
+    for block in blocks:
+        if isinstance(block, Table):
+            block.rows = [[close_up(cell) for cell in row] for row in block.rows]
+    return blocks
 
 
 def rosters(blocks: list[Block]) -> list[Block]:

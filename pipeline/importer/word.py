@@ -21,7 +21,16 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import docx
+from docx.document import Document as WordDocument
+from docx.oxml.ns import qn
+from docx.table import Table as WordTable
+from docx.text.paragraph import Paragraph as WordParagraph
+from docx.text.run import Run
+from lxml.etree import _Element as Element
+
 from .blocks import Block, Heading, Paragraph, Picture, SourceDocument, SourceProblem, Table
+from .shape import reads_like_header
 
 _SHORT_SUBHEAD = 40
 _CHINESE_DIGITS = "零一二三四五六七八九"
@@ -72,6 +81,20 @@ class _Level:
     text: str = "%1."
 
 
+def _value(element: Element, child: str) -> str | None:
+    """The w:val of a child element (<w:start w:val="1"/>), None when absent."""
+    found = element.find(qn(child))
+    return found.get(qn("w:val")) if found is not None else None
+
+
+def _levels_of(abstract: Element) -> dict[int, _Level]:
+    levels = {}
+    for lvl in abstract.iter(qn("w:lvl")):
+        start, kind, text = _value(lvl, "w:start"), _value(lvl, "w:numFmt"), _value(lvl, "w:lvlText")
+        levels[int(lvl.get(qn("w:ilvl")))] = _Level(int(start or 1), kind or "decimal", text or "")
+    return levels
+
+
 @dataclass
 class Numbering:
     """numbering.xml read once: levels by numId, and the running counters."""
@@ -80,27 +103,13 @@ class Numbering:
     counters: dict[str, dict[int, int]] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, document: object) -> Numbering:
-        from docx.oxml.ns import qn
-
+    def of(cls, document: WordDocument) -> Numbering:
         try:
-            root = document.part.numbering_part.element  # type: ignore[attr-defined]
+            root = document.part.numbering_part.element
         except (KeyError, NotImplementedError, AttributeError):
             return cls()
 
-        def levels_of(parent: object) -> dict[int, _Level]:
-            found = {}
-            for lvl in parent.iter(qn("w:lvl")):  # type: ignore[attr-defined]
-                values = {
-                    name: (lambda el: el.get(qn("w:val")) if el is not None else None)(lvl.find(qn(name)))
-                    for name in ("w:start", "w:numFmt", "w:lvlText")
-                }
-                found[int(lvl.get(qn("w:ilvl")))] = _Level(
-                    int(values["w:start"] or 1), values["w:numFmt"] or "decimal", values["w:lvlText"] or ""
-                )
-            return found
-
-        abstract = {a.get(qn("w:abstractNumId")): levels_of(a) for a in root.iter(qn("w:abstractNum"))}
+        abstract = {a.get(qn("w:abstractNumId")): _levels_of(a) for a in root.iter(qn("w:abstractNum"))}
         numbering = cls()
         for num in root.iter(qn("w:num")):
             ref = num.find(qn("w:abstractNumId"))
@@ -113,6 +122,10 @@ class Numbering:
                     levels[level] = _Level(int(start.get(qn("w:val"))), base.kind, base.text)
             numbering.levels[num.get(qn("w:numId"))] = levels
         return numbering
+
+    def is_bullet(self, num_id: str, level: int) -> bool:
+        level_format = self.levels.get(num_id, {}).get(level)
+        return level_format is not None and level_format.kind == "bullet"
 
     def label(self, num_id: str, level: int) -> str | None:
         """The number Word prints for the next paragraph of this list and level."""
@@ -131,12 +144,10 @@ class Numbering:
         return text
 
 
-def _num_pr(paragraph: object) -> tuple[str, int] | None:
+def _num_pr(paragraph: WordParagraph) -> tuple[str, int] | None:
     """(numId, ilvl) from the paragraph, else from its style and the styles it is based on."""
-    from docx.oxml.ns import qn
-
-    owners = [paragraph._p]  # type: ignore[attr-defined]
-    style = paragraph.style  # type: ignore[attr-defined]
+    owners = [paragraph._p]
+    style = paragraph.style
     while style is not None:
         owners.append(style.element)
         style = style.base_style
@@ -152,20 +163,25 @@ def _num_pr(paragraph: object) -> tuple[str, int] | None:
     return None
 
 
-def _all_bold(paragraph: object) -> bool:
-    style_bold = bool(paragraph.style is not None and paragraph.style.font.bold)  # type: ignore[attr-defined]
-    runs = [run for run in paragraph.runs if run.text.strip()]  # type: ignore[attr-defined]
-    return bool(runs) and all(run.bold or (run.bold is None and style_bold) for run in runs)
+def _all_bold(paragraph: WordParagraph) -> bool:
+    style_bold = bool(paragraph.style is not None and paragraph.style.font.bold)
+    runs = [run for run in paragraph.runs if run.text.strip()]
+
+    def bold(run: Run) -> bool:
+        if run.bold is not None:
+            return bool(run.bold)
+        character_style = run.style  # “Strong” and the like
+        return bool(character_style is not None and character_style.font.bold) or style_bold
+
+    return bool(runs) and all(bold(run) for run in runs)
 
 
-def word_table(table: object) -> Table | None:
-    from docx.oxml.ns import qn
-
+def word_table(table: WordTable) -> Table | None:
     rows: list[list[str]] = []
     spans: dict[tuple[int, int], tuple[int, int]] = {}
     header_marked = 0
     origin_at: dict[int, tuple[int, int]] = {}  # grid column → (row, position) of its cell
-    for tr in table._tbl.iter(qn("w:tr")):  # type: ignore[attr-defined]
+    for tr in table._tbl.iter(qn("w:tr")):
         index, column, cells = len(rows), 0, []
         tr_pr = tr.find(qn("w:trPr"))
         if tr_pr is not None and tr_pr.find(qn("w:tblHeader")) is not None and header_marked == index:
@@ -180,7 +196,8 @@ def word_table(table: object) -> Table | None:
                 rowspan, colspan = spans.get((row, position), (1, span))
                 spans[(row, position)] = (rowspan + 1, colspan)
             else:
-                text = " ".join("".join(t.text or "" for t in tc.iter(qn("w:t"))).split())
+                lines = ["".join(t.text or "" for t in p.iter(qn("w:t"))) for p in tc.iter(qn("w:p"))]
+                text = " ".join(" ".join(lines).split())
                 position = len(cells)
                 cells.append(text)
                 if span > 1:
@@ -193,18 +210,19 @@ def word_table(table: object) -> Table | None:
         return None
     reach = max((spans.get((0, position), (1, 1))[0] for position in range(len(rows[0]))), default=1)
     header_rows = header_marked or reach
-    return Table(rows, header=True, header_rows=header_rows, spans=spans)
+    # Without a marked header row, a first row that reads like one (or that merged
+    # cells reach down from) is the header; a plain list of names has none.
+    header = bool(header_marked) or reach > 1 or bool(spans) or reads_like_header(rows)
+    return Table(rows, header=header, header_rows=header_rows, spans=spans)
 
 
-def _pictures(item: object, document: object) -> list[Picture]:
-    from docx.oxml.ns import qn
-
+def _pictures(item: WordParagraph, document: WordDocument) -> list[Picture]:
     found = []
-    for blip in item._p.iter(qn("a:blip")):  # type: ignore[attr-defined]
-        part = document.part.related_parts.get(blip.get(qn("r:embed")))  # type: ignore[attr-defined]
+    for blip in item._p.iter(qn("a:blip")):
+        part = document.part.related_parts.get(blip.get(qn("r:embed")))
         if part is None:
             continue
-        doc_pr = next(item._p.iter(qn("wp:docPr")), None)  # type: ignore[attr-defined]
+        doc_pr = next(item._p.iter(qn("wp:docPr")), None)
         alt = (doc_pr.get("descr") or "") if doc_pr is not None else ""
         suffix = Path(str(part.partname)).suffix.lower() or ".png"
         found.append(Picture(str(part.partname), alt, part.blob, suffix))
@@ -212,9 +230,6 @@ def _pictures(item: object, document: object) -> list[Picture]:
 
 
 def read_docx(path: Path) -> SourceDocument:
-    import docx
-    from docx.table import Table as DocxTable
-
     try:
         document = docx.Document(str(path))
     except Exception as error:  # python-docx raises several kinds for a damaged file
@@ -226,7 +241,7 @@ def read_docx(path: Path) -> SourceDocument:
     title: str | None = None
     subtitle: str | None = None
     for item in document.iter_inner_content():
-        if isinstance(item, DocxTable):
+        if isinstance(item, WordTable):
             table = word_table(item)
             if table is not None:
                 blocks.append(table)
@@ -248,6 +263,8 @@ def read_docx(path: Path) -> SourceDocument:
             blocks.append(Heading((label or "") + text, int(digits) + 1 if digits else 2))
         elif label is not None:
             blocks.append(Paragraph(label + text))
+        elif num_pr and numbering.is_bullet(*num_pr):
+            blocks.append(Paragraph(text, bullet=True))
         elif _all_bold(item) and len(text) <= _SHORT_SUBHEAD:
             blocks.append(Heading(text, 2))
         else:

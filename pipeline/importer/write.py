@@ -1,10 +1,14 @@
 """Write drafts as article files: front matter, then a Markdown body an editor can read.
 
 Tables are pipe tables when every cell stands alone; a table with merged cells
-or more than one header row is written in the sanitised HTML form the renderer
-accepts (README: 合并单元格的表格), one row a line. A picture whose file is not
-at hand is written as the visible placeholder “［待补图片］” and named under
-`confirm:` with its caption and address, so the check refuses it until supplied.
+or more than one header row, or without a header row that can be named, is
+written in the sanitised HTML form the renderer accepts (README: 有合并单元格的
+表格), one row a line. A name list without a header gets “姓名｜职务” (or 单位),
+and that header is listed under `confirm:` as the importer's. A picture whose
+file is not at hand is written as the visible placeholder “［待补图片］” and
+named under `confirm:` with its caption and address, so the check refuses it
+until supplied. Bulleted items become a Markdown list; numbered lines stay
+paragraphs with the number as printed (“1.加强……” is not a Markdown list).
 """
 
 from __future__ import annotations
@@ -20,6 +24,8 @@ from ..edition.manifest import Masthead, yaml_scalar
 from ..edition.schema import DEFAULT_ISSUER, DEFAULT_TITLE
 from .blocks import Heading, Paragraph, Picture, Table
 from .clean import Draft, squash
+from .lift import ORGANISATION_END
+from .shape import is_name
 
 IMAGE_PLACEHOLDER = "［待补图片］"
 _INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<])")
@@ -52,9 +58,7 @@ def _cell(text: str) -> str:
     return _inline(text).replace("|", "\\|") or " "
 
 
-_NAME = re.compile(r"^[\u4e00-\u9fff]{2,4}$|^[\u4e00-\u9fff]+·[\u4e00-\u9fff·]+$")
 _TITLE_END = re.compile(r"(长|主任|书记|员|师|总裁|总监|教授|记者|代表|参赞|委员|理事|院士|主席|经理|专家)$")
-_UNIT_END = re.compile(r"(局|厅|处|科|所|院|中心|站|公司|厂|大学|学院|委员会|协会|集团|部|办公室|支队)$")
 
 
 def roster_header(table: Table) -> list[str] | None:
@@ -62,12 +66,14 @@ def roster_header(table: Table) -> list[str] | None:
     None when the first column is not names."""
     if table.header or any(len(row) != 2 for row in table.rows):
         return None
-    if not all(_NAME.match(row[0]) for row in table.rows):
+    first, second = [row[0] for row in table.rows], [row[1] for row in table.rows]
+    if all(_TITLE_END.search(cell) for cell in first) and all(is_name(cell) for cell in second):
+        return ["职务", "姓名"]  # “所　长　　刘建国”: the title comes first
+    if not all(is_name(cell) for cell in first):
         return None
-    second = [row[1] for row in table.rows]
     if all(_TITLE_END.search(cell) for cell in second):
         return ["姓名", "职务"]
-    if all(_UNIT_END.search(cell) for cell in second):
+    if all(ORGANISATION_END.search(cell) for cell in second):
         return ["姓名", "单位"]
     return ["姓名", "单位及职务"]
 
@@ -147,11 +153,22 @@ def article_markdown(draft: Draft, article_path: Path) -> tuple[str, list[str]]:
     warnings: list[str] = []
     parts: list[str] = []
     picture_number = 0
-    for block in draft.blocks:
-        if isinstance(block, Paragraph):
+    # The article's own title is the only level above its subheads: the shallowest
+    # subhead level becomes ## whatever the source used (<h3>, Heading 2).
+    levels = [block.level for block in draft.blocks if isinstance(block, Heading)]
+    shift = 2 - min(levels) if levels else 0
+    for index, block in enumerate(draft.blocks):
+        previous = draft.blocks[index - 1] if index else None
+        if isinstance(block, Paragraph) and block.bullet:
+            item = "- " + _inline(block.text)
+            if isinstance(previous, Paragraph) and previous.bullet:
+                parts[-1] += "\n" + item  # one list: items on consecutive lines
+            else:
+                parts.append(item)
+        elif isinstance(block, Paragraph):
             parts.append(paragraph_markdown(block.text))
         elif isinstance(block, Heading):
-            parts.append("#" * min(max(block.level, 2), 4) + " " + _inline(block.text))
+            parts.append("#" * min(max(block.level + shift, 2), 4) + " " + _inline(block.text))
         elif isinstance(block, Table):
             parts.append(table_markdown(block))
             header = roster_header(block)

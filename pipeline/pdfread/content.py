@@ -61,6 +61,9 @@ class DrawnImage:
     page: int
     pixels: tuple[int, int]
     size_points: tuple[float, float]
+    # Distance of its top and bottom edges from the page top, in points.
+    top: float = 0.0
+    bottom: float = 0.0
 
     @property
     def dpi(self) -> float:
@@ -188,7 +191,7 @@ def scan_content(reader: PdfReader) -> ContentScan:
                 xobject = reference.get_object()
                 subtype = xobject.get("/Subtype")
                 if subtype == "/Image":
-                    _place_image(scan, xobject, ctm, page_number)
+                    _place_image(scan, xobject, ctm, page_number, text.page_top)
                 elif subtype == "/Form":
                     key = reference.idnum if isinstance(reference, IndirectObject) else id(xobject)
                     if key in forms_open:
@@ -229,10 +232,15 @@ def scan_content(reader: PdfReader) -> ContentScan:
     return scan
 
 
-def _place_image(scan: ContentScan, image: DictionaryObject, ctm: Matrix, page: int) -> None:
+def _place_image(
+    scan: ContentScan, image: DictionaryObject, ctm: Matrix, page: int, page_top: float
+) -> None:
     # The image occupies the unit square mapped by the CTM: its sides are the
     # lengths of the matrix's two row vectors.
     width = math.hypot(ctm[0], ctm[1])
     height = math.hypot(ctm[2], ctm[3])
     pixels = (int(image.get("/Width", 0)), int(image.get("/Height", 0)))
-    scan.images.append(DrawnImage(page, pixels, (width, height)))
+    corners_y = (ctm[5], ctm[5] + ctm[1], ctm[5] + ctm[3], ctm[5] + ctm[1] + ctm[3])
+    scan.images.append(
+        DrawnImage(page, pixels, (width, height), page_top - max(corners_y), page_top - min(corners_y))
+    )

@@ -20,6 +20,8 @@ never what it says:
 * Han and Latin. A run of Latin letters or digits inside Chinese text is wrapped
   in `.cjk-latin`, whose margins come from the house setting
   `--han-latin-space` (0: official-document practice, or 0.25em).
+* Long Latin strings and numbers with units (see `breaks`): URLs and e-mail
+  addresses break only after / . ? & = _ -, a number stays with its unit.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ from ..cjk import (
     OPENING_QUOTES,
     ZERO_WIDTH_SPACE,
 )
+from .breaks import special_spans, with_breaks
 
 LATIN_RUN = re.compile(r"[A-Za-z0-9][A-Za-z0-9.%+\-/]*")
 
@@ -90,39 +93,75 @@ def halved_positions(text: str) -> set[int]:
     return halved
 
 
-def _pieces(text: str) -> list[tuple[str, str | None]]:
-    """Split `text` into (content, CSS class or None) pieces."""
+Piece = tuple[str, str | None, str | None]  # (content, CSS class or None, link or None)
+
+
+def _han_sides(text: str, start: int, end: int) -> list[str]:
+    sides = []
+    if start and HAN_CHARACTER.match(text[start - 1]):
+        sides.append("han-before")
+    if end < len(text) and HAN_CHARACTER.match(text[end]):
+        sides.append("han-after")
+    return sides
+
+
+def _pieces(text: str, in_link: bool = False) -> list[Piece]:
+    """Split `text` into (content, CSS class or None, link or None) pieces.
+
+    URLs and e-mail addresses get their break opportunities (`breaks.with_breaks`)
+    and, outside an existing link, a link of their own; numbers with units and
+    standard numbers are kept on one line (`nobr`).
+    """
     halved = halved_positions(text)
-    latin = {}
+    special: dict[int, tuple[int, str, str | None, str]] = {}
+    for span in special_spans(text):
+        sides = _han_sides(text, span.start, span.end)
+        latin = ["cjk-latin", *sides] if sides else []
+        content = text[span.start : span.end]
+        if span.kind == "nobr":
+            special[span.start] = (span.end, " ".join(["nobr", *latin]), None, content)
+        else:
+            href = None if in_link else span.href
+            special[span.start] = (span.end, " ".join(["long", *latin]), href, with_breaks(content))
     for match in LATIN_RUN.finditer(text):
         start, end = match.span()
-        sides = []
-        if start and HAN_CHARACTER.match(text[start - 1]):
-            sides.append("han-before")
-        if end < len(text) and HAN_CHARACTER.match(text[end]):
-            sides.append("han-after")
+        if any(start < stop and end > begin for begin, (stop, *_rest) in special.items()):
+            continue
+        sides = _han_sides(text, start, end)
         if sides:  # a Latin run touching Han text
-            latin[start] = (end, " ".join(["cjk-latin", *sides]))
-    pieces: list[tuple[str, str | None]] = []
-    plain = []
+            special[start] = (end, " ".join(["cjk-latin", *sides]), None, text[start:end])
+    pieces: list[Piece] = []
+    plain: list[str] = []
     index = 0
     while index < len(text):
-        if index in latin:
-            end, kind = latin[index]
-            pieces.append(("".join(plain), None))
+        if index in special:
+            end, kind, href, content = special[index]
+            pieces.append(("".join(plain), None, None))
             plain = []
-            pieces.append((text[index:end], kind))
+            pieces.append((content, kind, href))
             index = end
         elif index in halved:
-            pieces.append(("".join(plain), None))
+            pieces.append(("".join(plain), None, None))
             plain = []
-            pieces.append((text[index], "cjk-halt"))
+            pieces.append((text[index], "cjk-halt", None))
             index += 1
         else:
             plain.append(text[index])
             index += 1
-    pieces.append(("".join(plain), None))
-    return [(content, kind) for content, kind in pieces if content]
+    pieces.append(("".join(plain), None, None))
+    return [piece for piece in pieces if piece[0]]
+
+
+def _piece_token(content: str, kind: str | None, href: str | None) -> Token:
+    if kind is None:
+        token = Token("text", "", 0)
+        token.content = content
+        return token
+    token = Token("html_inline", "", 0)
+    token.content = f'<span class="{kind}">{escape(content)}</span>'
+    if href is not None:
+        token.content = f'<a href="{escape(href)}">{token.content}</a>'
+    return token
 
 
 def _set_chinese_text(state: StateCore) -> None:
@@ -130,18 +169,15 @@ def _set_chinese_text(state: StateCore) -> None:
         if block.type != "inline" or not block.children:
             continue
         children: list[Token] = []
+        in_link = False
         for child in block.children:
+            if child.type in ("link_open", "link_close"):
+                in_link = child.type == "link_open"
             if child.type != "text":
                 children.append(child)
                 continue
-            for content, kind in _pieces(quote_breaks(child.content)):
-                if kind is None:
-                    token = Token("text", "", 0)
-                    token.content = content
-                else:
-                    token = Token("html_inline", "", 0)
-                    token.content = f'<span class="{kind}">{escape(content)}</span>'
-                children.append(token)
+            for content, kind, href in _pieces(quote_breaks(child.content), in_link):
+                children.append(_piece_token(content, kind, href))
         block.children = children
 
 

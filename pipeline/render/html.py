@@ -25,6 +25,7 @@ class Entry:
     article: Article
     body_html: str
     first_sentence: str
+    blocks: tuple[tuple[int, str], ...] = ()  # (source line, printed text), see ArticleBody
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,7 @@ class Renderer:
                         article=article,
                         body_html=body.html,
                         first_sentence=body.first_sentence,
+                        blocks=body.blocks,
                     )
                 )
             sections.append(SectionEntries(section.name, f"s{section_index}", tuple(entries)))

@@ -52,6 +52,14 @@ def sanitise(raw: str) -> str:
     )
 
 
+_LINE_BREAK_IN_CJK = re.compile(r"(?<=[^\x00-\x7f])\s*\n\s*(?=[^\x00-\x7f])")
+
+
+def cell_content(text: str) -> str:
+    """A cell's text on one line: a line break between Chinese characters is no space."""
+    return " ".join(_LINE_BREAK_IN_CJK.sub("", text).split())
+
+
 class _Events(HTMLParser):
     """(kind, tag, attributes, text, line) for each tag and text of a table block."""
 
@@ -110,7 +118,7 @@ def _push_tokens(state: StateBlock, html: str, first_line: int) -> None:
         elif kind == "end":
             if tag in _CELLS or tag == "caption":
                 inline = state.push("inline", "", 0)
-                inline.content = " ".join("".join(cell_text or []).split())
+                inline.content = cell_content("".join(cell_text or []))
                 inline.map = [cell_line, cell_line + 1]
                 inline.children = []
                 cell_text = None

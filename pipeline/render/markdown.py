@@ -1,10 +1,8 @@
 """An article's Markdown body → HTML fragment, with every image vetted and located.
 
-Two kinds of paragraph are set apart by what they say, as GB/T 9704 sets them:
-an official-numbering line standing alone (“一、总体要求”, “（二）主要任务”, no
-sentence-ending mark) is a heading — 一、 in 黑体, （一） in the 楷体 stand-in —
-and a note (“注：…”) is set smaller. Tables with merged cells come as a sanitised
-HTML subset (`html_table`).
+Paragraphs are set apart by what they say, as GB/T 9704 sets them (official.py:
+numbered heading lines, notes “注：…”, labels, salutation, 附件, 落款). Tables with
+merged cells come as a sanitised HTML subset (`html_table`).
 """
 
 from __future__ import annotations
@@ -21,16 +19,10 @@ from markdown_it.token import Token
 
 from ..edition.load import Article
 from ..errors import EditorError
-from . import cjk_text, html_table
+from . import cjk_text, html_table, official
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"}
 LINK_SCHEMES = {"http", "https", "mailto"}
-_CHINESE_NUMERAL = "一二三四五六七八九十"
-OFFICIAL_HEADING = {
-    "level-1": re.compile(f"^[{_CHINESE_NUMERAL}]+、[^。；！？：:]{{1,40}}$"),
-    "level-2": re.compile(f"^（[{_CHINESE_NUMERAL}]+）[^。；！？：:]{{1,40}}$"),
-}
-NOTE = re.compile(r"^注[0-9一二三四五六七八九十]*[：:]")
 SENTENCE_END = "。！？；!?"
 MAX_SENTENCE = 60  # enough to identify an article; a longer first sentence is cut here
 
@@ -50,6 +42,18 @@ class ArticleBody:
     images: tuple[PlacedImage, ...]
     errors: tuple[EditorError, ...]
     first_sentence: str  # the opening words as printed, for the check to find
+    # (line in the article file, printed text) of each paragraph, heading and cell,
+    # so a finding about a printed line can name its source line.
+    blocks: tuple[tuple[int, str], ...] = ()
+
+
+def printed_text(token: Token) -> str:
+    """The text an inline token prints (cjk_text's spans included, no break marks)."""
+    return "".join(
+        unescape(re.sub(r"<[^>]*>", "", child.content)) if child.type == "html_inline" else child.content
+        for child in token.children or []
+        if child.type in ("text", "code_inline", "softbreak", "html_inline")
+    ).replace("\u200b", "").strip()
 
 
 def first_sentence(tokens: list[Token]) -> str:
@@ -57,13 +61,7 @@ def first_sentence(tokens: list[Token]) -> str:
     for token in tokens:
         if token.type != "inline":
             continue
-        # cjk_text wraps Latin runs and punctuation in spans (html_inline tokens):
-        # their text is printed too.
-        text = "".join(
-            unescape(re.sub(r"<[^>]*>", "", child.content)) if child.type == "html_inline" else child.content
-            for child in token.children or []
-            if child.type in ("text", "code_inline", "softbreak", "html_inline")
-        ).strip()
+        text = printed_text(token)
         if not text:
             continue
         for index, character in enumerate(text):
@@ -105,19 +103,17 @@ def _official_numbers(state: StateCore) -> None:
                 break
 
 
-def _paragraph_kinds(state: StateCore) -> None:
-    """Standalone official-numbering lines as headings; notes (注：…) set smaller."""
+SHORT_CELL = 8  # characters: a cell this short never wraps (its column is sized to fit it)
+
+
+def _table_cells(state: StateCore) -> None:
+    """Short table cells (序号, names, figures) are marked so they never wrap mid-word."""
     tokens = state.tokens
-    for index in range(len(tokens) - 1):
-        opening, inline = tokens[index], tokens[index + 1]
-        if opening.type != "paragraph_open" or opening.hidden or inline.type != "inline":
-            continue
-        text = inline.content.strip()
-        kind = next((name for name, rule in OFFICIAL_HEADING.items() if rule.match(text)), None)
-        if kind is not None:
-            opening.attrs["class"] = f"official-heading {kind}"
-        elif NOTE.match(text):
-            opening.attrs["class"] = "note"
+    for index, token in enumerate(tokens):
+        if token.type in ("td_open", "th_open") and tokens[index + 1].type == "inline":
+            text = tokens[index + 1].content.strip()
+            if len(text) <= SHORT_CELL:
+                token.attrSet("class", "short")
 
 
 def new_parser() -> MarkdownIt:
@@ -130,7 +126,8 @@ def new_parser() -> MarkdownIt:
     parser.validateLink = lambda url: True
     parser.core.ruler.push("figures", _figures)
     parser.core.ruler.push("official_numbers", _official_numbers)
-    parser.core.ruler.push("paragraph_kinds", _paragraph_kinds)
+    parser.core.ruler.push("table_cells", _table_cells)
+    official.install(parser)  # 公文 blocks: numbered headings, notes, labels, 附件, 落款
     html_table.install(parser)  # merged cells: sanitised <table> blocks
     cjk_text.install(parser)  # quote line breaks, punctuation compression, Han–Latin spacing
     # Article headings sit below the article title (h2).
@@ -215,7 +212,12 @@ def render_article_body(parser: MarkdownIt, article: Article, root: Path) -> Art
                         )
                     )
     html = parser.renderer.render(tokens, parser.options, {})
-    return ArticleBody(html, tuple(images), tuple(errors), first_sentence(tokens))
+    blocks = tuple(
+        (article.body_first_line + token.map[0], printed_text(token))
+        for token in tokens
+        if token.type == "inline" and token.map is not None
+    )
+    return ArticleBody(html, tuple(images), tuple(errors), first_sentence(tokens), blocks)
 
 
 def _render_image(self, tokens, index, options, env) -> str:  # type: ignore[no-untyped-def]

@@ -76,11 +76,13 @@ void hb_face_destroy (hb_face_t *face);
 hb_font_t *hb_font_create (hb_face_t *face);
 void hb_font_destroy (hb_font_t *font);
 int hb_font_get_nominal_glyph (hb_font_t *font, uint32_t unicode, uint32_t *glyph);
+int32_t hb_font_get_glyph_h_advance (hb_font_t *font, uint32_t glyph);
+unsigned int hb_face_get_upem (const hb_face_t *face);
 """
 
 
 @cache
-def _harfbuzz() -> tuple[Any, Any]:
+def harfbuzz() -> tuple[Any, Any]:
     """HarfBuzz through cffi (both already needed by WeasyPrint)."""
     import cffi
 
@@ -103,17 +105,17 @@ class FontCoverage:
     """
 
     def __init__(self, fonts: tuple[Path, ...]) -> None:
-        ffi, harfbuzz = _harfbuzz()
+        ffi, library = harfbuzz()
         self.fonts = fonts
         self._ffi = ffi
-        self._harfbuzz = harfbuzz
+        self._harfbuzz = library
         self._hb_fonts = []
         for path in fonts:
-            blob = harfbuzz.hb_blob_create_from_file(str(path).encode())
-            face = harfbuzz.hb_face_create(blob, 0)
-            self._hb_fonts.append(ffi.gc(harfbuzz.hb_font_create(face), harfbuzz.hb_font_destroy))
-            harfbuzz.hb_face_destroy(face)
-            harfbuzz.hb_blob_destroy(blob)
+            blob = library.hb_blob_create_from_file(str(path).encode())
+            face = library.hb_face_create(blob, 0)
+            self._hb_fonts.append(ffi.gc(library.hb_font_create(face), library.hb_font_destroy))
+            library.hb_face_destroy(face)
+            library.hb_blob_destroy(blob)
         self._known: dict[str, bool] = {}
         self._glyph = ffi.new("uint32_t *")
 

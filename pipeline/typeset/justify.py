@@ -37,7 +37,15 @@ from itertools import pairwise
 from typing import Any
 
 from .guard import check_weasyprint
-from .spacing import JustificationStats, MemoryKey, Spacing, SpacingMemory, gap_units, spacing_weights
+from .spacing import (
+    MAX_KEPT_WORD_SPACING_EM,
+    JustificationStats,
+    MemoryKey,
+    Spacing,
+    SpacingMemory,
+    gap_units,
+    spacing_weights,
+)
 
 
 def _text_boxes(box: Any) -> Iterator[Any]:
@@ -144,7 +152,10 @@ class _Justifier:
         # has no gap after its last visible character: it ends at that glyph's ink.
         last = _last_leaf(line)
         invisible = _trailing_invisible(last.text) if last in texts else 0
-        # Keep Latin words whole unless the line has nothing else to spread.
+        # Keep Latin words whole unless the line has nothing else to spread, or so
+        # little that the gaps would show (a line mostly URL or e-mail address):
+        # then every character takes its share, Latin letters too.
+        size = texts[0].style["font_size"] if texts else 0.0
         for keep_latin_words in (True, False):
             weights = {id(box): spacing_weights(box.text, keep_latin_words) for box in texts}
             units = sum(gap_units(weights[id(box)]) for box in texts) + sum(
@@ -152,6 +163,10 @@ class _Justifier:
                 for left, right in pairwise(texts)
             )
             trim = weights[id(last)][-invisible - 1] / 2 if invisible else 0.0
+            if keep_latin_words and units - trim > 0 and extra_width / (units - trim) > (
+                MAX_KEPT_WORD_SPACING_EM * size
+            ):
+                continue
             if units - trim > 0:
                 walk = _Walk(self, extra_width / (units - trim), weights)
                 if trim:

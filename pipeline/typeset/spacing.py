@@ -14,6 +14,9 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
 
+# Spacing (em) above which a line's Latin words are spread too, rather than leave
+# visible gaps between its few other characters.
+MAX_KEPT_WORD_SPACING_EM = 0.1
 # A Latin word or number (ISO, 9001, 12.5%) is not spread apart, as in clreq.
 LATIN_WORD = re.compile(r"[A-Za-z0-9]+(?:[.,:/'’\-][A-Za-z0-9]+)*%?")
 
@@ -24,11 +27,13 @@ def spacing_weights(text: str, keep_latin_words: bool = True) -> list[float]:
     Pango puts half of a character's letter spacing before it and half after, so
     the gap between two characters grows by the mean of their weights. Combining
     marks and zero-width characters carry none (they stick to their neighbour),
-    and neither do the letters inside a Latin word when `keep_latin_words`.
+    nor does a space (already a gap of its own width), and neither do the letters
+    inside a Latin word when `keep_latin_words`.
     """
     weights = [
         0.0
-        if unicodedata.combining(character)
+        if character == " "
+        or unicodedata.combining(character)
         or unicodedata.category(character) in ("Cf", "Mn", "Me")
         else 1.0
         for character in text

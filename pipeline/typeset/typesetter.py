@@ -16,9 +16,10 @@ from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
 from ..errors import EditionInvalid, EditorError
-from ..house import STYLESHEET_NAMES, VOLUME_STYLESHEET, font_faces
+from ..house import STYLESHEET_NAMES, VOLUME_STYLESHEET, HouseNumbers, font_faces
 from ..render.html import RenderedEdition
 from ..variant import BRIEFING, VARIANT_STYLESHEETS, Variant
+from .compose import Composer, CompositionStats, page_composition
 from .guard import UnsupportedWeasyPrint, check_weasyprint
 from .justify import inter_character_justification
 from .spacing import SpacingMemory
@@ -109,6 +110,7 @@ class TypesetPDF:
     pdf: bytes
     page_count: int
     warnings: tuple[str, ...]
+    composition: CompositionStats = field(default_factory=CompositionStats)
 
 
 class _Collect(logging.Handler):
@@ -143,6 +145,7 @@ class LaidOut:
     rendered: RenderedEdition  # the edition (a volume's first)
     document: Any  # weasyprint.Document
     warnings: list[str]
+    composition: CompositionStats = field(default_factory=CompositionStats)
     variant: Variant = BRIEFING
 
 
@@ -155,11 +158,14 @@ class Typesetter:
     image_cache: dict[str, object] = field(default_factory=dict)
     # Off only to show what plain WeasyPrint does (before/after measurements).
     inter_character: bool = True
+    # Off only to show the page without composition (typeset/compose.py).
+    compose: bool = True
     # Justification spacings of the last build: the watcher's rebuilds reuse them.
     spacing_memory: SpacingMemory = field(default_factory=SpacingMemory)
     _font_config: object | None = None
     _fonts_stamp: tuple[tuple[str, int, int], ...] = ()
     _image_stamps: dict[str, tuple[int, int]] = field(default_factory=dict)
+    _composer: Composer | None = None
 
     def forget_changed_images(self, rendered: RenderedEdition) -> None:
         """Drop cached images whose files changed since the last build.
@@ -206,9 +212,9 @@ class Typesetter:
         return self.layout_html(rendered.html, (rendered,), variant)
 
     def layout_html(
-        self, html: str, editions: Sequence[RenderedEdition], variant: Variant = BRIEFING
+        self, html_text: str, editions: Sequence[RenderedEdition], variant: Variant = BRIEFING
     ) -> LaidOut:
-        """Lay out `html`, which draws on the files of `editions` (one, or a volume's)."""
+        """Lay out `html_text`, which draws on the files of `editions` (one, or a volume's)."""
         from weasyprint import HTML
 
         try:
@@ -229,21 +235,34 @@ class Typesetter:
             if self.inter_character
             else nullcontext()
         )
-        with _captured_warnings() as warnings, justification:
-            document = HTML(
-                string=html,
+        composer = self.composer()
+        composition = page_composition(composer) if self.compose else nullcontext(CompositionStats())
+        with _captured_warnings() as warnings, justification, composition as composed:
+            html = HTML(
+                string=html_text,
                 base_url=roots[0].as_uri() + "/",
                 url_fetcher=make_fetcher(sandbox),
-            ).render(font_config=font_config, cache=self.image_cache, **variant.pdf_options)
+            )
+            if self.compose:  # titles, contents entries, paragraph ends: before layout
+                composer.prepare(html.etree_element)
+            document = html.render(font_config=font_config, cache=self.image_cache, **variant.pdf_options)
         if sandbox.refused:
             raise EditionInvalid([_refusal(url, editions) for url in sandbox.refused])
-        return LaidOut(editions[0], document, warnings, variant)
+        return LaidOut(editions[0], document, warnings, composed, variant)
+
+    def composer(self) -> Composer:
+        """The page composition, with its font measures kept between builds."""
+        if self._composer is None:
+            self._composer = Composer(HouseNumbers.read(self.styles_dir), self.styles_dir)
+        return self._composer
 
     def write(self, laid_out: LaidOut) -> TypesetPDF:
         """The laid-out document as PDF bytes (fonts subset, images encoded)."""
         with _captured_warnings() as warnings:
             pdf = laid_out.document.write_pdf(**laid_out.variant.pdf_options)
-        return TypesetPDF(pdf, len(laid_out.document.pages), tuple(laid_out.warnings + warnings))
+        return TypesetPDF(
+            pdf, len(laid_out.document.pages), tuple(laid_out.warnings + warnings), laid_out.composition
+        )
 
 
 def _refusal(url: str, editions: Sequence[RenderedEdition]) -> EditorError:

@@ -104,6 +104,11 @@ def test_short_lines_and_meta_like_lines_inside_the_text_stay() -> None:
     assert texts(draft) == body
 
 
+def test_page_numbers_copied_from_a_pdf_are_dropped() -> None:
+    body = ["第一段，正文内容。", "— 2 —", "第二段，正文内容。", "-3-", "第4页 共5页", "5/5", "第三段。"]
+    assert texts(clean("标题\n" + "\n".join(body))) == ["第一段，正文内容。", "第二段，正文内容。", "第三段。"]
+
+
 def test_repeated_block_kept_once() -> None:
     block = ["●第一条新闻内容。", "●第二条新闻内容。", "●第三条新闻内容。"]
     draft = clean("标题\n" + "\n".join([*block, "中间一段。", *block]))
@@ -137,7 +142,7 @@ def test_roster_becomes_table() -> None:
     assert len(tables) == 1
     assert tables[0].rows == [["王志成", "中央宣传部版权管理局局长"], ["刘洁", "湖北省黄冈市市长"]]
     html = new_parser().render(table_markdown(tables[0]))
-    assert "<table>" in html and "<td>刘洁</td>" in html
+    assert "<table>" in html and '<td class="short">刘洁</td>' in html
     assert texts(draft) == ["专题发言：", "本段不是名单。"]
 
 

@@ -20,7 +20,7 @@ from pipeline.build import Builder, BuildResult
 from pipeline.cli import run
 from pipeline.edition.load import load_edition
 from pipeline.importer.run import ImportReport, import_sources
-from tests.support import png_bytes, word_source
+from tests.support import png_bytes, word_notice_source, word_source, word_training_source
 
 CORPUS = Path(__file__).parent / "corpus"
 TODAY = dt.date(2026, 3, 2)  # the clock is months past the editions: it must never be used
@@ -43,7 +43,9 @@ def _front_and_body(text: str) -> tuple[dict[str, object], str]:
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Imported]:
     root = tmp_path_factory.mktemp("corpus")
     word = word_source(root / "12-座谈会.docx", png_bytes("blue", (1900, 1200)))
-    sources = [*sorted(CORPUS.iterdir()), word]
+    training = word_training_source(root / "23-培训.docx")
+    notice = word_notice_source(root / "28-通知.docx", png_bytes("green", (1900, 1200)))
+    sources = [*sorted(CORPUS.iterdir()), word, training, notice]
     imported: dict[str, Imported] = {}
     for source in sources:
         # 08 is a December article: it goes to the December edition.
@@ -68,7 +70,7 @@ def paragraphs(body: str) -> list[str]:
 
 
 def test_corpus_has_a_source_per_situation() -> None:
-    assert len(list(CORPUS.iterdir())) + 1 >= 15  # + the Word file made at test time
+    assert len(list(CORPUS.iterdir())) + 3 >= 15  # + the Word files made at test time
 
 
 def test_pasted_subheads_and_the_byline_under_the_title(corpus: dict[str, Imported]) -> None:
@@ -218,6 +220,22 @@ def test_word_file(corpus: dict[str, Imported], built: BuildResult) -> None:
     assert '<p class="note">注：线上参会人员' in built.rendered.html
 
 
+def test_word_bullets_marked_header_row_and_padded_names(corpus: dict[str, Imported]) -> None:
+    article = corpus["23"]
+    assert (article.front["source"], str(article.front["published"])) == ("东湖市计量检定所", "2025-11-12")
+    assert "| 日期 | 内容 | 授课人 |\n|---|---|---|\n| 11月11日 | 不确定度评定 | 陈刚 |" in article.body
+    assert "- 统一测量方法\n- 规范原始记录" in article.body
+    assert "供稿" not in article.body and "## 培训安排" in article.body
+
+
+def test_word_headings_numbered_by_numbering_xml_and_a_cell_merged_down(corpus: dict[str, Imported]) -> None:
+    article = corpus["28"]
+    assert "## 一、活动内容" in article.body and "## 二、工作要求" in article.body
+    assert '<tr><td rowspan="2">组织实施</td><td>12月中旬</td></tr>\n<tr><td>12月下旬</td></tr>' in article.body
+    assert "<thead>\n<tr><th>阶段</th><th>时间</th></tr>" in article.body
+    assert re.search(r"!\[图为企业计量人员培训现场\]\(images/.+\.png\)", article.body)
+
+
 def test_source_from_the_address_is_confirmed(corpus: dict[str, Imported]) -> None:
     article = corpus["13"]
     assert article.front["source"] == "donghu.gov.cn"
@@ -272,6 +290,147 @@ def test_roster_on_a_saved_page_lined_up_with_spaces(corpus: dict[str, Imported]
         "| 韩俊峰 | 北塘市计量检测中心 |",
     ]
     assert "表头" in article.front["confirm"]  # type: ignore[operator]  # the header is the importer's
+
+
+def test_page_title_without_column_and_site_and_h3_subheads(corpus: dict[str, Imported]) -> None:
+    article = corpus["20"]
+    assert article.front["title"] == "我省启动2026年度“计量惠民”系列活动"  # not “…_工作动态_江南省…”
+    assert paragraphs(article.body)[0].startswith("近日，")
+    assert "## 免费检定进社区" in article.body and "## 诚信计量树标杆" in article.body  # <h3> → ##
+    assert "（省局计量处）" not in article.body and "字体" not in article.body and "打印" not in article.body
+    assert str(article.front["published"]) == "2025-11-09 10:12"
+
+
+def test_byline_with_a_bar_and_a_roster_by_unit(corpus: dict[str, Imported]) -> None:
+    article = corpus["21"]
+    assert (article.front["source"], str(article.front["published"])) == ("东湖日报", "2025-12-03 08:15")
+    assert "<tr><td>市局</td><td>张强</td><td>副局长</td></tr>" in article.body
+    assert "责任编辑" not in article.body
+
+
+def test_lines_separated_by_br_stay_apart_from_the_nav_bar(corpus: dict[str, Imported]) -> None:
+    article = corpus["22"]
+    body = paragraphs(article.body)
+    assert len(body) == 3 and body[0].startswith("截至11月中旬") and body[-1].startswith("下一步")
+    assert (article.front["source"], str(article.front["published"])) == ("西山市市场监督管理局", "2025-11-15")
+    assert "confirm" not in article.front
+
+
+def test_traditional_big5_page_is_simplified(corpus: dict[str, Imported]) -> None:
+    article = corpus["24"]
+    assert any("BIG5" in line for line in article.report.lines)
+    assert article.front["title"] == "台湾地区计量标准研讨会举行"
+    assert (article.front["source"], str(article.front["published"])) == ("标准检验局", "2025-11-08")
+    assert "与会代表表示，将持续加强计量技术合作" in article.body and "發" not in article.body
+
+
+def test_pasted_wechat_article(corpus: dict[str, Imported]) -> None:
+    article = corpus["25"]
+    # The account's head line gives the date; “来源｜南岭日报” at the end the source.
+    assert (article.front["source"], str(article.front["published"])) == ("南岭日报", "2025-11-20 18:30")
+    assert len(paragraphs(article.body)) == 2
+    for debris in ("原创", "点击上方", "编辑", "审核", "往期推荐", "点个在看", "我市通过国家计量监督试点验收"):
+        assert debris not in article.body, debris
+
+
+def test_bare_page_that_extraction_would_fuse(corpus: dict[str, Imported]) -> None:
+    article = corpus["26"]
+    body = paragraphs(article.body)
+    assert body[0] == "各设区市市场监督管理局：" and body[-2:] == ["江南省市场监督管理局", "2025年11月15日"]
+    assert "| 姓名 | 工作单位 | 专业领域 |" in article.body and "| 王强 | 江南省计量科学研究院 | 长度 |" in article.body
+    assert (article.front["source"], str(article.front["published"])) == ("省局计量处", "2025-11-16")
+
+
+def test_roster_with_the_title_first(corpus: dict[str, Imported]) -> None:
+    article = corpus["27"]
+    assert "| 职务 | 姓名 |\n|---|---|\n| 所长 | 刘建国 |\n| 副所长 | 陈芳 |" in article.body
+    assert "表头" in article.front["confirm"]  # type: ignore[operator]
+
+
+def test_saved_wechat_page_with_sections_and_a_lazy_picture(corpus: dict[str, Imported]) -> None:
+    article = corpus["29"]
+    assert (article.front["source"], str(article.front["published"])) == ("南岭市场监管", "2025-11-28 17:45")
+    body = paragraphs(article.body)
+    assert body[0].startswith("今年以来") and "一、农贸市场公平秤全覆盖" in body
+    assert "https://mmbiz.qpic.cn/abc/640" in article.front["confirm"]["图片"]  # type: ignore[index]
+    assert "编辑" not in article.body and "来源" not in article.body
+
+
+def test_notice_copied_from_a_pdf(corpus: dict[str, Imported]) -> None:
+    article = corpus["30"]
+    assert article.front["title"] == "江南省市场监督管理局关于加强冬季民生计量监督工作的通知"
+    body = paragraphs(article.body)
+    assert "为保障群众冬季用能用气计量公平，现就加强冬季民生计量监督工作通知如下。" in body  # lines rejoined
+    assert "一、突出监督重点" in body and "—" not in article.body  # page numbers gone
+    assert body[-2:] == ["江南省市场监督管理局", "2025年11月28日"]
+    assert (article.front["source"], str(article.front["published"])) == ("江南省市场监督管理局", "2025-11-28")
+
+
+def test_word_file_saved_as_a_web_page(corpus: dict[str, Imported]) -> None:
+    article = corpus["31"]
+    assert article.front["title"] == "关于推荐计量工作先进单位的通知"
+    assert "## 一、推荐条件" in article.body  # a bold paragraph
+    assert "| 设区市 | 推荐名额 |\n|---|---|\n| 南岭市 | 3 |" in article.body  # cells holding <p> are data
+    assert (article.front["source"], str(article.front["published"])) == ("江南省市场监督管理局", "2025-12-01")
+
+
+def test_ascii_full_stops_in_chinese_text(corpus: dict[str, Imported]) -> None:
+    article = corpus["32"]
+    assert article.front["title"] == "《南岭市计量发展规划（2026—2030年）》解读"
+    assert "“十四五”以来，我市计量工作取得长足进步。新建社会公用计量标准46项，量传溯源能力明显增强。" in article.body
+    assert "一、编制背景" in paragraphs(article.body)
+
+
+def test_three_column_roster_lined_up_with_full_width_spaces(corpus: dict[str, Imported]) -> None:
+    article = corpus["33"]
+    assert "<tr><td>南岭电缆股份有限公司</td><td>副总经理</td><td>李强</td></tr>" in article.body
+    assert "吴刚主持" in article.body and "郑华出席" in article.body  # padding closed up in the text too
+
+
+def test_chinese_text_with_english_names_and_quotations(corpus: dict[str, Imported]) -> None:
+    article = corpus["34"]
+    assert article.front["title"] == "国际法制计量组织（OIML）专家来访交流"
+    body = article.body
+    assert "专家Dr. Anna Schmidt一行访问省计量院，双方就“OIML R 117”等国际建议的实施进行了交流。" in body
+    assert 'Dr. Schmidt said: "China has made remarkable progress in legal metrology (especially in smart meters)."' in body
+    assert "2026年3月—5月" in body and "30～50人" in body
+    assert "https://www.oiml.org/en" in body and "info@oiml.org。" in body
+
+
+def test_news_agency_copy_with_a_menu_line_and_credits(corpus: dict[str, Imported]) -> None:
+    article = corpus["35"]
+    assert article.front["title"] == "全国计量器具型式评价技术研讨会在京召开"  # not the menu line
+    assert (article.front["source"], article.front["author"]) == ("新华网", "孙明")
+    assert str(article.front["published"]) == "2025-11-25 14:08"
+    for debris in ("新华网首页", "字体", "纠错", "图片来源", "责任编辑", "相关稿件", "型式批准目录调整", "扫一扫"):
+        assert debris not in article.body, debris
+    assert len(paragraphs(article.body)) == 2
+
+
+def test_portal_page_with_a_spaced_menu(corpus: dict[str, Imported]) -> None:
+    article = corpus["36"]
+    assert (article.front["source"], str(article.front["published"])) == ("市场监管总局网站", "2025-11-04 10:30")
+    assert len(paragraphs(article.body)) == 2 and "无障碍" not in article.body and "纠错" not in article.body
+
+
+def test_meeting_details_under_the_title_stay(corpus: dict[str, Imported]) -> None:
+    article = corpus["37"]
+    assert paragraphs(article.body)[:3] == ["时间：2025年11月21日", "地点：市政府第三会议室", "主持：副市长林涛"]
+    assert "published" in article.front["confirm"]  # type: ignore[operator]  # the meeting's day, not the paper's
+
+
+def test_unit_and_author_signed_in_brackets_at_the_end(corpus: dict[str, Imported]) -> None:
+    article = corpus["38"]
+    assert (article.front["source"], article.front["author"]) == ("东湖市市场监督管理局", "张敏")
+    assert paragraphs(article.body)[-1].startswith("三是加强社会共治")
+
+
+def test_a_speech_sent_as_an_attachment(corpus: dict[str, Imported]) -> None:
+    article = corpus["39"]
+    assert article.front["title"] == "坚持质量第一　推动计量事业高质量发展"  # not “附件2”
+    assert article.front["subtitle"] == "——在全省计量工作会议上的讲话"
+    assert str(article.front["published"]) == "2025-11-24"  # “（2025年11月24日）” under the title
+    assert paragraphs(article.body)[0] == "同志们："
 
 
 def test_pasted_page_debris_dropped(corpus: dict[str, Imported]) -> None:

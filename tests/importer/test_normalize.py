@@ -34,9 +34,15 @@ def fixed(text: str) -> str:
         ("主持人: 王磊", "主持人：王磊"),
         ("采用AI,提升效率", "采用AI，提升效率"),
         ("(1)加强组织领导", "（1）加强组织领导"),
+        ("取得长足进步.新建标准46项.", "取得长足进步。新建标准46项。"),  # a full stop typed as “.”
+        ("“质量第一”.下一句", "“质量第一”。下一句"),
+        ("检定、校准等等...", "检定、校准等等……"),  # the ellipsis is two “…”
+        ("他说…", "他说……"),
         # Quotes: straight to Chinese when Chinese is inside or beside them.
-        ("所谓'计量'就是", "所谓‘计量’就是"),
+        ("所谓'计量'就是", "所谓“计量”就是"),  # a single level of quotation is “”
+        ('他说:"要讲\'诚信\'二字"', "他说：“要讲‘诚信’二字”"),  # ‘’ only inside “”
         ('被称为"Made in China"的', "被称为“Made in China”的"),
+        ('双方就 "OIML R 117" 等建议交流。', "双方就“OIML R 117”等建议交流。"),  # Chinese on both sides
         # Full-width digits and letters (GB/T 15835).
         ("２０２５年１１月", "2025年11月"),
         ("ＧＢ标准", "GB标准"),
@@ -47,6 +53,9 @@ def fixed(text: str) -> str:
         ("1.5~2.0倍", "1.5～2.0倍"),
         ("共3~5人", "共3～5人"),
         ("3-5年", "3～5年"),
+        ("pH值为7.0~7.5之间", "pH值为7.0～7.5之间"),  # a tilde between numbers is a range
+        ("2025年1-10月，全省", "2025年1—10月，全省"),  # months
+        ("11月3-5日召开", "11月3—5日召开"),  # days
         # Interpunct look-alikes (U+0387 from seed 003, U+30FB, U+2027, U+2022 between names).
         ("爱德华\u0387夸夸", "爱德华·夸夸"),
         ("爱德华\u30fb夸夸", "爱德华·夸夸"),
@@ -82,10 +91,15 @@ def test_rules_change_chinese_text(before: str, after: str) -> None:
         "热线0571-88776655，标准GB/T 15834-2011，日期2025-11-05。",  # phone, standard, ISO date
         "英文摘要：“Energy metering matters, and it is the basis.”完",  # an English sentence
         "He said \"yes\" (twice): fine.",
+        'Dr. Schmidt said: "It matters (a lot)." 她表示同意',  # an English quotation stays English
         "![图为会场（局部）](images/photo.png)",
         "# 插入图片的写法（在正文中单独一段）：![图为……（图片说明）](images/photo.jpg)",
         '<tr><td rowspan="2">王磊</td><td>副司长</td></tr>',  # HTML table syntax
         "版本 v3.1 发布",
+        "编号GB 4706.1-2005，第3-5条",  # a standard's year, clause numbers
+        "2025-11-05发布",
+        "附件：工作要点.pdf，共3.5万字",  # a file name and a decimal are not sentence ends
+        "详见 www.samr.gov.cn.",
     ],
 )
 def test_rules_leave_alone(untouched: str) -> None:

@@ -148,7 +148,7 @@ def test_roster_is_a_table(articles: tuple[Edition, BuildResult]) -> None:
     roster = edition.articles[0]
     assert "| 王志成 | 中央宣传部版权管理局局长 |" in roster.body
     assert "| 刘洁 | 湖北省黄冈市市长 |" in roster.body
-    assert "<td>刘洁</td>" in result.rendered.html
+    assert '<td class="short">刘洁</td>' in result.rendered.html
     assert roster.front.published.date == dt.date(2024, 11, 6)
 
 

@@ -18,7 +18,9 @@ BODY = "会议指出，一年来各地围绕量值传递溯源、计量数据共
         ("王　磊　　国家市场监督管理总局计量司副司长", ["王磊", "国家市场监督管理总局计量司副司长"]),
         ("刘 洁    湖北省黄冈市市长", ["刘洁", "湖北省黄冈市市长"]),
         ("李明　上海市市场监督管理局局长", ["李明", "上海市市场监督管理局局长"]),
+        ("王　勇、陈思远、刘　洁\t二等奖", ["王勇、陈思远、刘洁", "二等奖"]),
         ("主持人：赵　宁  省计量院副院长", ["主持人：", "赵宁", "省计量院副院长"]),
+        ("南岭市\t\t48", ["南岭市", "", "48"]),  # an empty cell pasted from a sheet keeps its column
         ("-----\t---------", []),
     ],
 )
@@ -81,3 +83,16 @@ def test_subheads_stand_alone_between_paragraphs() -> None:
 def test_short_lines_that_are_not_subheads(line: str) -> None:
     blocks = subheads([Paragraph(BODY), Paragraph(line), Paragraph(BODY)])
     assert isinstance(blocks[1], Paragraph)
+
+
+def test_a_name_list_gets_a_header_named_from_its_cells() -> None:
+    from pipeline.importer.write import roster_header
+
+    def header(rows: list[list[str]]) -> list[str] | None:
+        return roster_header(Table(rows, header=False, header_rows=0))
+
+    assert header([["王志成", "版权管理局局长"], ["刘洁", "黄冈市市长"]]) == ["姓名", "职务"]
+    assert header([["周立", "南岭市计量测试所"], ["许文静", "东湖市计量科"]]) == ["姓名", "单位"]
+    assert header([["周立", "南岭市计量测试所所长"], ["许文静", "东湖市计量科"]]) == ["姓名", "单位及职务"]
+    assert header([["所长", "刘建国"], ["副所长", "陈芳"], ["总工程师", "周洁"]]) == ["职务", "姓名"]
+    assert header([["上午", "开幕式"], ["下午", "分组讨论"]]) is None  # not names: no header made up

@@ -35,7 +35,9 @@ def test_merged_cells_and_two_header_rows_print(make_edition: MakeEdition, build
     edition = make_edition({"articles/02-second.md": article_text("标准化试点项目通过验收", body_with(MERGED))})
     result = builder.build(edition, tmp_path / "table.pdf")
     html = result.rendered.html
-    assert '<th rowspan="2">产品类别</th>' in html and '<th colspan="2">生产领域</th>' in html
+    # Short cells are marked so they never wrap (render/markdown.py `short`).
+    assert '<th rowspan="2" class="short">产品类别</th>' in html
+    assert '<th colspan="2" class="short">生产领域</th>' in html
     assert "<caption>表<span" in html  # cell text gets the same Chinese text treatment
     # Cells get the paragraphs' Chinese text treatment: compressed marks, a break before the quote.
     assert '<span class="cjk-halt">，</span>\u200b<span class="cjk-halt">“</span>全部合格”' in html
@@ -88,3 +90,8 @@ def test_an_unclosed_table_is_an_error() -> None:
     env: dict[str, list[tuple[int, str]]] = {}
     new_parser().parse("正文。\n\n<table>\n<tr><td>甲</td></tr>\n", env)
     assert env["table_problems"] == [(2, "HTML 表格缺少结尾的 </table>")]
+
+
+def test_a_cell_written_over_two_lines() -> None:
+    html = new_parser().render("<table>\n<tr><td>电线\n电缆</td><td>ISO\n9001</td></tr>\n</table>\n")
+    assert '<td class="short">电线电缆</td>' in html and "ISO 9001" in html
