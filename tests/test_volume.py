@@ -17,7 +17,7 @@ from pipeline.pdfread.outline import OutlineItem, read_outline
 from pipeline.pdfread.page_text import clean_pages, normalize, start_page_texts
 from pipeline.render.volume import render_volume
 from pipeline.volume import build_volume, disagreements, load_editions
-from tests.support import MANIFEST, PARAGRAPH, SAMPLE_EDITION, SEEDS, MakeEdition, article_text
+from tests.support import MANIFEST, SAMPLE_EDITION, SEEDS, MakeEdition, article_text
 
 MONTHS = {
     10: ("2025-10-01", "2025-10-31"),
@@ -58,7 +58,7 @@ def two_issues(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[Path], Pa
             ("02-second", "试点验收"),
             ("03-third", "计量基础设施"),
         ):
-            text = article_text(f"第{number}期{title}", f"{PARAGRAPH}\n")
+            text = article_text(f"第{number}期{title}")
             (folder / "articles" / f"{name}.md").write_text(text, "utf-8")
         folders.append(folder)
     output = root / "2025-合订本.pdf"
@@ -138,6 +138,24 @@ def test_volume_document_information_names_the_volume(two_issues: tuple[list[Pat
     assert info["/Title"] == "工作简报 2025年合订本"
     assert info["/Author"] == "上海交通大学中国质量发展研究院"
     assert str(info["/CreationDate"]).startswith("D:20251130")  # the last issue's date
+
+
+def test_each_issue_takes_as_many_pages_as_on_its_own(
+    two_issues: tuple[list[Path], Path], tmp_path: Path
+) -> None:
+    """The page composition never reaches back into the issue before (it once lengthened
+    issue 10's paragraphs to fill a page of issue 11, and issue 10 grew by a page)."""
+    folders, output = two_issues
+    rows = walk(read_outline(PdfReader(output)))
+    starts = [page for depth, _, page in rows if depth == 1]
+    for folder, start, end in zip(sorted(folders), starts, [*starts[1:], None], strict=True):
+        alone = tmp_path / f"{folder.name}.pdf"
+        assert run(["build", str(folder), "-o", str(alone), "--no-check"]) == 0
+        pages_alone = len(PdfReader(alone).pages)
+        last = (end or len(PdfReader(output).pages) + 1) - 1
+        while not page_text(output, last).strip():  # a blank verso before the next issue
+            last -= 1
+        assert last - start + 1 == pages_alone
 
 
 def test_volume_is_byte_reproducible(two_issues: tuple[list[Path], Path], tmp_path: Path) -> None:
@@ -276,19 +294,27 @@ def test_check_command_judges_a_volume_against_its_editions(
     assert "书签中有 2 期，合订本装订了 1 期" in capsys.readouterr().out
 
 
-def test_each_issue_is_composed_as_its_own_briefing(two_issues: tuple[list[Path], Path], tmp_path: Path) -> None:
+def test_each_issue_is_composed_as_its_own_briefing(make_edition: MakeEdition, tmp_path: Path) -> None:
     """Each issue's 报尾 sits at the foot of its own last page, and the check judges it so."""
     from pipeline.check.volume import check_volume_pdf
     from pipeline.typeset import compose
 
-    folders, output = two_issues
+    short = {
+        f"articles/0{n}-{name}.md": article_text(f"短稿{n}", "研究院召开座谈会。\n")
+        for n, name in ((1, "first"), (2, "second"), (3, "third"))
+    }
+    folders = [make_edition(short, name=f"2025-{n}", manifest=manifest(n)) for n in (10, 11)]
+    builder = Builder.create()
+    output = tmp_path / "volume.pdf"
+    result = build_volume(builder, folders, output)
+    assert check_volume_pdf(output, result.volume, builder.styles_dir).errors == []
     rows = walk(read_outline(PdfReader(output)))
     tenth_ends = [page for depth, _, page in rows if depth == 1][1] - 1
     while not page_text(output, tenth_ends).strip():  # the blank verso before issue 11
         tenth_ends -= 1
-    assert "报：" in page_text(output, tenth_ends)
+    lines = [line for line in page_text(output, tenth_ends).splitlines() if line.strip()]
+    assert lines[-2].lstrip().startswith("发：") or "报：" in "".join(lines[-5:])  # 报尾 at the foot
     # Built again with the distribution block left where the text ends, the check objects.
-    builder = Builder.create()
     original = compose.Composer.finish
     compose.Composer.finish = lambda self, pages: original(self, pages[-1:])
     try:
