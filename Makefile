@@ -9,11 +9,14 @@ LATEST := $(lastword $(EDITIONS))
 # The year `make volume` binds: YEAR=2025, by default the latest edition's (folders are 年-月).
 YEAR ?= $(firstword $(subst -, ,$(notdir $(LATEST))))
 # Debian packages WeasyPrint and the checks need. libharfbuzz-subset0 makes font
-# subsetting about 15× faster; poppler-utils gives pdftotext/pdftoppm.
+# subsetting about 15× faster; poppler-utils gives pdftotext/pdftoppm. chromium and
+# chromium-driver run the preview's browser test (headless, local pages only).
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 \
-                   libfontconfig1 poppler-utils python3-venv
+                   libfontconfig1 poppler-utils python3-venv chromium chromium-driver
+# pdf.js for `briefing preview`, installed from npm into node_modules/ (package.json).
+PDFJS := node_modules/pdfjs-dist/build/pdf.min.mjs
 
-.PHONY: pdf archive print volume test check bench bench-volume watch lint clean setup system-packages
+.PHONY: pdf archive print volume test check bench bench-volume watch preview lint clean setup system-packages
 
 pdf: setup
 	@status=0; for edition in $(EDITIONS); do \
@@ -51,10 +54,17 @@ bench-volume: setup
 watch: setup
 	$(BIN)/briefing watch $(LATEST)
 
+preview: setup
+	$(BIN)/briefing preview $(LATEST)
+
 lint: setup
 	$(BIN)/ruff check pipeline tests
 
-setup: system-packages $(STAMP)
+setup: system-packages $(STAMP) $(PDFJS)
+
+$(PDFJS): package.json
+	npm install --no-audit --no-fund --omit=optional --loglevel=error
+	touch $(PDFJS)
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -66,6 +76,7 @@ system-packages:
 	@missing=(); for package in $(SYSTEM_PACKAGES); do \
 	  dpkg-query -W -f='$${Status}' "$$package" 2>/dev/null | grep -q "ok installed" || missing+=("$$package"); \
 	done; \
+	command -v npm >/dev/null || missing+=(nodejs npm); \
 	if [ $${#missing[@]} -gt 0 ]; then \
 	  echo "安装系统依赖：$${missing[*]}"; \
 	  if [ "$$(id -u)" = 0 ]; then sudo=""; elif command -v sudo >/dev/null; then sudo="sudo"; \

@@ -74,13 +74,18 @@ def peak_memory_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def cold_build(edition: Path, output: Path) -> tuple[float, dict[str, float]]:
+def cold_build(
+    edition: Path, output: Path, font_cache: Path | None = None
+) -> tuple[float, dict[str, float]]:
+    """A fresh process's build; with `font_cache`, that (empty) folder as the font cache."""
+    environment = {**os.environ, "BRIEFING_CACHE_DIR": str(font_cache)} if font_cache else None
     started = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-m", "benchmarks.bench", "--child-build", str(edition), str(output)],
         check=True,
         capture_output=True,
         text=True,
+        env=environment,
     )
     return time.perf_counter() - started, json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -112,7 +117,10 @@ def phases(builder: Builder, edition: Path) -> dict[str, float]:
     rendered = builder.renderer.render(loaded)
     marks["render (Markdown, Jinja2)"] = time.perf_counter() - started
     started = time.perf_counter()
-    laid_out = builder.typesetter.layout(rendered)
+    images, _ = builder.typesetter.vet_images(rendered)
+    marks["vet images (Pillow, SVG)"] = time.perf_counter() - started
+    started = time.perf_counter()
+    laid_out = builder.typesetter.layout(rendered, images)
     marks["WeasyPrint layout (with justification)"] = time.perf_counter() - started
     started = time.perf_counter()
     builder.typesetter.write(laid_out)
@@ -142,65 +150,46 @@ def composition_cost(builder: Builder, edition: Path, runs: int) -> str:
     )
 
 
-def partial_relayout(builder: Builder, edition: Path) -> dict[str, float]:
-    """Experiment: lay out only the changed article and splice its pages into the rest.
+LONG_PARAGRAPH = "为便于比较，这里加入一段较长的补充说明，使后面的页面整体后移。" * 40
 
-    Each article is rendered as its own document (masthead and contents stripped);
-    after an edit only that document is laid out again, then all pages are combined
-    with Document.copy() and written. Contents page numbers are not refreshed here:
-    this measures the ceiling of the approach, not a finished feature.
+
+def watcher_latency(edition: Path, output: Path, saves: int) -> dict[str, list[float]]:
+    """Save → PDF in the watcher for edits inside a middle article, by kind of edit.
+
+    Even saves add a sentence to a paragraph (the page count usually stays); odd saves
+    add or take away a long paragraph (the pages after it move, the count changes).
     """
-    import re
-
-    from weasyprint import HTML
-
-    from pipeline.typeset.typesetter import Sandbox, make_fetcher
-
-    loaded = load_edition(edition)
-    rendered = builder.renderer.render(loaded)
-    head, rest = rendered.html.split("<body>", 1)
-    articles = re.findall(r'<article class="article".*?</article>', rest, flags=re.S)
-    sandbox = Sandbox((loaded.root, builder.styles_dir, builder.fonts_dir))
-    font_config = builder.typesetter.font_configuration()
-
-    def layout(article_html: str):  # type: ignore[no-untyped-def]
-        html = f'{head}<body><main class="articles">{article_html}</main></body></html>'
-        source = HTML(string=html, base_url=loaded.root.as_uri() + "/", url_fetcher=make_fetcher(sandbox))
-        return source.render(font_config=font_config, cache=builder.typesetter.image_cache)
-
-    documents = [layout(article) for article in articles]
-    started = time.perf_counter()
-    documents[0] = layout(articles[0])
-    relayout = time.perf_counter() - started
-    started = time.perf_counter()
-    pages = [page for document in documents for page in document.pages]
-    documents[0].copy(pages).write_pdf()
-    combine = time.perf_counter() - started
-    return {"re-layout one article": relayout, "combine + write PDF": combine}
-
-
-def watcher_latency(edition: Path, output: Path, saves: int) -> list[float]:
     from pipeline.watch import BuildOutcome, Watcher
 
     outcomes: queue.Queue[BuildOutcome] = queue.Queue()
-    watcher = Watcher(Builder.create(), edition, output, outcomes.put)
+    builder = Builder.create()
+    watcher = Watcher(builder, edition, output, outcomes.put)
     thread = threading.Thread(target=watcher.run, daemon=True)
     thread.start()
-    outcomes.get(timeout=60)
-    article = sorted((edition / "articles").glob("*.md"))[0]
-    original = article.read_text("utf-8")
-    latencies = []
+    outcomes.get(timeout=120)
+    articles = sorted((edition / "articles").glob("*.md"))
+    article = articles[len(articles) // 2]
+    text = article.read_text("utf-8")
+    figures: dict[str, list[float]] = {"sentence": [], "pages move": [], "kept": []}
     for number in range(saves):
+        if number % 2 == 0:
+            kind = "sentence"
+            text = text.replace("。", f"。补充第{number}句。", 1)
+        else:
+            kind = "pages move"
+            added = f"\n\n{LONG_PARAGRAPH}\n"
+            text = text.replace(added, "\n") if LONG_PARAGRAPH in text else text + added
         saved = time.perf_counter()
-        article.write_text(original + f"\n补充第{number}段。\n", "utf-8")
-        outcome = outcomes.get(timeout=60)
+        article.write_text(text, "utf-8")
+        outcome = outcomes.get(timeout=120)
         if outcome.result is None:
             raise RuntimeError("\n".join(outcome.errors))
-        latencies.append(time.perf_counter() - saved)
+        figures[kind].append(time.perf_counter() - saved)
+        figures["kept"].append(builder.typesetter.page_keeper.last_kept / outcome.result.page_count)
         time.sleep(0.3)  # let the editor "read" the PDF before the next save
     watcher.stop()
     thread.join(60)
-    return latencies
+    return figures
 
 
 def check_seconds(pdf: Path, edition: Path, times: int) -> list[float]:
@@ -222,7 +211,9 @@ def bench_edition(label: str, edition: Path, work: Path, runs: int, saves: int) 
     output = work / f"{edition.name}.pdf"
     html = work / f"{edition.name}.html"
     builder = Builder.create()
-    html.write_text(builder.render(edition).html, "utf-8")
+    # Images as file: URLs, which plain WeasyPrint can fetch (the build serves edition: URLs).
+    plain_html = builder.render(edition).html.replace('src="edition:/', f'src="{edition.resolve().as_uri()}/')
+    html.write_text(plain_html, "utf-8")
 
     colds, peaks, pages = [], [], 0
     for _ in range(runs):
@@ -230,9 +221,12 @@ def bench_edition(label: str, edition: Path, work: Path, runs: int, saves: int) 
         colds.append(seconds)
         peaks.append(child["peak_mb"])
         pages = int(child["pages"])
+    fresh_caches = [work / f"font-cache-{run}" for run in range(runs)]
+    uncached = [cold_build(edition, output, cache)[0] for cache in fresh_caches]
     bare = repeat(runs, lambda: bare_weasyprint(html, work / "bare.pdf"))
     print(f"pages                       {pages}")
     print(f"cold `briefing build`       {summary(colds)}")
+    print(f"  … with an empty font cache {summary(uncached)} (first build of a checkout)")
     print(f"bare `weasyprint` same HTML {summary(bare)}")
     print(f"cold / bare                 {statistics.median(colds) / statistics.median(bare):.2f}×")
     print(f"peak memory (cold build)    {summary(peaks, 'MB', 0)}")
@@ -247,16 +241,12 @@ def bench_edition(label: str, edition: Path, work: Path, runs: int, saves: int) 
         print(f"  {name:<28}{seconds:.3f} s ({seconds / total:.0%})")
     print(f"page composition            {composition_cost(builder, edition, runs)}")
     if saves:
-        splice = partial_relayout(builder, edition)
-        print("experiment: re-lay out only the changed article, splice pages")
-        for name, seconds in splice.items():
-            print(f"  {name:<28}{seconds:.3f} s")
-        print(f"  {'total':<28}{sum(splice.values()):.3f} s (vs warm full rebuild above)")
         copy = work / f"watch-{edition.name}"
         shutil.copytree(edition, copy)
         latency = watcher_latency(copy, work / "watch.pdf", saves)
-        middle, worst = statistics.median(latency), max(latency)
-        print(f"save → PDF in watcher       median {middle:.2f} s, max {worst:.2f} s (n={saves})")
+        for kind in ("sentence", "pages move"):
+            print(f"save → PDF, {kind:<10}      {summary(latency[kind])}")
+        print(f"  pages kept per rebuild    {summary([100 * share for share in latency['kept']], '%', 0)}")
     print(f"`briefing check`            {summary(check_seconds(output, edition, runs), 's', 3)}")
 
 
@@ -277,7 +267,7 @@ def main() -> None:
         small = scaled_edition(SAMPLE, work / "small", 1, keep=3)
         bench_edition("sample, first 3 articles of each section", small, work, args.runs, args.saves)
         large = scaled_edition(SAMPLE, work / "large", args.copies)
-        bench_edition(f"sample ×{args.copies}", large, work, max(2, args.runs - 1), 0)
+        bench_edition(f"sample ×{args.copies}", large, work, max(2, args.runs - 1), max(4, args.saves // 2))
 
 
 if __name__ == "__main__":

@@ -1,22 +1,34 @@
-"""One build: load → render → typeset → write, with the warm parts kept between builds."""
+"""One build: load → render → vet images → typeset → write, with the warm parts kept between builds.
+
+Every editor mistake is found before typesetting and told at once: when the front
+matter of some article is wrong, the bodies that could be read are still scanned
+for Markdown and image mistakes, so fixing one list does not reveal the next.
+The output path is judged before any work (`output_problem`): it may not be an
+input (an article, `issue.yaml`, an image, a style or font), a folder, or an
+existing file that is not a PDF.
+"""
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .atomic_files import write_atomically
 from .check.expected import Expected
-from .edition.load import LoadCache, load_edition
-from .house import FONTS_DIR, REPO_ROOT, STYLES_DIR, shipped_font_families
-from .render.html import RenderedEdition, Renderer
+from .edition.load import LoadCache, LoadFailed, load_edition
+from .errors import EditionInvalid, OutputProblem
+from .house import FONTS_DIR, REPO_ROOT, STYLES_DIR, cache_dir, shipped_font_families
+from .render.html import RenderedEdition, Renderer, RenderFailed, scan_bodies
+from .typeset.fontcache import FontCache
 from .typeset.glyphs import FontCoverage, MissingGlyph
+from .typeset.libraries import import_weasyprint_quietly
 from .typeset.typesetter import (
     SetupProblem,
     Typesetter,
     check_setup,
     use_only_shipped_fonts,
-    write_atomically,
 )
 from .variant import BRIEFING, Variant
 
@@ -64,11 +76,13 @@ class Builder:
         if problems:
             raise SetupProblem("；".join(problems))
         use_only_shipped_fonts(fonts_dir)
+        import_weasyprint_quietly()
+        font_cache = FontCache(cache_dir() / "fonts", fonts_dir)
         return cls(
             styles_dir,
             fonts_dir,
             Renderer.from_styles(styles_dir),
-            Typesetter(styles_dir, fonts_dir),
+            Typesetter(styles_dir, fonts_dir, font_cache=font_cache),
         )
 
     def font_coverage(self) -> FontCoverage:
@@ -80,15 +94,37 @@ class Builder:
         edition = load_edition(edition_dir, self.load_cache)
         return self.renderer.render(edition, variant)
 
+    def _every_mistake(self, edition_dir: Path, variant: Variant = BRIEFING) -> RenderedEdition:
+        """The rendered edition, or `EditionInvalid` with the mistakes of every stage."""
+        try:
+            edition = load_edition(edition_dir, self.load_cache)
+        except LoadFailed as failed:
+            scanned = scan_bodies(failed.texts, edition_dir.resolve())
+            _, image_errors = self.typesetter.image_vetter.vet(scanned.images)
+            raise EditionInvalid([*failed.errors, *scanned.errors, *image_errors]) from None
+        try:
+            return self.renderer.render(edition, variant)
+        except RenderFailed as failed:
+            _, image_errors = self.typesetter.image_vetter.vet(failed.images)
+            raise EditionInvalid([*failed.errors, *image_errors]) from None
+
     def build(self, edition_dir: Path, output: Path, variant: Variant = BRIEFING) -> BuildResult:
         """Build the PDF; on any input error raise before `output` is touched."""
         started = time.perf_counter()
-        edition = load_edition(edition_dir, self.load_cache)
+        problem = output_problem(output, edition_dir, self.styles_dir, self.fonts_dir)
+        if problem:
+            raise OutputProblem(output, problem)
+        rendered = self._every_mistake(edition_dir, variant)
+        images, image_errors = self.typesetter.vet_images(rendered)
+        if image_errors:
+            raise EditionInvalid(image_errors)
         # Before typesetting, so a missing character is named with its file and line.
-        missing_glyphs = tuple(self.font_coverage().find_missing(edition))
-        rendered = self.renderer.render(edition, variant)
-        typeset = self.typesetter.typeset(rendered, variant)
-        write_atomically(output, typeset.pdf)
+        missing_glyphs = tuple(self.font_coverage().find_missing(rendered.edition))
+        typeset = self.typesetter.typeset(rendered, images, variant)
+        try:
+            write_atomically(output, typeset.pdf)
+        except OSError as error:
+            raise OutputProblem(output, _why_unwritable(error)) from error
         return BuildResult(
             output,
             typeset.page_count,
@@ -98,6 +134,43 @@ class Builder:
             missing_glyphs,
             variant,
         )
+
+
+def output_problem(
+    output: Path, edition_dir: Path, styles_dir: Path, fonts_dir: Path, pdf: bool = True
+) -> str | None:
+    """Why the PDF (or HTML, `pdf=False`) may not be written to `output`, or None."""
+    target = output.resolve()
+    if target.is_dir():
+        return "这是一个文件夹，请写出 PDF 文件名，如 build/2025-11.pdf"
+    for folder in (edition_dir.resolve(), styles_dir.resolve(), fonts_dir.resolve()):
+        if target.is_relative_to(folder):
+            return (
+                "不能写在期次文件夹、styles/ 或 fonts/ 里（会覆盖稿件或被当作稿件）："
+                "请写到 build/ 等其他文件夹"
+            )
+    if target.is_file() and pdf:
+        try:
+            with target.open("rb") as stream:
+                is_pdf = stream.read(5) == b"%PDF-"
+        except OSError as error:
+            return _why_unwritable(error)
+        if not is_pdf:
+            return "这个文件已存在，但不是 PDF，为免误删没有覆盖：请换一个文件名"
+    folder = next((parent for parent in target.parents if parent.exists()), None)
+    if folder is not None and not os.access(folder, os.W_OK | os.X_OK):
+        return f"没有写入 {folder} 的权限：请换一个文件夹，或请管理员开放权限"
+    return None
+
+
+def _why_unwritable(error: OSError) -> str:
+    if isinstance(error, PermissionError):
+        return "没有写入权限：请换一个文件夹，或请管理员开放权限"
+    if isinstance(error, IsADirectoryError):
+        return "这是一个文件夹，请写出 PDF 文件名"
+    if isinstance(error, NotADirectoryError | FileExistsError):
+        return "路径中有一段是文件而不是文件夹"
+    return f"写入失败（{error.strerror or error}）：请检查磁盘空间和文件夹"
 
 
 def default_output(edition_dir: Path, variant: Variant = BRIEFING) -> Path:

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from .build import Builder, default_output
-from .errors import EditionInvalid
+from .atomic_files import write_atomically
+from .build import Builder, BuildResult, default_output, output_problem
+from .errors import EditionInvalid, OutputProblem
 from .house import STYLES_DIR
+from .signals import exit_code, stop_on_signals
 from .typeset.typesetter import SetupProblem
+from .variant import Variant
 
 EXIT_OK, EXIT_CHECK_FAILED, EXIT_INVALID_INPUT, EXIT_SETUP = 0, 1, 2, 3
 
@@ -38,22 +42,39 @@ def _ready_builder() -> Builder:
 
 
 def command_build(args: argparse.Namespace) -> int:
-    from .check.run import check_pdf
-    from .check.tagged import is_missing_alt_warning
-    from .typeset.glyphs import is_notdef_warning
     from .variant import VARIANTS
 
     edition_dir = Path(args.edition)
     variant = VARIANTS[args.variant]
     output = Path(args.output) if args.output else default_output(edition_dir, variant)
-    builder = _ready_builder()
-    if args.html:
-        rendered = builder.render(edition_dir, variant)
-        Path(args.html).write_text(rendered.html, "utf-8")
-        _say(f"已写出 HTML：{args.html}")
-        return EXIT_OK
-    result = builder.build(edition_dir, output, variant)
-    _say(f"已生成{variant.label} {output}（{result.page_count} 页，用时 {result.seconds:.2f} 秒）")
+    try:
+        builder = _ready_builder()
+        if args.html:
+            return _write_html(builder, edition_dir, Path(args.html), variant)
+        result = builder.build(edition_dir, output, variant)
+    except KeyboardInterrupt as interruption:  # Ctrl-C, SIGTERM, SIGHUP: see signals.py
+        _complain("已中断：未写出新的 PDF（原有 PDF 保持不变）。")
+        return exit_code(interruption)
+    return _report_build(args, result)
+
+
+def _write_html(builder: Builder, edition_dir: Path, html: Path, variant: Variant) -> int:
+    problem = output_problem(html, edition_dir, builder.styles_dir, builder.fonts_dir, pdf=False)
+    if problem:
+        raise OutputProblem(html, problem)
+    write_atomically(html, builder.render(edition_dir, variant).html.encode("utf-8"))
+    _say(f"已写出 HTML：{html}")
+    return EXIT_OK
+
+
+def _report_build(args: argparse.Namespace, result: BuildResult) -> int:
+    from .check.run import check_pdf
+    from .check.tagged import is_missing_alt_warning
+    from .typeset.glyphs import is_notdef_warning
+
+    output = result.output
+    label = result.variant.label
+    _say(f"已生成{label} {output}（{result.page_count} 页，用时 {result.seconds:.2f} 秒）")
     for warning in result.warnings:
         # Missing glyphs and alt text are told by the check, with places and what to do.
         if not is_notdef_warning(warning) and not is_missing_alt_warning(warning):
@@ -141,12 +162,50 @@ def command_watch(args: argparse.Namespace) -> int:
 
     edition_dir = Path(args.edition)
     output = Path(args.output) if args.output else default_output(edition_dir)
-    watcher = Watcher(_ready_builder(), edition_dir, output, lambda outcome: _say(outcome.line()))
+    builder = _ready_builder()
+    problem = output_problem(output, edition_dir, builder.styles_dir, builder.fonts_dir)
+    if problem:
+        raise OutputProblem(output, problem)
+    watcher = Watcher(builder, edition_dir, output, lambda outcome: _say(outcome.line()))
     _say(f"正在监视 {edition_dir}（以及 styles/、fonts/），保存后自动更新 {output}。按 Ctrl-C 退出。")
     try:
         watcher.run()
-    except KeyboardInterrupt:
-        _say("已停止监视。")
+    except KeyboardInterrupt:  # Ctrl-C, SIGTERM or SIGHUP (see signals.py)
+        with contextlib.suppress(OSError):  # the terminal that would show it is gone (SIGHUP)
+            _say("已停止监视。")
+    return EXIT_OK
+
+
+def command_preview(args: argparse.Namespace) -> int:
+    import time
+
+    from .preview import running_preview
+    from .preview.server import missing_pdfjs
+
+    missing = missing_pdfjs()
+    if missing:
+        raise SetupProblem(f"缺少 pdf.js（{missing[0]}），请运行 make setup")
+    edition_dir = Path(args.edition)
+    output = Path(args.output) if args.output else default_output(edition_dir)
+    builder = _ready_builder()
+    problem = output_problem(output, edition_dir, builder.styles_dir, builder.fonts_dir)
+    if problem:
+        raise OutputProblem(output, problem)
+    try:
+        preview = running_preview(builder, edition_dir, output, args.port)
+        with preview as running:
+            _say(
+                f"预览地址：{running.url} （请用浏览器打开；只在本机可见）\n"
+                f"正在监视 {edition_dir}（以及 styles/、fonts/），保存后自动更新。按 Ctrl-C 退出。"
+            )
+            while True:
+                time.sleep(3600)
+    except OSError as error:
+        _complain(f"无法在端口 {args.port} 上启动预览（{error.strerror or error}），请用 --port 换一个端口")
+        return EXIT_SETUP
+    except KeyboardInterrupt:  # Ctrl-C, SIGTERM or SIGHUP (see signals.py)
+        with contextlib.suppress(OSError):  # the terminal that would show it is gone (SIGHUP)
+            _say("已停止预览。")
     return EXIT_OK
 
 
@@ -210,7 +269,8 @@ def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="briefing",
         description="工作简报排版工具：把 issues/ 下的一期稿件排成可印刷的 PDF。",
-        epilog="退出码：0 成功；1 检查未通过；2 稿件有误（原 PDF 不变）；3 工具安装不完整。",
+        epilog="退出码：0 成功；1 检查未通过；2 稿件或输出路径有误（原 PDF 不变）；3 工具安装不完整；"
+        "130 按 Ctrl-C 中断（143、129：被 SIGTERM、SIGHUP 中断；监视命令被停止时为 0）。",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="命令")
 
@@ -264,6 +324,14 @@ def make_parser() -> argparse.ArgumentParser:
     watch.add_argument("-o", "--output", metavar="PDF", help="输出文件（默认 build/<期次>.pdf）")
     watch.set_defaults(run=command_watch)
 
+    preview = commands.add_parser(
+        "preview", help="在浏览器中预览：保存后自动更新 PDF，旁边列出检查结果"
+    )
+    preview.add_argument("edition", metavar="期次文件夹", help="如 issues/2025-11")
+    preview.add_argument("--port", type=int, default=8765, help="本机端口（默认 8765）")
+    preview.add_argument("-o", "--output", metavar="PDF", help="输出文件（默认 build/<期次>.pdf）")
+    preview.set_defaults(run=command_preview)
+
     new = commands.add_parser("new", help="新建下一期（期号接续最近一期）")
     new.add_argument("name", metavar="年-月", help="如 2025-12")
     new.add_argument("--issues", default="issues", help="存放各期的文件夹（默认 issues）")
@@ -292,15 +360,20 @@ def run(argv: Sequence[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
     command: Callable[[argparse.Namespace], int] = args.run
     try:
-        return command(args)
+        with stop_on_signals():
+            return command(args)
     except EditionInvalid as invalid:
         _complain(invalid.report())
+        return EXIT_INVALID_INPUT
+    except OutputProblem as problem:
+        _complain(problem.report())
         return EXIT_INVALID_INPUT
     except SetupProblem as problem:
         _complain(f"工具安装不完整：{problem}")
         return EXIT_SETUP
-    except KeyboardInterrupt:
-        return EXIT_OK
+    except KeyboardInterrupt as interruption:
+        _complain("已中断。")
+        return exit_code(interruption)
     except Exception as error:  # a bug of ours: never show an editor a traceback
         if os.environ.get("BRIEFING_DEBUG"):
             raise

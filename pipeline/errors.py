@@ -49,6 +49,18 @@ class EditionInvalid(Exception):
         return "\n".join(lines)
 
 
+class OutputProblem(Exception):
+    """The PDF cannot be written where asked (an input file, a folder, no permission)."""
+
+    def __init__(self, output: Path, reason: str) -> None:
+        super().__init__(f"{output}: {reason}")
+        self.output = output
+        self.reason = reason
+
+    def report(self) -> str:
+        return f"无法写出 {self.output}：{self.reason}。未生成新的 PDF（原有 PDF 保持不变）。"
+
+
 def _sort_key(error: EditorError) -> tuple[str, int, int, str]:
     return (error.file, error.line or 0, error.column or 0, error.message)
 

@@ -9,6 +9,7 @@ stylesheets load are read from their @font-face rules here, for the typesetter
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -17,6 +18,7 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 STYLES_DIR = REPO_ROOT / "styles"
 FONTS_DIR = REPO_ROOT / "fonts"
+CACHE_DIR_VARIABLE = "BRIEFING_CACHE_DIR"
 STYLESHEET_NAMES = ("house.css", "briefing.css")
 TEMPLATE_NAME = "briefing.html.j2"
 # The bound volume (合订本): its own template and sheet, after STYLESHEET_NAMES.
@@ -164,3 +166,9 @@ def _shipped_font_families(styles_dir: Path) -> frozenset[str]:
             with TTFont(face.file, lazy=True) as font:
                 families.add(font["name"].getDebugName(1) or "")
     return frozenset(families - {""})
+
+
+def cache_dir() -> Path:
+    """Where the tool keeps what it can make again (font copies, word lists), never /tmp:
+    `build/.cache/` of this checkout, or $BRIEFING_CACHE_DIR."""
+    return Path(os.environ.get(CACHE_DIR_VARIABLE) or REPO_ROOT / "build" / ".cache")

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .edition.load import FileProblem, read_text
+from .atomic_files import replace_text
+from .edition.load import FileProblem, control_character_errors, read_text
 from .errors import display_path
 from .importer.normalize import Change, normalize_text
 
@@ -57,8 +58,9 @@ def lint_edition(edition_dir: Path, fix: bool = False) -> LintResult:
         except FileProblem as problem:
             result.unreadable.append(str(problem.error))
             continue
+        result.unreadable += [str(error) for error in control_character_errors(text, shown)]
         fixed, changes = normalize_text(text)
         result.files.append(FileFindings(shown, tuple(changes)))
         if fix and fixed != text:
-            path.write_text(fixed, "utf-8")
+            replace_text(path, fixed)
     return result

@@ -10,9 +10,15 @@ GB2312/GBK/GB18030 are read as GB18030, their superset, which loses nothing).
 from __future__ import annotations
 
 import codecs
+import re
 
 import charset_normalizer
 
+# C0 and C1 controls other than tab and line feed, DEL, the non-characters U+FFFE/FFFF
+# (invisible in an editor, never drawable) and the bidirectional embeddings and
+# isolates U+202A–202E, U+2066–2069, which make the PDF show text in another order
+# than the file holds ("Trojan source"); a Chinese briefing never needs them.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff\u202a-\u202e\u2066-\u2069]")
 LEGACY_CHINESE = {"gb2312", "gbk", "gb18030", "hz", "big5hkscs"}
 
 
@@ -64,3 +70,17 @@ def decode_any(data: bytes) -> tuple[str, str]:
         encoding += "，Windows 换行（CRLF）"
         text = unify_line_ends(text)
     return text, encoding
+
+
+def control_characters(text: str) -> list[tuple[int, int, str]]:
+    """(line, column, character), 1-based, of every control character in decoded text."""
+    found = []
+    line, line_start, scanned = 1, 0, 0
+    for match in _CONTROL.finditer(text):
+        breaks = text.count("\n", scanned, match.start())
+        if breaks:
+            line += breaks
+            line_start = text.rfind("\n", scanned, match.start()) + 1
+        scanned = match.start()
+        found.append((line, match.start() - line_start + 1, match.group()))
+    return found

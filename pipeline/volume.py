@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
 
+from .atomic_files import write_atomically
 from .build import Builder
 from .edition.load import Edition, load_edition
 from .errors import EditionInvalid
-from .render.volume import RenderedVolume, render_volume
+from .render.volume import RenderedVolume, as_one_edition, render_volume
 from .typeset.glyphs import MissingGlyph
-from .typeset.typesetter import write_atomically
 
 
 class VolumeInconsistent(Exception):
@@ -121,8 +121,7 @@ def build_volume(builder: Builder, edition_dirs: list[Path], output: Path) -> Vo
     missing = tuple(glyph for edition in editions for glyph in coverage.find_missing(edition))
     volume = render_volume(builder.renderer, editions)
     typesetter = builder.typesetter
-    laid_out = typesetter.layout_html(volume.html, [issue.rendered for issue in volume.issues])
-    typeset = typesetter.write(laid_out)
+    typeset = typesetter.write(typesetter.layout(as_one_edition(volume)))
     write_atomically(output, typeset.pdf)
     return VolumeResult(
         output, typeset.page_count, typeset.warnings, time.perf_counter() - started, volume, missing

@@ -3,6 +3,10 @@
 One build thread, fed by watchdog events: a burst of saves becomes one build, a save
 during a build causes exactly one more build after it, and two builds never write the
 output at the same time. The Builder stays warm between builds.
+
+A watcher outlives every failed build: an editor's mistake, an output it cannot
+write (a read-only folder, a full disk), a missing font, even a bug of ours each
+become one report, the last good PDF stays, and the next save builds again.
 """
 
 from __future__ import annotations
@@ -18,7 +22,8 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
 from .build import Builder, BuildResult
-from .errors import EditionInvalid
+from .errors import EditionInvalid, EditorError, OutputProblem
+from .typeset.typesetter import SetupProblem
 
 # Editors' temporary and backup files: vim (.swp, .swx, 4913, ~), emacs (.#*, #*#),
 # LibreOffice (.~lock*), our own atomic-write temp files.
@@ -45,9 +50,15 @@ class BuildOutcome:
     started: dt.datetime
     result: BuildResult | None
     errors: tuple[str, ...]
+    # The same errors with their file and line, for a viewer that links to them.
+    editor_errors: tuple[EditorError, ...] = ()
+    # Why the build failed when it is not the edition's fault (output, setup, a bug).
+    problem: str = ""
 
     def line(self) -> str:
         stamp = self.started.strftime("%H:%M:%S")
+        if self.problem:
+            return f"[{stamp}] {self.problem}"
         if self.result is None:
             listing = "\n".join(f"    {error}" for error in self.errors)
             return f"[{stamp}] 稿件有 {len(self.errors)} 处错误，PDF 未更新：\n{listing}"
@@ -90,6 +101,7 @@ class Watcher:
         quiet_seconds: float = 0.04,
     ) -> None:
         self.builder = builder
+        builder.typesetter.rebuilds = True  # each build keeps what the next can reuse
         self.edition_dir = edition_dir.resolve()
         self.output = output.resolve()
         self.report = report
@@ -109,7 +121,15 @@ class Watcher:
         try:
             result = self.builder.build(self.edition_dir, self.output)
         except EditionInvalid as invalid:
-            outcome = BuildOutcome(started, None, tuple(str(error) for error in invalid.errors))
+            errors = tuple(invalid.errors)
+            outcome = BuildOutcome(started, None, tuple(str(error) for error in errors), errors)
+        except OutputProblem as problem:
+            outcome = BuildOutcome(started, None, (), problem=problem.report())
+        except SetupProblem as problem:
+            outcome = BuildOutcome(started, None, (), problem=f"工具安装不完整，PDF 未更新：{problem}")
+        except Exception as error:  # a watcher must outlive any one build; the next save retries
+            why = f"内部错误，PDF 未更新（下次保存时重试）：{type(error).__name__}: {error}"
+            outcome = BuildOutcome(started, None, (), problem=why)
         else:
             outcome = BuildOutcome(started, result, ())
         self.builds += 1

@@ -10,9 +10,13 @@ from __future__ import annotations
 import dataclasses
 import io
 import os
+import struct
+import subprocess
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from PIL import Image
 
 from pipeline.build import Builder
@@ -307,3 +311,51 @@ def word_notice_source(path: Path, picture: bytes) -> Path:
     next(document.paragraphs[-1]._p.iter(qn("wp:docPr"))).set("descr", "图为企业计量人员培训现场")
     document.save(str(path))
     return path
+
+
+# Broken and hostile files made on purpose, and the real CLI run in this process.
+
+# What a previous good build left: the tests assert it is still byte for byte there.
+LAST_PDF = b"%PDF-1.7\n% the last good PDF, which a refused build must leave alone\n%%EOF\n"
+
+
+def _chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+def png_header_only(width: int, height: int) -> bytes:
+    """A PNG that claims `width`×`height` pixels (a decompression bomb's header), 60 bytes."""
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header) + _chunk(b"IEND", b"")
+
+
+def truncated_jpeg() -> bytes:
+    stream = io.BytesIO()
+    Image.effect_noise((400, 300), 80).convert("RGB").save(stream, "JPEG", quality=90)
+    whole = stream.getvalue()
+    return whole[: len(whole) * 6 // 10]
+
+
+def line_of(path: Path, marker: str) -> int:
+    """1-based number of the first line of `path` containing `marker`."""
+    for number, line in enumerate(path.read_text("utf-8").split("\n"), start=1):
+        if marker in line:
+            return number
+    raise AssertionError(f"{marker!r} not in {path}")
+
+
+def dead_pid() -> int:
+    """The id of a process that has just ended."""
+    process = subprocess.Popen(["true"])
+    process.wait()
+    return process.pid
+
+
+def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
+    """Exit code and everything printed, of `briefing ARGV` run in this process."""
+    from pipeline.cli import run
+
+    capsys.readouterr()
+    code = run(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out + captured.err

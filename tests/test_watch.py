@@ -215,3 +215,118 @@ def test_replaced_image_is_not_served_from_cache(
     Image.new("RGB", (1950, 1100), "white").save(photo)  # same name, new picture
     second = builder.build(root, tmp_path / "b.pdf").output
     assert image_sizes(second) == {(1950, 1100)}
+
+
+def test_same_size_edit_with_preserved_mtime_is_rebuilt(running: RunningWatcher) -> None:
+    """`cp -p` and `rsync -t` keep mtime and size: the cache must see the new content."""
+    article = running.watcher.edition_dir / "articles" / "01-first.md"
+    before = article.stat()
+    new_text = article_text("研究院召开质量发展形势研判会")  # same length, one word changed
+    assert len(new_text.encode()) == before.st_size
+    article.write_text(new_text, "utf-8")
+    os.utime(article, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert running.next_outcome().result is not None
+    assert titles(running.watcher.output)[0] == "研究院召开质量发展形势研判会"
+
+
+def test_watcher_survives_a_failed_write_and_recovers(running: RunningWatcher) -> None:
+    output = running.watcher.output
+    article = running.watcher.edition_dir / "articles" / "03-third.md"
+    output.unlink()
+    output.mkdir()  # the PDF's path is now a folder: the write fails
+    article.write_text(article_text("写不出去的那次"), "utf-8")
+    failed = running.next_outcome()
+    assert failed.result is None and "无法写出" in failed.line(), failed.line()
+    output.rmdir()
+    article.write_text(article_text("恢复之后"), "utf-8")
+    recovered = running.next_outcome()
+    assert recovered.result is not None, recovered.line()
+    assert titles(output)[-1] == "恢复之后"
+
+
+def test_watcher_survives_a_bug_in_a_build(running: RunningWatcher, monkeypatch: pytest.MonkeyPatch) -> None:
+    builder = running.watcher.builder
+    real_build = builder.build
+    calls = []
+
+    def build_failing_once(edition_dir: Path, output: Path):  # type: ignore[no-untyped-def]
+        calls.append(edition_dir)
+        if len(calls) == 1:
+            raise RuntimeError("a bug of ours")
+        return real_build(edition_dir, output)
+
+    monkeypatch.setattr(builder, "build", build_failing_once)
+    article = running.watcher.edition_dir / "articles" / "02-second.md"
+    article.write_text(article_text("出错的那次"), "utf-8")
+    failed = running.next_outcome()
+    assert "内部错误" in failed.line() and "下次保存时重试" in failed.line()
+    article.write_text(article_text("出错之后"), "utf-8")
+    assert running.next_outcome().result is not None
+    assert titles(running.watcher.output)[1] == "出错之后"
+
+
+@pytest.mark.slow
+def test_a_thousand_saves_end_in_the_cold_build(running: RunningWatcher, tmp_path: Path) -> None:
+    """1,000 saves in a tight loop, valid and invalid, while a viewer reads the PDF: it never
+    sees half a file, and the last PDF is a cold build's, byte for byte."""
+    root = running.watcher.edition_dir
+    article = root / "articles" / "02-second.md"
+    output = running.watcher.output
+    seen: list[bytes] = []
+    saving = threading.Event()
+
+    def poll() -> None:  # a viewer reloading the PDF all the time
+        while not saving.is_set():
+            data = output.read_bytes()
+            seen.append(data[:5] + data.rstrip()[-5:])
+
+    poller = threading.Thread(target=poll, daemon=True)
+    poller.start()
+    for number in range(1000):
+        if number % 7 == 3:
+            article.write_text("---\ntitle: 缺来源\n---\n", "utf-8")
+        else:
+            article.write_text(article_text(f"第{number}次保存"), "utf-8")
+    article.write_text(article_text("最后一次保存"), "utf-8")
+    outcomes = running.drain()
+    while not outcomes or outcomes[-1].result is None or titles(running.watcher.output)[1] != "最后一次保存":
+        outcomes = [running.next_outcome()]
+    saving.set()
+    poller.join(TIMEOUT)
+    assert seen and set(seen) == {b"%PDF-%%EOF"}  # never half a file
+    cold = Builder.create().build(root, tmp_path / "cold.pdf").output
+    assert running.watcher.output.read_bytes() == cold.read_bytes()
+    leftovers = [p.name for p in running.watcher.output.parent.iterdir() if p.name.endswith(".tmp")]
+    assert leftovers == []
+
+
+def test_image_replaced_with_same_size_and_mtime_is_not_served_from_cache(
+    make_edition: MakeEdition, builder: Builder, tmp_path: Path
+) -> None:
+    """`cp -p` of a new photo over the old one: same name, size and mtime, new pixels."""
+    import io
+
+    from PIL import Image
+
+    def png(color: str) -> bytes:
+        stream = io.BytesIO()
+        Image.new("RGB", (120, 80), color).save(stream, "PNG", compress_level=0)
+        return stream.getvalue()
+
+    def first_pixel(pdf: Path) -> tuple[int, ...]:
+        for page in PdfReader(pdf).pages:
+            for image in page.images:
+                return tuple(image.image.convert("RGB").getpixel((0, 0)))
+        raise AssertionError("no image in the PDF")
+
+    red, blue = png("red"), png("blue")
+    assert len(red) == len(blue)
+    root = make_edition({"articles/01-first.md": article_text("图片稿件", "前文。\n\n![图为现场](images/photo.png)\n")})
+    photo = root / "articles" / "images" / "photo.png"
+    photo.parent.mkdir()
+    photo.write_bytes(red)
+    assert first_pixel(builder.build(root, tmp_path / "a.pdf").output) == (255, 0, 0)
+    stamp = photo.stat()
+    photo.write_bytes(blue)
+    os.utime(photo, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+    assert first_pixel(builder.build(root, tmp_path / "b.pdf").output) == (0, 0, 255)

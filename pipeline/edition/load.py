@@ -1,7 +1,20 @@
-"""Read an edition folder into validated models, collecting every mistake at once."""
+"""Read an edition folder into validated models, collecting every mistake at once.
+
+What is refused here, before anything is rendered (the limits are in the README):
+files over the size limits, text that is not UTF-8 or holds control characters
+(NUL, form feed, ESC…: invisible in an editor, missing glyphs in the PDF), and
+YAML anchors and aliases (`&a`, `*a`): editors never need them, and a few nested
+aliases expand to gigabytes ("billion laughs"), so they are refused at the first
+one, before the YAML library expands anything.
+
+When some articles fail, `LoadFailed` still carries every article body that could
+be read, so the build can report the Markdown and image mistakes of the same
+edition in the same list.
+"""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,14 +23,32 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.composer import Composer, ComposerError, MaxDepthExceededError
 from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import AliasEvent
 
 from ..errors import EditionInvalid, EditorError, display_path, pydantic_message
-from ..textfile import NotUtf8, decode_utf8
+from ..textfile import NotUtf8, control_characters, decode_utf8
 from .schema import ArticleFrontMatter, IssueManifest
 
 MANIFEST_NAME = "issue.yaml"
+# An edition's articles together: about 190 pages of dense prose, some 12 s of typesetting.
+MAX_EDITION_BYTES = 400 * 1024
+MAX_ARTICLE_BYTES = MAX_EDITION_BYTES
+MAX_MANIFEST_BYTES = 256 * 1024
+MAX_YAML_DEPTH = 20
+MAX_ARTICLES = 200  # 200 short articles took 12 s to typeset, 500 took 26 s
+
+
+@dataclass(frozen=True)
+class ArticleText:
+    """An article file's Markdown body, whether or not its front matter is valid."""
+
+    path: Path
+    display_path: str
+    body: str
+    body_first_line: int  # 1-based line in the file where `body` starts
 
 
 @dataclass(frozen=True)
@@ -30,6 +61,10 @@ class Article:
     front: ArticleFrontMatter
     body: str
     body_first_line: int  # 1-based line in the file where `body` starts
+
+    @property
+    def text(self) -> ArticleText:
+        return ArticleText(self.path, self.display_path, self.body, self.body_first_line)
 
 
 @dataclass(frozen=True)
@@ -48,11 +83,20 @@ class Edition:
         return [article for article in self.articles if article.section == section]
 
 
+class LoadFailed(EditionInvalid):
+    """`EditionInvalid`, with the bodies of every article that could be read."""
+
+    def __init__(self, errors: list[EditorError], texts: tuple[ArticleText, ...]) -> None:
+        super().__init__(errors)
+        self.texts = texts
+
+
 @dataclass
 class LoadCache:
-    """Parsed articles by (path, mtime, size), so a watcher re-parses only what changed."""
+    """Parsed articles by the SHA-256 of their bytes, so a watcher re-parses only what
+    changed, however the file was changed (`cp -p` and `rsync -t` keep mtime and size)."""
 
-    articles: dict[Path, tuple[tuple[int, int], Article]] = field(default_factory=dict)
+    articles: dict[Path, tuple[str, Article]] = field(default_factory=dict)
 
 
 class FileProblem(Exception):
@@ -62,10 +106,12 @@ class FileProblem(Exception):
         self.error = error
 
 
-def read_text(path: Path, shown_as: str) -> str:
+def read_text(path: Path, shown_as: str, data: bytes | None = None, limit: int = MAX_ARTICLE_BYTES) -> str:
     """UTF-8 text with or without BOM, LF or CRLF; anything else is refused by name."""
+    if data is None:
+        data = _read_bytes(path, shown_as, limit)
     try:
-        return decode_utf8(path.read_bytes())
+        text = decode_utf8(data)
     except NotUtf8 as problem:
         named = f"（看起来是 {problem.guess.upper()}）" if problem.guess else ""
         raise FileProblem(
@@ -78,6 +124,48 @@ def read_text(path: Path, shown_as: str) -> str:
                 "以免 PDF 中出现乱码。",
             )
         ) from None
+    return text
+
+
+def control_character_errors(text: str, shown_as: str) -> list[EditorError]:
+    """The first control character of a file (and how many there are), as an error."""
+    found = control_characters(text)
+    if not found:
+        return []
+    line, column, character = found[0]
+    more = f"（本文件共 {len(found)} 处）" if len(found) > 1 else ""
+    message = (
+        f"有看不见的控制字符 U+{ord(character):04X}{more}，PDF 中会显示不出或打乱文字顺序。"
+        "常见于从其他软件粘贴的文字：请删除该处后重新输入"
+    )
+    return [EditorError(shown_as, line, column, None, message)]
+
+
+def _read_bytes(path: Path, shown_as: str, limit: int) -> bytes:
+    size = path.stat().st_size
+    if size > limit:
+        raise FileProblem(
+            EditorError(
+                shown_as,
+                None,
+                None,
+                None,
+                f"文件太大（{size / 1024 / 1024:.1f} MB），超过 {limit // 1024} KB 的上限：请拆成几篇稿件",
+            )
+        )
+    return path.read_bytes()
+
+
+class _NoAliases(Composer):
+    """Refuses YAML anchors and aliases before anything is expanded (billion laughs)."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        event = self.parser.peek_event()
+        if isinstance(event, AliasEvent) or getattr(event, "anchor", None) is not None:
+            raise ComposerError(
+                None, None, "不支持锚点和别名（& 与 *）：请把内容直接写出来", event.start_mark
+            )
+        return super().compose_node(parent, index)
 
 
 class _DatesAsText(RoundTripConstructor):
@@ -93,7 +181,11 @@ def _yaml_parser() -> YAML:
     # from tags, so it is as safe as safe_load.
     parser = YAML(typ="rt")
     parser.Constructor = _DatesAsText
+    parser.Composer = _NoAliases
     parser.allow_duplicate_keys = False
+    # Editors nest three levels (sections → articles); a few thousand `[` would
+    # otherwise exhaust Python's recursion in the composer.
+    parser.max_depth = MAX_YAML_DEPTH
     return parser
 
 
@@ -107,6 +199,8 @@ def parse_yaml(text: str, shown_as: str, first_line: int = 1) -> Any:
         problem = error.problem or error.context or "无法解析"
         if "duplicate key" in str(error):
             problem = "同一字段出现了两次"
+        if isinstance(error, MaxDepthExceededError):
+            problem = f"嵌套超过 {MAX_YAML_DEPTH} 层"
         raise FileProblem(
             EditorError(shown_as, line, column, None, f"YAML 格式错误：{problem}")
         ) from None
@@ -180,16 +274,30 @@ def split_front_matter(text: str, shown_as: str) -> tuple[str, str, int]:
 
 
 def load_article(path: Path, shown_as: str, section: str) -> tuple[Article | None, list[EditorError]]:
+    article, _, errors = _read_article(path, shown_as, section, None)
+    return article, errors
+
+
+def _read_article(
+    path: Path, shown_as: str, section: str, data: bytes | None
+) -> tuple[Article | None, ArticleText | None, list[EditorError]]:
+    """The article, or its body alone when the front matter is wrong, and the errors."""
     try:
-        text = read_text(path, shown_as)
+        text = read_text(path, shown_as, data)
         front_yaml, body, body_line = split_front_matter(text, shown_as)
+    except FileProblem as problem:
+        return None, None, [problem.error]
+    body_text = ArticleText(path, shown_as, body, body_line)
+    errors = control_character_errors(text, shown_as)
+    try:
         data = parse_yaml(front_yaml, shown_as, first_line=2)
     except FileProblem as problem:
-        return None, [problem.error]
-    front, errors = validate(ArticleFrontMatter, data, shown_as, first_line=2)
+        return None, body_text, [*errors, problem.error]
+    front, front_errors = validate(ArticleFrontMatter, data, shown_as, first_line=2)
+    errors += front_errors
     if errors:
-        return None, errors
-    return Article(path, shown_as, section, front, body, body_line), []
+        return None, body_text, errors
+    return Article(path, shown_as, section, front, body, body_line), body_text, []
 
 
 def _inside(path: Path, root: Path) -> bool:
@@ -221,22 +329,36 @@ def load_edition(edition_dir: Path, cache: LoadCache | None = None) -> Edition:
         raise EditionInvalid(
             [EditorError(manifest_shown, None, None, None, f"找不到 {MANIFEST_NAME}：这不是一期简报的文件夹")]
         )
-    errors: list[EditorError] = []
+    if not _inside(manifest_path, root):  # a symbolic link to a file elsewhere
+        raise EditionInvalid(
+            [EditorError(manifest_shown, None, None, None, f"{MANIFEST_NAME} 必须是本期文件夹里的文件")]
+        )
     try:
-        data = parse_yaml(read_text(manifest_path, manifest_shown), manifest_shown)
+        text = read_text(manifest_path, manifest_shown, limit=MAX_MANIFEST_BYTES)
     except FileProblem as problem:
         raise EditionInvalid([problem.error]) from None
+    errors = control_character_errors(text, manifest_shown)
+    try:
+        data = parse_yaml(text, manifest_shown)
+    except FileProblem as problem:
+        raise EditionInvalid([*errors, problem.error]) from None
     manifest, manifest_errors = validate(IssueManifest, data, manifest_shown, first_line=1)
     errors += manifest_errors
 
     articles: list[Article] = []
+    texts: list[ArticleText] = []
     listed: set[Path] = set()
-    for section_index, article_index, value in _listed_paths(data):
+    for count, (section_index, article_index, value) in enumerate(_listed_paths(data), start=1):
         if not isinstance(value, str) or not value.strip():
             continue  # already reported by the schema
         line, column = _position(data, ("sections", section_index, "articles", article_index), False)
         where = (manifest_shown, (line or 0) + 1, (column or 0) + 1)
         field_name = f"sections[{section_index + 1}].articles[{article_index + 1}]"
+        if count > MAX_ARTICLES:  # told once; the rest are listed, not read
+            message = f"一期最多 {MAX_ARTICLES} 篇稿件（每篇都要排进目录，再多就排得很慢）：请分成几期"
+            errors += [EditorError(*where, field_name, message)] if count == MAX_ARTICLES + 1 else []
+            listed.add((root / value.strip()).resolve())
+            continue
         path = root / value.strip()
         if not _inside(path, root):
             errors.append(EditorError(*where, field_name, f"稿件必须放在本期文件夹内：{value}"))
@@ -252,39 +374,54 @@ def load_edition(edition_dir: Path, cache: LoadCache | None = None) -> Edition:
             errors.append(EditorError(*where, field_name, f"稿件应为 .md 文件：{value}"))
             continue
         section_name = str(data["sections"][section_index].get("name", "")).strip()
-        article, article_errors = _load_cached(path, display_path(path, root), section_name, cache)
+        article, text, article_errors = _load_cached(path, display_path(path, root), section_name, cache)
         errors += article_errors
         if article is not None:
             articles.append(article)
+        if text is not None:
+            texts.append(text)
 
-    for stray in sorted(root.rglob("*.md")):
-        if stray.resolve() not in listed and not stray.name.startswith("."):
-            errors.append(
-                EditorError(
-                    display_path(stray, root),
-                    None,
-                    None,
-                    None,
-                    "这篇稿件没有列入 issue.yaml 的任何栏目：请加入 sections，或移出本期文件夹",
-                )
-            )
+    errors += _too_large(texts, manifest_shown) + _unlisted(root, listed)
 
     if errors or manifest is None:
-        raise EditionInvalid(errors)
+        raise LoadFailed(errors, tuple(texts))
     return Edition(root, manifest, tuple(articles))
+
+
+def _too_large(texts: list[ArticleText], manifest_shown: str) -> list[EditorError]:
+    total = sum(text.path.stat().st_size for text in texts)
+    if total <= MAX_EDITION_BYTES:
+        return []
+    message = (
+        f"本期稿件合计 {total // 1024} KB，超过 {MAX_EDITION_BYTES // 1024} KB 的上限"
+        "（约 200 页）：请删减稿件，或分成几期"
+    )
+    return [EditorError(manifest_shown, None, None, None, message)]
+
+
+def _unlisted(root: Path, listed: set[Path]) -> list[EditorError]:
+    message = "这篇稿件没有列入 issue.yaml 的任何栏目：请加入 sections，或移出本期文件夹"
+    return [
+        EditorError(display_path(stray, root), None, None, None, message)
+        for stray in sorted(root.rglob("*.md"))
+        if stray.resolve() not in listed and not stray.name.startswith(".")
+    ]
 
 
 def _load_cached(
     path: Path, shown_as: str, section: str, cache: LoadCache | None
-) -> tuple[Article | None, list[EditorError]]:
+) -> tuple[Article | None, ArticleText | None, list[EditorError]]:
+    try:
+        data = _read_bytes(path, shown_as, MAX_ARTICLE_BYTES)
+    except FileProblem as problem:
+        return None, None, [problem.error]
     if cache is None:
-        return load_article(path, shown_as, section)
-    stat = path.stat()
-    stamp = (stat.st_mtime_ns, stat.st_size)
+        return _read_article(path, shown_as, section, data)
+    digest = hashlib.sha256(data).hexdigest()
     hit = cache.articles.get(path)
-    if hit is not None and hit[0] == stamp and hit[1].section == section:
-        return hit[1], []
-    article, errors = load_article(path, shown_as, section)
+    if hit is not None and hit[0] == digest and hit[1].section == section:
+        return hit[1], hit[1].text, []
+    article, text, errors = _read_article(path, shown_as, section, data)
     if article is not None:
-        cache.articles[path] = (stamp, article)
-    return article, errors
+        cache.articles[path] = (digest, article)
+    return article, text, errors

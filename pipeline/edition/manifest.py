@@ -19,6 +19,7 @@ from pathlib import Path
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
+from ..atomic_files import replace_text
 from .load import MANIFEST_NAME
 from .schema import Distribution
 
@@ -131,7 +132,7 @@ def add_to_manifest(edition_dir: Path, section: str, relative_paths: list[str]) 
             articles.append(relative)
     buffer = io.StringIO()
     yaml.dump(data, buffer)
-    manifest.write_text(buffer.getvalue(), "utf-8")
+    replace_text(manifest, buffer.getvalue())
 
 
 def listed_count(edition_dir: Path) -> int:

@@ -64,16 +64,19 @@ class Distribution(_Strict):
     report_to: list[NonEmptyText] = Field(default_factory=list, description="报：上级单位")
     send_to: list[NonEmptyText] = Field(default_factory=list, description="送：平级或相关单位")
     issue_to: list[NonEmptyText] = Field(default_factory=list, description="发：下发单位")
-    copies: int | None = Field(default=None, ge=1, description="印数（份）")
+    copies: int | None = Field(default=None, ge=1, strict=True, description="印数（份）")
 
 
 class IssueManifest(_Strict):
     """`issue.yaml`: the masthead, the order of articles and the distribution block."""
 
+    # strict=True on the numbers: YAML reads `true`/`yes` as a boolean, which Pydantic
+    # would otherwise accept as 1 and print as 第1期.
+
     issuer: NonEmptyText = Field(description=f"报头上方的主办单位，如 {DEFAULT_ISSUER}")
     title: NonEmptyText = Field(default=DEFAULT_TITLE, description="红色报头名称")
-    number: int = Field(ge=1, description="当年期号：第N期")
-    cumulative_number: int = Field(ge=1, description="总期号：总第N期")
+    number: int = Field(ge=1, strict=True, description="当年期号：第N期")
+    cumulative_number: int = Field(ge=1, strict=True, description="总期号：总第N期")
     period: Period = Field(description="本期所报道的时间段")
     issue_date: dt.date = Field(description="印发日期，如 2025-11-30")
     editor: NonEmptyText = Field(description="编辑单位，印在报头左下")

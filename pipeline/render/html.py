@@ -8,12 +8,56 @@ from pathlib import Path
 import jinja2
 
 from ..cjk import circled_number
-from ..edition.load import Article, Edition
+from ..edition.load import Article, ArticleText, Edition
 from ..edition.schema import chinese_date
 from ..errors import EditionInvalid, EditorError
 from ..house import STYLESHEET_NAMES, TEMPLATE_NAME
 from ..variant import BRIEFING, Variant
-from .markdown import PlacedImage, new_parser, render_article_body
+from .markdown import ArticleBody, PlacedImage, new_parser, render_article_body
+
+# Table rows per edition: WeasyPrint lays out a table page about five times slower than
+# prose (the contents' page numbers make it lay the table out again and again); 1,000
+# rows (about 40 pages) take some 8 s, 2,000 rows 30 s under load, 10,000 rows two minutes.
+MAX_TABLE_ROWS = 1000
+
+
+class TableRows:
+    """Counts table rows across an edition and refuses the article that passes the limit."""
+
+    def __init__(self) -> None:
+        self.total = 0
+
+    def add(self, body: ArticleBody, shown_as: str) -> list[EditorError]:
+        before, self.total = self.total, self.total + body.table_rows
+        if before <= MAX_TABLE_ROWS < self.total:
+            message = (
+                f"本期表格合计超过 {MAX_TABLE_ROWS} 行（到这篇为 {self.total} 行），排版会很慢："
+                "请精简表格，或把名单作为附件另发"
+            )
+            return [EditorError(shown_as, body.first_table_line, None, "表格", message)]
+        return []
+
+
+class RenderFailed(EditionInvalid):
+    """`EditionInvalid` from the Markdown, with the images the bodies use (to vet them too)."""
+
+    def __init__(self, errors: list[EditorError], images: tuple[PlacedImage, ...]) -> None:
+        super().__init__(errors)
+        self.images = images
+
+
+def scan_bodies(texts: tuple[ArticleText, ...], root: Path) -> RenderFailed:
+    """The Markdown mistakes and images of article bodies, without building a document
+    (for an edition that failed to load, so every mistake is told at once)."""
+    parser = new_parser()
+    errors: list[EditorError] = []
+    images: list[PlacedImage] = []
+    rows = TableRows()
+    for text in texts:
+        body = render_article_body(parser, text, root)
+        errors += [*body.errors, *rows.add(body, text.display_path)]
+        images += body.images
+    return RenderFailed(errors, tuple(images))
 
 
 @dataclass(frozen=True)
@@ -77,11 +121,12 @@ class Renderer:
         errors: list[EditorError] = []
         images: list[PlacedImage] = []
         sections: list[SectionEntries] = []
+        rows = TableRows()
         for section_index, section in enumerate(edition.manifest.sections, start=1):
             entries = []
             for article_index, article in enumerate(edition.articles_in(section.name), start=1):
                 body = render_article_body(parser, article, edition.root)
-                errors += body.errors
+                errors += [*body.errors, *rows.add(body, article.display_path)]
                 images += body.images
                 entries.append(
                     Entry(
@@ -95,7 +140,7 @@ class Renderer:
                 )
             sections.append(SectionEntries(section.name, f"s{section_index}", tuple(entries)))
         if errors:
-            raise EditionInvalid(errors)
+            raise RenderFailed(errors, tuple(images))
         template = self.environment.get_template(TEMPLATE_NAME)
         html = template.render(
             manifest=edition.manifest,

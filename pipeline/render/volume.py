@@ -19,13 +19,18 @@ citation "2025年第11期" leads to the right pages.
 
 from __future__ import annotations
 
+import dataclasses
+import os
 import re
 from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
 
 from ..edition.load import Edition
 from ..edition.schema import chinese_date
 from ..house import STYLESHEET_NAMES, VOLUME_STYLESHEET, VOLUME_TEMPLATE
 from .html import RenderedEdition, Renderer
+from .markdown import EDITION_SCHEME
 
 _BODY = re.compile(r"<body[^>]*>(.*)</body>", re.S)
 _ID = re.compile(r'\bid="([^"]+)"')
@@ -85,22 +90,43 @@ class RenderedVolume:
     year: int
     issuer: str
     issues: tuple[VolumeIssue, ...]
+    root: Path  # the folder holding every edition
 
 
-def _bound_body(rendered: RenderedEdition, prefix: str) -> str:
+def _bound_body(rendered: RenderedEdition, prefix: str, folder: str) -> str:
+    """The edition's body with prefixed anchors, its `edition:` files under its folder."""
     match = _BODY.search(rendered.html)
     body = match.group(1) if match else rendered.html
     body = _ID.sub(lambda found: f'id="{prefix}{found.group(1)}"', body)
-    return _LOCAL_HREF.sub(lambda found: f'href="#{prefix}{found.group(1)}"', body)
+    body = _LOCAL_HREF.sub(lambda found: f'href="#{prefix}{found.group(1)}"', body)
+    if folder:
+        body = body.replace(f'src="{EDITION_SCHEME}:/', f'src="{EDITION_SCHEME}:/{quote(folder)}/')
+    return body
+
+
+def common_root(editions: list[Edition]) -> Path:
+    """The folder holding every edition (issues/): the volume's files are named from it."""
+    return Path(os.path.commonpath([edition.root for edition in editions]))
+
+
+def as_one_edition(volume: RenderedVolume) -> RenderedEdition:
+    """The volume as the typesetter takes it: its HTML, every issue's images, the common root."""
+    first = volume.issues[0].rendered
+    images = tuple(image for issue in volume.issues for image in issue.rendered.images)
+    edition = dataclasses.replace(first.edition, root=volume.root)
+    return dataclasses.replace(first, edition=edition, html=volume.html, images=images)
 
 
 def render_volume(renderer: Renderer, editions: list[Edition]) -> RenderedVolume:
     """The volume's HTML; `editions` already checked to agree and sorted by number."""
     issues = []
+    root = common_root(editions)
     for edition in editions:
         rendered = renderer.render(edition)
         prefix = f"n{edition.manifest.number}-"
-        issues.append(VolumeIssue(rendered, prefix, _bound_body(rendered, prefix)))
+        folder = edition.root.relative_to(root).as_posix()
+        folder = "" if folder == "." else folder
+        issues.append(VolumeIssue(rendered, prefix, _bound_body(rendered, prefix, folder)))
     first, last = editions[0].manifest, editions[-1].manifest
     year = first.issue_date.year
     title = volume_title(first.title, year)
@@ -120,4 +146,4 @@ def render_volume(renderer: Renderer, editions: list[Edition]) -> RenderedVolume
             (renderer.styles_dir / name).as_uri() for name in (*STYLESHEET_NAMES, VOLUME_STYLESHEET)
         ],
     )
-    return RenderedVolume(html, title, year, first.issuer, tuple(issues))
+    return RenderedVolume(html, title, year, first.issuer, tuple(issues), root)

@@ -1,12 +1,17 @@
-"""Rendered HTML → PDF bytes with WeasyPrint, fonts from `fonts/` only, resources sandboxed."""
+"""Rendered HTML → PDF bytes with WeasyPrint, fonts from `fonts/` only, resources sandboxed.
+
+The fetcher serves `edition:` URLs (the images) from the bytes `images.py` judged,
+and files under `styles/` and `fonts/`; everything else, the network included, is
+refused and reported. Python warnings raised while typesetting (Pillow's among them)
+are kept off the terminal: what an editor must know was judged before.
+"""
 
 from __future__ import annotations
 
 import logging
-import mimetypes
 import os
-import tempfile
-from collections.abc import Iterator, Sequence
+import warnings as python_warnings
+from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from hashlib import md5
@@ -15,17 +20,30 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
-from ..errors import EditionInvalid, EditorError
-from ..house import STYLESHEET_NAMES, VOLUME_STYLESHEET, HouseNumbers, font_faces
+from ..errors import EditionInvalid, EditorError, display_path
+from ..house import STYLESHEET_NAMES, HouseNumbers, font_faces
 from ..render.html import RenderedEdition
-from ..variant import BRIEFING, VARIANT_STYLESHEETS, Variant
+from ..render.markdown import edition_path, edition_url
+from ..variant import BRIEFING, Variant
 from .compose import Composer, CompositionStats, page_composition
+from .drawn import drawing_once
+from .fontcache import FontCache
 from .guard import UnsupportedWeasyPrint, check_weasyprint
+from .images import ImageVetter, VettedImages
 from .justify import inter_character_justification
+from .libraries import import_weasyprint_quietly
+from .relayout import PageKeeper, stylesheets_allow_reuse
 from .spacing import SpacingMemory
+from .streams import StreamMemory, reusing_streams
 
 FONTCONFIG_NAME = "fonts.conf"
-MAX_DATA_URL_BYTES = 64 * 1024
+MAX_DATA_URL_BYTES = 8 * 1024 * 1024  # base64 of an SVG's embedded image (judged in images.py)
+MAX_PAGES = 300
+# What styles/ and fonts/ hold. Not `mimetypes`: its first use reads /etc/mime.types.
+CONTENT_TYPES = {
+    ".css": "text/css", ".otf": "font/otf", ".ttf": "font/ttf", ".woff": "font/woff",
+    ".woff2": "font/woff2", ".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg",
+}
 
 
 class SetupProblem(Exception):
@@ -53,7 +71,7 @@ def required_font_files(styles_dir: Path) -> list[Path]:
 def check_setup(styles_dir: Path) -> list[str]:
     """Problems with the tool's own files, as sentences; empty when all is well."""
     problems = []
-    for name in (*STYLESHEET_NAMES, *VARIANT_STYLESHEETS, VOLUME_STYLESHEET):
+    for name in STYLESHEET_NAMES:
         if not (styles_dir / name).is_file():
             problems.append(f"缺少样式文件 {styles_dir / name}")
     if not problems:
@@ -81,28 +99,34 @@ class Sandbox:
         return any(resolved.is_relative_to(root) for root in self.roots)
 
 
-def make_fetcher(sandbox: Sandbox):  # type: ignore[no-untyped-def]
+def make_fetcher(  # type: ignore[no-untyped-def]
+    sandbox: Sandbox, images: VettedImages | None = None, root: Path | None = None
+):
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     class SandboxedFetcher(URLFetcher):
-        """Serves files under the sandbox roots; never opens the network."""
+        """Serves vetted images and files under the sandbox roots; never opens the network."""
 
         def fetch(self, url: str, headers: object = None) -> URLFetcherResponse:
             parts = urlsplit(url)
             scheme = parts.scheme.lower()
             if scheme == "data" and len(url) <= MAX_DATA_URL_BYTES:
                 return super().fetch(url, headers)
+            image_path = edition_path(url, root) if root is not None else None
+            vetted = images.by_path.get(image_path) if images and image_path else None
+            if vetted is not None:
+                return URLFetcherResponse(url, vetted.data, {"Content-Type": vetted.content_type})
             if scheme == "file" and parts.netloc in ("", "localhost"):
                 path = Path(url2pathname(unquote(parts.path)))
                 if sandbox.allows(path) and path.is_file():
-                    kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                    kind = CONTENT_TYPES.get(path.suffix.lower(), "application/octet-stream")
                     return URLFetcherResponse(
                         path.as_uri(), path.read_bytes(), {"Content-Type": kind}
                     )
             sandbox.refused.append(url)
             raise PermissionError(f"refused by the briefing sandbox: {url}")
 
-    return SandboxedFetcher(allowed_protocols=("file", "data"))
+    return SandboxedFetcher(allowed_protocols=("file", "data", "edition"))
 
 
 @dataclass(frozen=True)
@@ -142,7 +166,7 @@ def _captured_warnings() -> Iterator[list[str]]:
 class LaidOut:
     """A laid-out document before it is written: WeasyPrint's pages, and its warnings so far."""
 
-    rendered: RenderedEdition  # the edition (a volume's first)
+    rendered: RenderedEdition
     document: Any  # weasyprint.Document
     warnings: list[str]
     composition: CompositionStats = field(default_factory=CompositionStats)
@@ -156,65 +180,110 @@ class Typesetter:
     styles_dir: Path
     fonts_dir: Path
     image_cache: dict[str, object] = field(default_factory=dict)
+    # Where WeasyPrint's font copies go (None: its own temporary folder).
+    font_cache: FontCache | None = None
+    image_vetter: ImageVetter = field(default_factory=ImageVetter)
     # Off only to show what plain WeasyPrint does (before/after measurements).
     inter_character: bool = True
     # Off only to show the page without composition (typeset/compose.py).
     compose: bool = True
+    # On for a builder that builds again (the watcher, the preview): keep the pages, drawn
+    # pages and streams of each build for the next. A one-shot build records nothing.
+    rebuilds: bool = False
     # Justification spacings of the last build: the watcher's rebuilds reuse them.
     spacing_memory: SpacingMemory = field(default_factory=SpacingMemory)
     _font_config: object | None = None
-    _fonts_stamp: tuple[tuple[str, int, int], ...] = ()
-    _image_stamps: dict[str, tuple[int, int]] = field(default_factory=dict)
+    _fonts_stamp: object = None
+    _image_digests: dict[str, str] = field(default_factory=dict)
+    # Pages of the last render, kept where an edit cannot have changed them (relayout.py).
+    page_keeper: PageKeeper = field(default_factory=PageKeeper)
+    # Picture streams and font subsets of the last write (streams.py).
+    stream_memory: StreamMemory = field(default_factory=StreamMemory)
     _composer: Composer | None = None
 
-    def forget_changed_images(self, rendered: RenderedEdition) -> None:
-        """Drop cached images whose files changed since the last build.
+    def forget_changed_images(self, images: VettedImages, root: Path) -> bool:
+        """Drop cached images whose content changed since the last build; True if any did.
 
         WeasyPrint keys its image cache by URL (and by the URL's MD5 for the encoded
         data), so a photo replaced under the same name would otherwise stay stale.
+        Compared by content, so a replacement that keeps mtime and size is seen too.
         """
-        for image in rendered.images:
-            url = image.path.as_uri()
-            stat = image.path.stat()
-            stamp = (stat.st_mtime_ns, stat.st_size)
-            if self._image_stamps.get(url) == stamp:
+        replaced = False
+        for path, image in images.by_path.items():
+            url = edition_url(path, root)
+            if self._image_digests.get(url) == image.digest:
                 continue
-            self._image_stamps[url] = stamp
+            replaced = replaced or url in self._image_digests
+            self._image_digests[url] = image.digest
             digest = md5(url.encode(), usedforsecurity=False).hexdigest()
             for key in [key for key in self.image_cache if key == url or key.startswith(digest)]:
                 del self.image_cache[key]
+        return replaced
+
+    def layout_settings(self, font_config: object) -> tuple[object, ...] | None:
+        """What a render's layout depends on besides the HTML; None when pages may not be kept.
+
+        The page keeper keeps pages only from a render with the same settings: the same
+        stylesheet texts (and none that look ahead, see relayout.py), the same font
+        configuration, justification on or off alike.
+        """
+        if self.compose:
+            # Composition re-makes pages and moves blocks in the box tree as it paginates
+            # (compose.py), with decisions that look at neighbouring pages: relayout.py's
+            # argument does not cover it yet, so every page is laid out again.
+            return None
+        texts = [(self.styles_dir / name).read_text("utf-8") for name in STYLESHEET_NAMES]
+        if not stylesheets_allow_reuse(texts):
+            return None
+        digest = md5("\0".join(texts).encode(), usedforsecurity=False).hexdigest()
+        return (digest, id(font_config), self.inter_character)
 
     def font_configuration(self) -> object:
         """WeasyPrint's font configuration, kept while fonts/ is unchanged.
 
-        A fresh one re-reads and re-writes the 66 MB of shipped fonts on every build
-        (about 0.2 s); a kept one has them registered already.
+        A fresh one registers the 66 MB of shipped fonts again (their copies come from
+        the shared font cache, see fontcache.py); a kept one has them registered already.
         """
         from weasyprint.text.fonts import FontConfiguration
 
-        stamp = tuple(
-            (path.name, path.stat().st_mtime_ns, path.stat().st_size)
-            for path in sorted(self.fonts_dir.iterdir())
-            if path.is_file()
-        )
+        stamp: object
+        if self.font_cache is not None:
+            stamp = self.font_cache.font_set_hash()
+        else:
+            stamp = tuple(
+                (path.name, path.stat().st_mtime_ns, path.stat().st_size)
+                for path in sorted(self.fonts_dir.iterdir())
+                if path.is_file()
+            )
+        keep_alive = getattr(self._font_config, "keep_alive", None)
+        if keep_alive is not None and stamp == self._fonts_stamp:
+            keep_alive()  # a watcher's fonts stay in the shared cache while it runs
         if self._font_config is None or stamp != self._fonts_stamp:
-            self._font_config = FontConfiguration()
+            self._font_config = (
+                self.font_cache.configuration() if self.font_cache else FontConfiguration()
+            )
             self._fonts_stamp = stamp
             self.spacing_memory.clear()  # measured with the old fonts
+            self.stream_memory.clear()
+            self.page_keeper.forget()
         return self._font_config
 
-    def typeset(self, rendered: RenderedEdition, variant: Variant = BRIEFING) -> TypesetPDF:
+    def vet_images(self, rendered: RenderedEdition) -> tuple[VettedImages, list[EditorError]]:
+        """Judge the edition's images before typesetting (see images.py)."""
+        return self.image_vetter.vet(rendered.images)
+
+    def typeset(
+        self, rendered: RenderedEdition, images: VettedImages | None = None, variant: Variant = BRIEFING
+    ) -> TypesetPDF:
         """Lay out and write: the PDF's bytes, its page count and WeasyPrint's warnings."""
-        return self.write(self.layout(rendered, variant))
+        return self.write(self.layout(rendered, images, variant))
 
-    def layout(self, rendered: RenderedEdition, variant: Variant = BRIEFING) -> LaidOut:
-        """WeasyPrint's layout of the edition's HTML, inside the sandbox and the extensions."""
-        return self.layout_html(rendered.html, (rendered,), variant)
-
-    def layout_html(
-        self, html_text: str, editions: Sequence[RenderedEdition], variant: Variant = BRIEFING
+    def layout(
+        self, rendered: RenderedEdition, images: VettedImages | None = None, variant: Variant = BRIEFING
     ) -> LaidOut:
-        """Lay out `html_text`, which draws on the files of `editions` (one, or a volume's)."""
+        """WeasyPrint's layout of the edition's HTML, inside the sandbox and the extensions;
+        `images` as vetted by `vet_images` (vetted here when not given)."""
+        import_weasyprint_quietly()  # in case no Builder did (it spawns nothing, see libraries.py)
         from weasyprint import HTML
 
         try:
@@ -224,12 +293,16 @@ class Typesetter:
                 f"排版引擎 WeasyPrint 的版本与本工具不符，无法两端对齐中文：{error}"
             ) from error
 
-        roots = tuple(rendered.edition.root for rendered in editions)
-        sandbox = Sandbox((*roots, self.styles_dir.resolve(), self.fonts_dir.resolve()))
-        for rendered in editions:
-            self.forget_changed_images(rendered)
+        root = rendered.edition.root
+        if images is None:
+            images, errors = self.vet_images(rendered)
+            if errors:
+                raise EditionInvalid(errors)
+        sandbox = Sandbox((self.styles_dir.resolve(), self.fonts_dir.resolve()))
+        images_replaced = self.forget_changed_images(images, root)
         # Chinese justification between characters (WeasyPrint stretches only spaces).
         font_config = self.font_configuration()
+        settings = None if images_replaced else self.layout_settings(font_config)
         justification = (
             inter_character_justification(self.spacing_memory)
             if self.inter_character
@@ -237,18 +310,28 @@ class Typesetter:
         )
         composer = self.composer()
         composition = page_composition(composer) if self.compose else nullcontext(CompositionStats())
-        with _captured_warnings() as warnings, justification, composition as composed:
+        keeping = self.page_keeper.keeping_pages(settings) if self.rebuilds else nullcontext()
+        with (
+            _captured_warnings() as warnings,
+            justification,
+            keeping,
+            composition as composed,
+            python_warnings.catch_warnings(),
+        ):
+            python_warnings.simplefilter("ignore")
             html = HTML(
-                string=html_text,
-                base_url=roots[0].as_uri() + "/",
-                url_fetcher=make_fetcher(sandbox),
+                string=rendered.html,
+                base_url=root.as_uri().rstrip("/") + "/",  # a volume's root may be /
+                url_fetcher=make_fetcher(sandbox, images, root),
             )
             if self.compose:  # titles, contents entries, paragraph ends: before layout
                 composer.prepare(html.etree_element)
             document = html.render(font_config=font_config, cache=self.image_cache, **variant.pdf_options)
         if sandbox.refused:
-            raise EditionInvalid([_refusal(url, editions) for url in sandbox.refused])
-        return LaidOut(editions[0], document, warnings, composed, variant)
+            raise EditionInvalid([_refusal(url, rendered) for url in sandbox.refused])
+        if len(document.pages) > MAX_PAGES:
+            raise EditionInvalid([_too_many_pages(len(document.pages), rendered)])
+        return LaidOut(rendered, document, warnings, composed, variant)
 
     def composer(self) -> Composer:
         """The page composition, with its font measures kept between builds."""
@@ -258,32 +341,27 @@ class Typesetter:
 
     def write(self, laid_out: LaidOut) -> TypesetPDF:
         """The laid-out document as PDF bytes (fonts subset, images encoded)."""
-        with _captured_warnings() as warnings:
+        memory = self.stream_memory
+        reusing = reusing_streams(memory) if self.rebuilds else nullcontext()
+        drawing = drawing_once(memory) if self.rebuilds else nullcontext()
+        with _captured_warnings() as warnings, reusing, drawing, python_warnings.catch_warnings():
+            python_warnings.simplefilter("ignore")  # Pillow's, while re-encoding images
             pdf = laid_out.document.write_pdf(**laid_out.variant.pdf_options)
         return TypesetPDF(
             pdf, len(laid_out.document.pages), tuple(laid_out.warnings + warnings), laid_out.composition
         )
 
 
-def _refusal(url: str, editions: Sequence[RenderedEdition]) -> EditorError:
-    for rendered in editions:
-        for image in rendered.images:
-            if image.path.as_uri() == url:
-                return EditorError(image.article, image.line, None, "图片", f"无法读取图片：{url}")
+def _refusal(url: str, rendered: RenderedEdition) -> EditorError:
+    for image in rendered.images:
+        if edition_url(image.path, rendered.edition.root) == url:
+            return EditorError(image.article, image.line, None, "图片", f"无法读取图片：{image.path.name}")
     return EditorError(
-        editions[0].edition.name, None, None, None, f"排版时拒绝读取本期文件夹以外的资源：{url}"
+        rendered.edition.name, None, None, None, f"排版时拒绝读取本期文件夹以外的资源：{url}"
     )
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """Replace `path` in one step, so a viewer never sees half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.chmod(temporary, 0o644)  # mkstemp makes 0600; a briefing is meant to be shared
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+def _too_many_pages(pages: int, rendered: RenderedEdition) -> EditorError:
+    manifest = display_path(rendered.edition.root / "issue.yaml", rendered.edition.root)
+    message = f"本期排出 {pages} 页，超过 {MAX_PAGES} 页的上限：请删减稿件，或分成几期"
+    return EditorError(manifest, None, None, None, message)
