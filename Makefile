@@ -6,6 +6,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 EDITIONS := $(sort $(patsubst %/issue.yaml,%,$(wildcard issues/*/issue.yaml)))
 LATEST := $(lastword $(EDITIONS))
+# The year `make volume` binds: YEAR=2025, by default the latest edition's (folders are 年-月).
+YEAR ?= $(firstword $(subst -, ,$(notdir $(LATEST))))
 # Debian packages WeasyPrint and the checks need. libharfbuzz-subset0 makes font
 # subsetting about 15× faster; poppler-utils gives pdftotext/pdftoppm. chromium and
 # chromium-driver run the preview's browser test (headless, local pages only).
@@ -14,12 +16,26 @@ SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-su
 # pdf.js for `briefing preview`, installed from npm into node_modules/ (package.json).
 PDFJS := node_modules/pdfjs-dist/build/pdf.min.mjs
 
-.PHONY: pdf test check bench watch preview lint clean setup system-packages
+.PHONY: pdf archive print volume test check bench bench-volume watch preview lint clean setup system-packages
 
 pdf: setup
 	@status=0; for edition in $(EDITIONS); do \
 	  $(BIN)/briefing build "$$edition" || status=1; \
 	done; exit $$status
+
+archive: setup
+	@status=0; for edition in $(EDITIONS); do \
+	  $(BIN)/briefing build "$$edition" --variant archive || status=1; \
+	done; exit $$status
+
+print: setup
+	@status=0; for edition in $(EDITIONS); do \
+	  $(BIN)/briefing build "$$edition" --variant print || status=1; \
+	done; exit $$status
+
+volume: setup
+	@test -n "$(wildcard issues/$(YEAR)-*)" || { echo "issues/ 中没有 $(YEAR) 年的期次（文件夹名应为 $(YEAR)-月）"; exit 2; }
+	$(BIN)/briefing volume $(sort $(wildcard issues/$(YEAR)-*)) -o build/$(YEAR)-volume.pdf
 
 test: setup
 	$(BIN)/pytest -q
@@ -31,6 +47,9 @@ check: setup
 
 bench: setup
 	$(BIN)/python -m benchmarks.bench
+
+bench-volume: setup
+	$(BIN)/python -m benchmarks.bench_volume
 
 watch: setup
 	$(BIN)/briefing watch $(LATEST)

@@ -30,6 +30,7 @@ from .typeset.typesetter import (
     check_setup,
     use_only_shipped_fonts,
 )
+from .variant import BRIEFING, Variant
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,7 @@ class BuildResult:
     # Characters no shipped font has, found before typesetting. They do not stop the
     # build: the PDF is written so the editor can see the boxes, and the check fails.
     missing_glyphs: tuple[MissingGlyph, ...] = ()
+    variant: Variant = BRIEFING
 
     @property
     def expected(self) -> Expected:
@@ -88,11 +90,11 @@ class Builder:
             self.coverage = FontCoverage.from_fonts_dir(self.fonts_dir)
         return self.coverage
 
-    def render(self, edition_dir: Path) -> RenderedEdition:
+    def render(self, edition_dir: Path, variant: Variant = BRIEFING) -> RenderedEdition:
         edition = load_edition(edition_dir, self.load_cache)
-        return self.renderer.render(edition)
+        return self.renderer.render(edition, variant)
 
-    def _every_mistake(self, edition_dir: Path) -> RenderedEdition:
+    def _every_mistake(self, edition_dir: Path, variant: Variant = BRIEFING) -> RenderedEdition:
         """The rendered edition, or `EditionInvalid` with the mistakes of every stage."""
         try:
             edition = load_edition(edition_dir, self.load_cache)
@@ -101,24 +103,24 @@ class Builder:
             _, image_errors = self.typesetter.image_vetter.vet(scanned.images)
             raise EditionInvalid([*failed.errors, *scanned.errors, *image_errors]) from None
         try:
-            return self.renderer.render(edition)
+            return self.renderer.render(edition, variant)
         except RenderFailed as failed:
             _, image_errors = self.typesetter.image_vetter.vet(failed.images)
             raise EditionInvalid([*failed.errors, *image_errors]) from None
 
-    def build(self, edition_dir: Path, output: Path) -> BuildResult:
+    def build(self, edition_dir: Path, output: Path, variant: Variant = BRIEFING) -> BuildResult:
         """Build the PDF; on any input error raise before `output` is touched."""
         started = time.perf_counter()
         problem = output_problem(output, edition_dir, self.styles_dir, self.fonts_dir)
         if problem:
             raise OutputProblem(output, problem)
-        rendered = self._every_mistake(edition_dir)
+        rendered = self._every_mistake(edition_dir, variant)
         images, image_errors = self.typesetter.vet_images(rendered)
         if image_errors:
             raise EditionInvalid(image_errors)
         # Before typesetting, so a missing character is named with its file and line.
         missing_glyphs = tuple(self.font_coverage().find_missing(rendered.edition))
-        typeset = self.typesetter.typeset(rendered, images)
+        typeset = self.typesetter.typeset(rendered, images, variant)
         try:
             write_atomically(output, typeset.pdf)
         except OSError as error:
@@ -130,6 +132,7 @@ class Builder:
             time.perf_counter() - started,
             rendered,
             missing_glyphs,
+            variant,
         )
 
 
@@ -174,5 +177,5 @@ def _why_unwritable(error: OSError) -> str:
     return f"写入失败（{error.strerror or error}）：请检查磁盘空间和文件夹"
 
 
-def default_output(edition_dir: Path) -> Path:
-    return REPO_ROOT / "build" / f"{edition_dir.resolve().name}.pdf"
+def default_output(edition_dir: Path, variant: Variant = BRIEFING) -> Path:
+    return REPO_ROOT / "build" / f"{edition_dir.resolve().name}{variant.output_suffix}.pdf"

@@ -20,6 +20,7 @@ from .errors import EditionInvalid, OutputProblem, display_path
 from .house import STYLES_DIR
 from .signals import exit_code, stop_on_signals
 from .typeset.typesetter import SetupProblem
+from .variant import Variant
 
 EXIT_OK, EXIT_CHECK_FAILED, EXIT_INVALID_INPUT, EXIT_SETUP = 0, 1, 2, 3
 
@@ -64,36 +65,42 @@ def _ready_builder() -> Builder:
 
 
 def command_build(args: argparse.Namespace) -> int:
+    from .variant import VARIANTS
+
     edition_dir = edition_folder(args.edition)
-    output = Path(args.output) if args.output else default_output(edition_dir)
+    variant = VARIANTS[args.variant]
+    output = Path(args.output) if args.output else default_output(edition_dir, variant)
     try:
         builder = _ready_builder()
         if args.html:
-            return _write_html(builder, edition_dir, Path(args.html))
-        result = builder.build(edition_dir, output)
+            return _write_html(builder, edition_dir, Path(args.html), variant)
+        result = builder.build(edition_dir, output, variant)
     except KeyboardInterrupt as interruption:  # Ctrl-C, SIGTERM, SIGHUP: see signals.py
         _complain("已中断：未写出新的 PDF（原有 PDF 保持不变）。")
         return exit_code(interruption)
     return _report_build(args, result)
 
 
-def _write_html(builder: Builder, edition_dir: Path, html: Path) -> int:
+def _write_html(builder: Builder, edition_dir: Path, html: Path, variant: Variant) -> int:
     problem = output_problem(html, edition_dir, builder.styles_dir, builder.fonts_dir, pdf=False)
     if problem:
         raise OutputProblem(html, problem)
-    write_atomically(html, builder.render(edition_dir).html.encode("utf-8"))
+    write_atomically(html, builder.render(edition_dir, variant).html.encode("utf-8"))
     _say(f"已写出 HTML：{html}")
     return EXIT_OK
 
 
 def _report_build(args: argparse.Namespace, result: BuildResult) -> int:
     from .check.run import check_pdf
+    from .check.tagged import is_missing_alt_warning
     from .typeset.glyphs import is_notdef_warning
 
     output = result.output
-    _say(f"已生成 {display_path(output)}（{result.page_count} 页，用时 {result.seconds:.2f} 秒）")
+    label = result.variant.label
+    _say(f"已生成{label} {display_path(output)}（{result.page_count} 页，用时 {result.seconds:.2f} 秒）")
     for warning in result.warnings:
-        if not is_notdef_warning(warning):  # missing glyphs are told by the check, with places
+        # Missing glyphs and alt text are told by the check, with places and what to do.
+        if not is_notdef_warning(warning) and not is_missing_alt_warning(warning):
             _complain(f"排版提示：{warning}")
     if args.no_check:
         for glyph in result.missing_glyphs:
@@ -114,11 +121,57 @@ def command_check(args: argparse.Namespace) -> int:
     if not pdf.is_file():
         _complain(f"找不到 PDF 文件：{pdf}")
         return EXIT_INVALID_INPUT
+    if args.volume:
+        return _check_volume(pdf, args)
     if args.edition:
         expected = Expected.for_edition(load_edition(edition_folder(args.edition)))
     else:
         expected = Expected.pdf_only(shipped_font_families(STYLES_DIR))
     report = check_pdf(pdf, expected)
+    if args.json:
+        print(json.dumps(report.as_dict(strict=args.strict), ensure_ascii=False, indent=2))
+    else:
+        _say(report.text(strict=args.strict))
+    return EXIT_OK if report.ok(strict=args.strict) else EXIT_CHECK_FAILED
+
+
+def command_volume(args: argparse.Namespace) -> int:
+    from .check.volume import check_volume_pdf
+    from .volume import VolumeInconsistent, build_volume
+
+    builder = _ready_builder()
+    output = Path(args.output)
+    try:
+        result = build_volume(builder, [Path(folder) for folder in args.editions], output)
+    except VolumeInconsistent as inconsistent:
+        _complain(inconsistent.report())
+        return EXIT_INVALID_INPUT
+    issues = len(result.volume.issues)
+    _say(f"已生成合订本 {output}（{issues} 期，{result.page_count} 页，用时 {result.seconds:.2f} 秒）")
+    if args.no_check:
+        return EXIT_OK
+    report = check_volume_pdf(
+        output, result.volume, builder.styles_dir, result.missing_glyphs, result.warnings
+    )
+    if report.findings:
+        _say(report.text(strict=args.strict))
+    return EXIT_OK if report.ok(strict=args.strict) else EXIT_CHECK_FAILED
+
+
+def _check_volume(pdf: Path, args: argparse.Namespace) -> int:
+    """`briefing check 合订本.pdf --volume 期次...`: the volume judged against its editions."""
+    from .check.volume import check_volume_pdf
+    from .render.html import Renderer
+    from .render.volume import render_volume
+    from .volume import VolumeInconsistent, disagreements, load_editions
+
+    editions = load_editions([Path(folder) for folder in args.volume])
+    problems = disagreements(editions)
+    if problems:
+        _complain(VolumeInconsistent(problems).report())
+        return EXIT_INVALID_INPUT
+    editions.sort(key=lambda edition: edition.manifest.number)
+    report = check_volume_pdf(pdf, render_volume(Renderer.from_styles(STYLES_DIR), editions), STYLES_DIR)
     if args.json:
         print(json.dumps(report.as_dict(strict=args.strict), ensure_ascii=False, indent=2))
     else:
@@ -277,6 +330,13 @@ def _pdf_commands(commands: Any) -> None:
     build.add_argument("edition", metavar="期次文件夹", help="如 issues/2025-11")
     build.add_argument("-o", "--output", metavar="PDF", help=output_help)
     build.add_argument("--html", metavar="HTML", help="只写出交给 WeasyPrint 的 HTML，不生成 PDF")
+    build.add_argument(
+        "--variant",
+        choices=["briefing", "archive", "print"],
+        default="briefing",
+        help="briefing：分发版（默认）；archive：存档版 PDF/A-2u（带结构标签）；"
+        "print：印刷版（A4 成品、出血 3 mm、裁切线）",
+    )
     build.add_argument("--no-check", action="store_true", help="生成后不做检查")
     build.add_argument("--strict", action="store_true", help="检查有提示也算不通过")
     build.set_defaults(run=command_build)
@@ -291,9 +351,26 @@ def _pdf_commands(commands: Any) -> None:
     )
     check.add_argument("pdf", metavar="PDF", help="要检查的 PDF 文件，如 build/2025-11.pdf")
     check.add_argument("--edition", metavar="期次文件夹", help="与这一期的稿件对照（建议总是给出）")
+    check.add_argument(
+        "--volume", nargs="+", metavar="期次文件夹", help="这是合订本：与装订的各期对照（书签、总目录、页眉）"
+    )
     check.add_argument("--json", action="store_true", help="以 JSON 输出检查结果")
     check.add_argument("--strict", action="store_true", help="有提示也算不通过")
     check.set_defaults(run=command_check)
+
+    volume = commands.add_parser(
+        "volume",
+        help="把一年的各期装订成合订本 PDF，并自动检查",
+        description="按期号顺序装订：封面、按期分栏目的总目录、各期原样（含报头）；页码全书连续。"
+        "各期期号重复、不连续或主办单位不同时，先列出问题，不生成 PDF（退出码 2）。",
+    )
+    volume.add_argument("editions", nargs="+", metavar="期次文件夹", help="如 issues/2025-*")
+    volume.add_argument(
+        "-o", "--output", required=True, metavar="PDF", help="输出文件，如 build/2025-合订本.pdf"
+    )
+    volume.add_argument("--no-check", action="store_true", help="生成后不做检查")
+    volume.add_argument("--strict", action="store_true", help="检查有提示也算不通过")
+    volume.set_defaults(run=command_volume)
 
     watch = commands.add_parser("watch", help="监视一期稿件，保存后自动重新生成并检查 PDF")
     watch.add_argument("edition", metavar="期次文件夹", help="如 issues/2025-11")

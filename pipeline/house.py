@@ -21,6 +21,9 @@ FONTS_DIR = REPO_ROOT / "fonts"
 CACHE_DIR_VARIABLE = "BRIEFING_CACHE_DIR"
 STYLESHEET_NAMES = ("house.css", "briefing.css")
 TEMPLATE_NAME = "briefing.html.j2"
+# The bound volume (合订本): its own template and sheet, after STYLESHEET_NAMES.
+VOLUME_TEMPLATE = "volume.html.j2"
+VOLUME_STYLESHEET = "volume.css"
 HOUSE_STYLESHEET = "house.css"
 
 PAGE_SIZES_MM = {"A4": (210.0, 297.0), "A5": (148.0, 210.0), "A3": (297.0, 420.0)}

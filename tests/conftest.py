@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.build import Builder
-from tests.support import MANIFEST, MIXED, MakeEdition, article_text, build_pdf
+from pipeline.build import Builder, BuildResult
+from pipeline.variant import ARCHIVE, PRINT
+from tests.support import MANIFEST, MIXED, SAMPLE_EDITION, MakeEdition, article_text, build_pdf
 
 
 @pytest.fixture
@@ -66,3 +67,17 @@ def mixed_pdfs(tmp_path_factory: pytest.TempPathFactory, builder: Builder) -> di
         flag: build_pdf(builder, edition, root / f"{flag}.pdf", inter_character=flag)
         for flag in (False, True)
     }
+
+
+@pytest.fixture(scope="session")
+def archive(tmp_path_factory: pytest.TempPathFactory, builder: Builder) -> BuildResult:
+    """The sample edition as an archive PDF (PDF/A-2u, tagged); copy before changing it."""
+    output = tmp_path_factory.mktemp("archive") / "2025-11-archive.pdf"
+    return builder.build(SAMPLE_EDITION, output, ARCHIVE)
+
+
+@pytest.fixture(scope="session")
+def printed(tmp_path_factory: pytest.TempPathFactory, builder: Builder) -> BuildResult:
+    """The sample edition as a print PDF (3 mm bleed, crop marks); copy before changing it."""
+    output = tmp_path_factory.mktemp("print") / "2025-11-print.pdf"
+    return builder.build(SAMPLE_EDITION, output, PRINT)

@@ -14,7 +14,7 @@ from pipeline.house import REPO_ROOT
 PACKAGE = REPO_ROOT / "pipeline"
 # The data flow, in order; a stage may import the ones before it.
 STAGES = ["edition", "render", "typeset", "pdfread", "check"]
-LEAVES = {"errors", "cjk", "textfile", "house", "atomic_files"}
+LEAVES = {"errors", "cjk", "textfile", "house", "atomic_files", "variant"}
 MAX_MODULE_LINES = 500
 
 

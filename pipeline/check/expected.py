@@ -20,6 +20,7 @@ from ..render.html import RenderedEdition, Renderer
 from ..render.markdown import PlacedImage
 from ..typeset.glyphs import FontCoverage, MissingGlyph
 from .report import FRONT
+from .tagged import ExpectedTags
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,10 @@ class Expected:
     typeset_warnings: tuple[str, ...] = ()
     manifest_file: str | None = None  # issue.yaml as shown to the editor
     manifest_lines: Mapping[str, int] = field(default_factory=dict)  # field → line
+    tags: ExpectedTags | None = None  # what an archive's structure tree must hold
+    # A bound volume's issues, in order: (anchor of its masthead, anchor of its first
+    # article). Each is composed as a briefing of its own (contents, body, last page).
+    bound_issues: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def pdf_only(cls, shipped_families: Iterable[str]) -> Expected:
@@ -83,8 +88,9 @@ class Expected:
             frozenset(shipped_families),
             tuple(missing_glyphs),
             tuple(typeset_warnings),
-            rendered.edition.manifest_file,
-            rendered.edition.manifest_lines,
+            tags=ExpectedTags.from_rendered(rendered),
+            manifest_file=rendered.edition.manifest_file,
+            manifest_lines=rendered.edition.manifest_lines,
         )
 
     @classmethod

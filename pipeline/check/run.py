@@ -11,7 +11,7 @@ unconfirmed guesses) are found in `Expected` without reading the PDF.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -20,16 +20,17 @@ from pypdf import PdfReader
 from ..house import HouseNumbers
 from ..pdfread.content import scan_content
 from ..pdfread.lines import lines_of
-from ..pdfread.outline import first_bookmarked_page, read_outline
+from ..pdfread.outline import destination_page, first_bookmarked_page, read_outline
 from ..pdfread.page_text import PageText, clean_pages, start_page_texts
 from .composition import check_composition
+from .conformance import conformance_findings
 from .document import check_images, check_metadata, check_pages
 from .expected import Expected
 from .fonts import check_fonts, check_glyphs
 from .masthead import check_distribution, check_masthead
 from .placeholders import check_printed, check_sources
 from .placement import place_articles
-from .report import CheckReport
+from .report import CheckReport, Finding
 from .structure import check_links, check_structure, check_text_present
 from .typography import check_typography
 
@@ -46,13 +47,33 @@ def _quiet_pypdf() -> Iterator[None]:
         logger.setLevel(previous)
 
 
-def check_pdf(pdf_path: Path, expected: Expected) -> CheckReport:
+# A check run on the PDF and its page texts once the others have read them (the bound
+# volume's own checks use it, so the page texts are read once).
+PageCheck = Callable[[PdfReader, list[PageText]], list[Finding]]
+
+
+def _composed_parts(
+    reader: PdfReader, expected: Expected, body_from: int, page_count: int
+) -> list[tuple[int, int, int]]:
+    """(first page, first body page, last page) of each part composed as one briefing:
+    the whole PDF, or each issue of a bound volume (its own contents and last page)."""
+    if not expected.bound_issues:
+        return [(1, body_from, page_count)]
+    starts = [
+        (destination_page(reader, front) or 1, destination_page(reader, body) or 1)
+        for front, body in expected.bound_issues
+    ]
+    ends = [start - 1 for start, _ in starts[1:]] + [page_count]
+    return [(start, body, end) for (start, body), end in zip(starts, ends, strict=True)]
+
+
+def check_pdf(pdf_path: Path, expected: Expected, also: Sequence[PageCheck] = ()) -> CheckReport:
     """Check `pdf_path` against what the build (or the edition) says it should hold."""
     with _quiet_pypdf():
-        return _check_pdf(pdf_path, expected)
+        return _check_pdf(pdf_path, expected, also)
 
 
-def _check_pdf(pdf_path: Path, expected: Expected) -> CheckReport:
+def _check_pdf(pdf_path: Path, expected: Expected, also: Sequence[PageCheck]) -> CheckReport:
     report = CheckReport(pdf_path)
     try:
         reader = PdfReader(pdf_path)
@@ -77,9 +98,10 @@ def _check_pdf(pdf_path: Path, expected: Expected) -> CheckReport:
         # The masthead and contents pages are not prose: measure from the first article on.
         body_from = placement.first_article_page or first_bookmarked_page(outline)
         check_typography(pdf_path, report, scan.chars, first_page=body_from, placement=placement)
-        check_composition(
-            lines_of(scan.chars), scan.images, HouseNumbers.read(), body_from, placement, report
-        )
+        lines, house = lines_of(scan.chars), HouseNumbers.read()
+        for first, body, last in _composed_parts(reader, expected, body_from, len(lines)):
+            part = [page if first <= number <= last else [] for number, page in enumerate(lines, start=1)]
+            check_composition(part, scan.images, house, body, placement, report)
 
         texts, report.text_source = pending_texts.result(reader)
         pages: list[PageText] | None = clean_pages(texts, expected.running_header)
@@ -98,6 +120,11 @@ def _check_pdf(pdf_path: Path, expected: Expected) -> CheckReport:
             check_printed(pages, placement, told, report)
         check_links(reader, placement, report)
         check_images(scan, expected.images, placement, report)
+        # PDF/A, tags and print boxes, when the file declares them.
+        report.findings += conformance_findings(pdf_path, expected)
+        if pages is not None:
+            for check in also:
+                report.findings += check(reader, pages)
     finally:
         pending_texts.close()
     return report

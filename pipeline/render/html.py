@@ -12,6 +12,7 @@ from ..edition.load import Article, ArticleText, Edition
 from ..edition.schema import chinese_date
 from ..errors import EditionInvalid, EditorError
 from ..house import STYLESHEET_NAMES, TEMPLATE_NAME
+from ..variant import BRIEFING, Variant
 from .markdown import ArticleBody, PlacedImage, new_parser, render_article_body
 
 # Table rows per edition: WeasyPrint lays out a table page about five times slower than
@@ -114,7 +115,7 @@ class Renderer:
         environment.filters["chinese_date"] = chinese_date
         return cls(styles_dir.resolve(), environment)
 
-    def render(self, edition: Edition) -> RenderedEdition:
+    def render(self, edition: Edition, variant: Variant = BRIEFING) -> RenderedEdition:
         parser = new_parser()
         errors: list[EditorError] = []
         images: list[PlacedImage] = []
@@ -142,7 +143,9 @@ class Renderer:
         html = template.render(
             manifest=edition.manifest,
             sections=sections,
-            stylesheets=[(self.styles_dir / name).as_uri() for name in STYLESHEET_NAMES],
+            stylesheets=[
+                (self.styles_dir / name).as_uri() for name in (*STYLESHEET_NAMES, *variant.stylesheets)
+            ],
             title=edition.manifest.document_title,
         )
         return RenderedEdition(edition, html, tuple(sections), tuple(images), self.styles_dir)

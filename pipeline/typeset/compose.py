@@ -250,13 +250,20 @@ class Composer:
         line before it can take one character of it. The page is made again and
         reviewed; a paragraph is never tracked twice.
         """
-        near = pages[max(index - LOOSEN_PAGES, 0) : index + 1]
+        first = max(index - LOOSEN_PAGES, 0)
+        for earlier in range(index - 1, first - 1, -1):
+            if not holds_articles(pages[earlier]):
+                # A masthead and contents page, or a volume's blank page: a line gained
+                # there, or in an issue before it, never reaches this page.
+                first = earlier + 1
+                break
+        near = pages[first : index + 1]
         # A paragraph the page break splits goes on: lengthening it moves nothing up.
         beyond = {
             id(parent.children[position].element) for parent, position in resume_path(root_box, resume_at)
         }
         candidates = []
-        for page_number, page in enumerate(near, start=max(index - LOOSEN_PAGES, 0)):
+        for page_number, page in enumerate(near, start=first):
             for box in descendants(page):
                 lines = [child for child in getattr(box, "children", ()) if is_line(child)]
                 if box.element_tag not in ("p", "li") or len(lines) < 2:
@@ -305,17 +312,16 @@ class Composer:
             self.stats.feathered_pages += 1
 
     def finish(self, pages: list[Any]) -> None:
-        """Move the distribution block (报尾) down to the foot of the last page."""
-        if not pages:
-            return
-        last = pages[-1]
-        for box in descendants(last):
-            if box.element_tag == "footer" and "distribution" in (box.element.get("class") or ""):
-                shift = page_bottom(last) - (box.position_y + box.margin_height())
-                if shift > 0.01:
-                    box.translate(0, shift)
-                    self.stats.distribution_shift_pt = shift
-                return
+        """Move the distribution block (报尾) down to the foot of its page: the last page,
+        or in a bound volume (合订本) the last page of each issue."""
+        for page in pages:
+            for box in descendants(page):
+                if box.element_tag == "footer" and "distribution" in (box.element.get("class") or ""):
+                    shift = page_bottom(page) - (box.position_y + box.margin_height())
+                    if shift > 0.01:
+                        box.translate(0, shift)
+                        self.stats.distribution_shift_pt = shift
+                    break
 
 
 def _starts_article(root_box: Any, resume_at: Any) -> bool:

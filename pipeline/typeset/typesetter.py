@@ -24,6 +24,7 @@ from ..errors import EditionInvalid, EditorError, display_path
 from ..house import STYLESHEET_NAMES, HouseNumbers, font_faces
 from ..render.html import RenderedEdition
 from ..render.markdown import edition_path, edition_url
+from ..variant import BRIEFING, Variant
 from .compose import Composer, CompositionStats, page_composition
 from .drawn import drawing_once
 from .fontcache import FontCache
@@ -169,6 +170,7 @@ class LaidOut:
     document: Any  # weasyprint.Document
     warnings: list[str]
     composition: CompositionStats = field(default_factory=CompositionStats)
+    variant: Variant = BRIEFING
 
 
 @dataclass
@@ -270,11 +272,15 @@ class Typesetter:
         """Judge the edition's images before typesetting (see images.py)."""
         return self.image_vetter.vet(rendered.images)
 
-    def typeset(self, rendered: RenderedEdition, images: VettedImages | None = None) -> TypesetPDF:
+    def typeset(
+        self, rendered: RenderedEdition, images: VettedImages | None = None, variant: Variant = BRIEFING
+    ) -> TypesetPDF:
         """Lay out and write: the PDF's bytes, its page count and WeasyPrint's warnings."""
-        return self.write(self.layout(rendered, images))
+        return self.write(self.layout(rendered, images, variant))
 
-    def layout(self, rendered: RenderedEdition, images: VettedImages | None = None) -> LaidOut:
+    def layout(
+        self, rendered: RenderedEdition, images: VettedImages | None = None, variant: Variant = BRIEFING
+    ) -> LaidOut:
         """WeasyPrint's layout of the edition's HTML, inside the sandbox and the extensions;
         `images` as vetted by `vet_images` (vetted here when not given)."""
         import_weasyprint_quietly()  # in case no Builder did (it spawns nothing, see libraries.py)
@@ -315,17 +321,17 @@ class Typesetter:
             python_warnings.simplefilter("ignore")
             html = HTML(
                 string=rendered.html,
-                base_url=root.as_uri() + "/",
+                base_url=root.as_uri().rstrip("/") + "/",  # a volume's root may be /
                 url_fetcher=make_fetcher(sandbox, images, root),
             )
             if self.compose:  # titles, contents entries, paragraph ends: before layout
                 composer.prepare(html.etree_element)
-            document = html.render(font_config=font_config, cache=self.image_cache)
+            document = html.render(font_config=font_config, cache=self.image_cache, **variant.pdf_options)
         if sandbox.refused:
             raise EditionInvalid([_refusal(url, rendered) for url in sandbox.refused])
         if len(document.pages) > MAX_PAGES:
             raise EditionInvalid([_too_many_pages(len(document.pages), rendered)])
-        return LaidOut(rendered, document, warnings, composed)
+        return LaidOut(rendered, document, warnings, composed, variant)
 
     def composer(self) -> Composer:
         """The page composition, with its font measures kept between builds."""
@@ -340,7 +346,7 @@ class Typesetter:
         drawing = drawing_once(memory) if self.rebuilds else nullcontext()
         with _captured_warnings() as warnings, reusing, drawing, python_warnings.catch_warnings():
             python_warnings.simplefilter("ignore")  # Pillow's, while re-encoding images
-            pdf = laid_out.document.write_pdf()
+            pdf = laid_out.document.write_pdf(**laid_out.variant.pdf_options)
         return TypesetPDF(
             pdf, len(laid_out.document.pages), tuple(laid_out.warnings + warnings), laid_out.composition
         )
