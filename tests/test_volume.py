@@ -17,7 +17,7 @@ from pipeline.pdfread.outline import OutlineItem, read_outline
 from pipeline.pdfread.page_text import clean_pages, normalize, start_page_texts
 from pipeline.render.volume import render_volume
 from pipeline.volume import build_volume, disagreements, load_editions
-from tests.support import MANIFEST, SAMPLE_EDITION, SEEDS, MakeEdition, article_text
+from tests.support import MANIFEST, SAMPLE_EDITION, SEEDS, MakeEdition, article_text, fill_and_confirm
 
 MONTHS = {
     10: ("2025-10-01", "2025-10-31"),
@@ -257,7 +257,9 @@ def test_sample_and_imported_seed_bind_into_a_volume_that_passes(tmp_path: Path,
     seed = next(SEEDS.glob("000_*.txt"))
     imported = tmp_path / "2025-12"
     assert run(["import", str(seed), "--into", str(imported)]) == 0
-    # The editor confirms what the importer guessed: it is the issue after the sample's.
+    # The editor confirms what the importer guessed (it is the issue after the sample's),
+    # fills the 报尾 and replaces the placeholders: only then is the volume fit to bind.
+    fill_and_confirm(imported)
     yaml = (imported / "issue.yaml").read_text("utf-8")
     yaml = re.sub(r"(?m)^number: .*$", "number: 12", yaml)
     yaml = re.sub(r"(?m)^cumulative_number: .*$", "cumulative_number: 59", yaml)

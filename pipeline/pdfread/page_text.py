@@ -142,6 +142,8 @@ def printed_contents(
     page_starts = list(accumulate(len(page) + 1 for page in texts))
     entries = []
     marks = list(_ENTRY_MARK.finditer(text))
+    if not marks:  # no contents entries printed on these pages
+        return []
     for mark, following in zip(marks, [*marks[1:], None], strict=True):
         chunk = text[mark.end() : following.start() if following else len(text)]
         page_number = contents_pages.start + bisect_right(page_starts, mark.start())
