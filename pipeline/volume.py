@@ -19,6 +19,7 @@ from .edition.load import Edition, load_edition
 from .errors import EditionInvalid
 from .render.volume import RenderedVolume, as_one_edition, render_volume
 from .typeset.glyphs import MissingGlyph
+from .typeset.typesetter import MAX_VOLUME_PAGES
 
 
 class VolumeInconsistent(Exception):
@@ -121,7 +122,8 @@ def build_volume(builder: Builder, edition_dirs: list[Path], output: Path) -> Vo
     missing = tuple(glyph for edition in editions for glyph in coverage.find_missing(edition))
     volume = render_volume(builder.renderer, editions)
     typesetter = builder.typesetter
-    typeset = typesetter.write(typesetter.layout(as_one_edition(volume)))
+    laid_out = typesetter.layout(as_one_edition(volume), max_pages=MAX_VOLUME_PAGES)
+    typeset = typesetter.write(laid_out)
     write_atomically(output, typeset.pdf)
     return VolumeResult(
         output, typeset.page_count, typeset.warnings, time.perf_counter() - started, volume, missing
