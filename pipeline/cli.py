@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable, Sequence
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .atomic_files import write_atomically
 from .build import SCHEMA_DIR, Builder, BuildResult, default_output, output_problem
@@ -21,6 +21,9 @@ from .house import STYLES_DIR
 from .signals import exit_code, stop_on_signals
 from .typeset.typesetter import SetupProblem
 from .variant import Variant
+
+if TYPE_CHECKING:
+    from .check.report import CheckReport
 
 EXIT_OK, EXIT_CHECK_FAILED, EXIT_INVALID_INPUT, EXIT_SETUP = 0, 1, 2, 3
 
@@ -128,6 +131,11 @@ def command_check(args: argparse.Namespace) -> int:
     else:
         expected = Expected.pdf_only(shipped_font_families(STYLES_DIR))
     report = check_pdf(pdf, expected)
+    return _tell_report(report, args)
+
+
+def _tell_report(report: CheckReport, args: argparse.Namespace) -> int:
+    """Print the check's report (text or --json) and give the exit code it means."""
     if args.json:
         print(json.dumps(report.as_dict(strict=args.strict), ensure_ascii=False, indent=2))
     else:
@@ -172,11 +180,7 @@ def _check_volume(pdf: Path, args: argparse.Namespace) -> int:
         return EXIT_INVALID_INPUT
     editions.sort(key=lambda edition: edition.manifest.number)
     report = check_volume_pdf(pdf, render_volume(Renderer.from_styles(STYLES_DIR), editions), STYLES_DIR)
-    if args.json:
-        print(json.dumps(report.as_dict(strict=args.strict), ensure_ascii=False, indent=2))
-    else:
-        _say(report.text(strict=args.strict))
-    return EXIT_OK if report.ok(strict=args.strict) else EXIT_CHECK_FAILED
+    return _tell_report(report, args)
 
 
 def command_watch(args: argparse.Namespace) -> int:
