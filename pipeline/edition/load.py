@@ -240,11 +240,12 @@ def field_lines(data: Any, first_line: int) -> dict[str, int]:
     lines: dict[str, int] = {}
     if not isinstance(data, CommentedMap):
         return lines
-    for key, (key_line, *_) in data.lc.data.items():
+    # A mapping written in flow style ({start: …, end: …}) has no per-key positions.
+    for key, (key_line, *_) in (data.lc.data or {}).items():
         lines[str(key)] = key_line + first_line
         value = data.get(key)
         if isinstance(value, CommentedMap):
-            for inner, (inner_line, *_) in value.lc.data.items():
+            for inner, (inner_line, *_) in (value.lc.data or {}).items():
                 lines[f"{key}.{inner}"] = inner_line + first_line
     return lines
 

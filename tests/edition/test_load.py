@@ -121,3 +121,18 @@ def test_cli_invalid_input_exits_2_and_keeps_last_pdf(
     assert output.read_bytes() == good
     assert output.stat().st_mtime_ns == stamp
     assert [p.name for p in output.parent.iterdir()] == ["briefing.pdf"]  # no temp file left
+
+
+def test_flow_style_mappings_load(make_edition: MakeEdition) -> None:
+    """An editor may write `period: {start: …, end: …}`; such a mapping has no per-key lines."""
+    manifest = MANIFEST.replace(
+        "period:\n  start: 2025-11-01\n  end: 2025-11-30\n",
+        "period: {start: 2025-11-01, end: 2025-11-30}\n",
+    ).replace(
+        "distribution:\n  report_to: [学校办公室]\n  send_to: [相关学院]\n  issue_to: [研究院各部门]\n  copies: 40\n",
+        "distribution: {report_to: [学校办公室], send_to: [相关学院], issue_to: [研究院各部门], copies: 40}\n",
+    )
+    assert "{start:" in manifest and "{report_to:" in manifest
+    edition = load_edition(make_edition(manifest=manifest))
+    assert edition.manifest.period.end.day == 30
+    assert edition.manifest.distribution.copies == 40
