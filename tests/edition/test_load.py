@@ -123,16 +123,15 @@ def test_cli_invalid_input_exits_2_and_keeps_last_pdf(
     assert [p.name for p in output.parent.iterdir()] == ["briefing.pdf"]  # no temp file left
 
 
-def test_flow_style_mappings_load(make_edition: MakeEdition) -> None:
-    """An editor may write `period: {start: …, end: …}`; such a mapping has no per-key lines."""
-    manifest = MANIFEST.replace(
-        "period:\n  start: 2025-11-01\n  end: 2025-11-30\n",
-        "period: {start: 2025-11-01, end: 2025-11-30}\n",
-    ).replace(
-        "distribution:\n  report_to: [学校办公室]\n  send_to: [相关学院]\n  issue_to: [研究院各部门]\n  copies: 40\n",
-        "distribution: {report_to: [学校办公室], send_to: [相关学院], issue_to: [研究院各部门], copies: 40}\n",
-    )
-    assert "{start:" in manifest and "{report_to:" in manifest
+def test_flow_style_and_empty_mappings_load(make_edition: MakeEdition) -> None:
+    """issue.yaml in flow style (JSON is valid YAML) with an empty `confirm: {}`: such
+    mappings carry no per-key lines, and must not break the field-line index."""
+    import json
+
+    from ruamel.yaml import YAML
+
+    data = YAML(typ="safe").load(MANIFEST)
+    data["confirm"] = {}
+    manifest = json.dumps(data, ensure_ascii=False, default=str)
     edition = load_edition(make_edition(manifest=manifest))
-    assert edition.manifest.period.end.day == 30
-    assert edition.manifest.distribution.copies == 40
+    assert edition.manifest.period.end.day == 30 and edition.manifest.confirm == {}
