@@ -19,6 +19,18 @@ def descendants(box: Any) -> Iterator[Any]:
         yield from descendants(child)
 
 
+def path_of(root: Any, target: Any) -> tuple[int, ...]:
+    """Child indices from `root` down to the box `target` (found by identity)."""
+    stack: list[tuple[Any, tuple[int, ...]]] = [(root, ())]
+    while stack:
+        box, path = stack.pop()
+        if box is target:
+            return path
+        children = getattr(box, "children", None) or ()
+        stack.extend((child, (*path, index)) for index, child in enumerate(children))
+    raise LookupError("box not in the tree")
+
+
 def page_bottom(page: Any) -> float:
     """The foot of the page's text block."""
     return page.content_box_y() + page.height
@@ -126,11 +138,9 @@ class FormattingTree:
     def box_of(self, element: Any) -> Any:
         return self._boxes.get(id(element))
 
-    def track(self, element: Any, em: float) -> None:
-        """Add `em` of letter spacing to every box of `element`'s box (own copies of styles)."""
-        box = self.box_of(element)
-        if box is None:
-            return
+    @staticmethod
+    def track_box(box: Any, em: float) -> None:
+        """Add `em` of letter spacing to every box of `box` (own copies of styles)."""
         for descendant in descendants(box):
             style = descendant.style.copy()
             own = style["letter_spacing"]

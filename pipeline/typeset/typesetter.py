@@ -25,13 +25,14 @@ from ..house import STYLESHEET_NAMES, HouseNumbers, font_faces
 from ..render.html import RenderedEdition
 from ..render.markdown import edition_path, edition_url
 from ..variant import BRIEFING, Variant
-from .compose import Composer, CompositionStats, page_composition
+from .compose import Composer, CompositionStats
 from .drawn import drawing_once
 from .fontcache import FontCache
 from .guard import UnsupportedWeasyPrint, check_weasyprint
 from .images import ImageVetter, VettedImages
 from .justify import inter_character_justification
 from .libraries import import_weasyprint_quietly
+from .paginate import page_composition
 from .relayout import PageKeeper, stylesheets_allow_reuse
 from .spacing import SpacingMemory
 from .streams import StreamMemory, reusing_streams
