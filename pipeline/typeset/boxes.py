@@ -146,3 +146,18 @@ class FormattingTree:
             own = style["letter_spacing"]
             style["letter_spacing"] = (0 if own == "normal" else own) + em * style["font_size"]
             descendant.style = style
+
+
+def page_facts(page: Any, children: tuple[Any, ...]) -> tuple[bool, frozenset[int]]:
+    """Whether a page may be kept (no fixed boxes, no counters looked up in layout) and
+    which bookmarked elements it shows."""
+    reusable = not page.fixed_boxes
+    bookmarked = set()
+    for child in children:
+        for box in child.descendants(placeholders=True):
+            if getattr(box, "missing_link", None):
+                reusable = False
+            style = getattr(box, "style", None)
+            if style is not None and box.element is not None and style["bookmark_level"] != "none":
+                bookmarked.add(id(box.element))
+    return reusable, frozenset(bookmarked)

@@ -315,23 +315,24 @@ class Composer:
                 lines = [child for child in getattr(box, "children", ()) if is_line(child)]
                 if box.element_tag not in ("p", "li") or len(lines) < 2:
                     continue
-                if id(box.element) in beyond or id(box.element) in self._tracked:
+                element = box.element
+                if id(element) in beyond or id(element) in self._tracked:
                     continue
                 em = box.style["font_size"]
                 last = (line_end(lines[-1]) - box.content_box_x()) / em
                 moved = box.width / em - last if sign > 0 else last  # characters to carry
                 slack = (len(lines) - 1) * TRACKING_EM * (box.width / em) - moved
                 if slack > 0.5:
-                    candidates.append((page_number, -slack, box))
+                    candidates.append((page_number, -slack, element))
         if len(candidates) < wanted:
             return None
         chosen = sorted(candidates, key=lambda item: (item[0] != index, item[1]))[:wanted]
         tree = self._tree(root_box)
-        for _, _, box in chosen:
-            tracked = tree.box_of(box.element)
+        for _, _, element in chosen:
+            tracked = tree.box_of(element)
             if tracked is None:  # not seen so far; a decision checkpoints.py cannot make again
                 self.decisions.append(Decision("opaque", (), ()))
-                self._tracked.add(id(box.element))
+                self._tracked.add(id(element))
             else:
                 self.decisions.append(Decision("track", path_of(tree.root, tracked), (sign * TRACKING_EM,)))
                 self._track(tracked, sign * TRACKING_EM)
