@@ -27,11 +27,11 @@ a render; the next render (`CheckpointHooks`, given to the first pass) uses it t
   pass (the contents' page numbers) lays out from the same box tree as a cold build.
 
 What a step "looked at": making page i reads the flow from its start up to the first
-box that does not fit, which is at most the flow element after the one the next page
-starts in (break avoidance moves a break back, never past that box; the 报尾 kept with
-the last lines is the case where it is the next element); reviewing page i reads pages
-i-2 … i and the element the next page starts in. So a step's sight is the next page's
-flow index + 1. A step whose page looks up other pages' numbers, holds fixed boxes or
+box that does not fit, which lies in the flow element the next page starts in, or in a
+later one only across breaks the style avoids (a section heading kept with its first
+article, the 报尾 kept with the last lines), which WeasyPrint moves the break back over;
+reviewing page i reads pages i-2 … i and the element the next page starts in
+(positions.sight). A step whose page looks up other pages' numbers, holds fixed boxes or
 leaves boxes broken out of the flow is never restored. Kept pages are pointed at this
 render's elements (`_adopt`): composition's review and WeasyPrint's one-bookmark-per-
 element rule then see what they see on a cold build.
@@ -64,13 +64,24 @@ from .positions import (
     ancestors,
     changed_span,
     decision_flow,
+    flow_boxes,
     flow_elements,
     flow_index,
+    freeze,
+    moved_entry,
     page_boxes,
+    page_type_at,
     shift_decision,
-    shifted_entry,
     sight,
     start_index,
+)
+
+# What a page's side could change in the layout of its content (house.css sets the same
+# margins on both sides; only the folio's corner differs).
+PAGE_GEOMETRY = (
+    "size", "bleed_top", "bleed_right", "bleed_bottom", "bleed_left",
+    *(f"{part}_{side}" for part in ("margin", "padding") for side in ("top", "right", "bottom", "left")),
+    *(f"border_{side}_width" for side in ("top", "right", "bottom", "left")),
 )
 
 
@@ -96,7 +107,7 @@ class CheckpointHooks:
         self.front_tried = False
         self._front_kept = False
         self._element_mapping: dict[int, Any] | None = None
-        self._first_made: dict[int, int] | None = None
+        self._old_starts: dict[Any, tuple[int, int]] | None = None
         self._suffix_facts: list[tuple[int, int, bool]] = []
 
     # —— What the pass tells ——
@@ -114,7 +125,8 @@ class CheckpointHooks:
         )
         self.log.steps.append(Step(
             index, page, children, copy_entry(entry), copy_entry(context.page_maker[index + 1]), remakes,
-            allowed, sight(self.flow, resume_at), self.composer.reach if allowed else index, decisions,
+            allowed, sight(self.flow, resume_at, flow_boxes(self.flow, self.keeper.root_box)),
+            self.composer.reach if allowed else index, decisions,
             counts_of(self.composer.stats), restorable, start_index(self.flow, entry[0]) < 0,
         ))
 
@@ -212,20 +224,26 @@ class CheckpointHooks:
         assert old is not None
         _, old_end, new_end = self.span
         shift = new_end - old_end
-        position = flow_index(self.flow, context.page_maker[index][0])
+        resume_at = context.page_maker[index][0]
+        position = flow_index(self.flow, resume_at)
         if position < max(new_end, 1 + shift) or position == math.inf:
             return None
-        if self._first_made is None:
-            self._first_made = old.first_made()
+        if self._old_starts is None:
+            self._old_starts = _first_starts(old)
             self._suffix_facts = suffix_facts(old.steps)
-        first = self._first_made.get(index)
-        if not first:
+        found = self._old_starts.get(freeze(self.flow.shifted(resume_at, -shift) if shift else resume_at))
+        if found is None:
             return None
+        old_index, first = found
+        pages_shift = index - old_index
         reach, slack, clean = self._suffix_facts[first]
-        if not clean or reach < index or slack <= max(0, remakes - old.steps[first].remakes[0]):
+        extra = remakes - old.steps[first].remakes[0]
+        if not clean or reach < old_index or slack + 3 * pages_shift <= max(0, extra):
             return None
-        entry = shifted_entry(self.flow, old.steps[first - 1].next_entry, shift)
+        entry = moved_entry(self.flow, old.steps[first - 1].next_entry, shift, pages_shift)
         if entry[:4] != context.page_maker[index][:4]:
+            return None
+        if pages_shift % 2 and not self._sides_alike(context, html, old.entries[old_index:]):
             return None
         old_position = position - shift
         earlier = [
@@ -238,23 +256,40 @@ class CheckpointHooks:
         ]
         if earlier != ours:
             return None
-        return self._graft(first, index, context, root_box, html, pages, shift, remakes)
+        return self._graft(first, old_index, index, context, root_box, html, pages, shift, remakes)
+
+    def _sides_alike(self, context: Any, html: Any, entries: list[tuple[Any, ...]]) -> bool:
+        """Whether a page laid out as a left page would be laid out alike as a right one:
+        the same page size, margins and borders, and no break to a left or right page."""
+        if any(entry[1]["break"] in ("left", "right", "recto", "verso") for entry in entries):
+            return False
+        from weasyprint.layout.page import PageType, set_page_type_computed_styles
+
+        styles = []
+        for side in ("left", "right"):
+            page_type = PageType(side, False, None, 1, ())
+            set_page_type_computed_styles(page_type, html, context.style_for)
+            style = context.style_for(page_type)
+            styles.append([style[name] for name in PAGE_GEOMETRY])
+        return styles[0] == styles[1]
 
     def _graft(
-        self, first: int, index: int, context: Any, root_box: Any, html: Any, pages: list[Any], shift: int,
-        remakes: int,
+        self, first: int, old_index: int, index: int, context: Any, root_box: Any, html: Any,
+        pages: list[Any], shift: int, remakes: int,
     ) -> Jump:
-        """Pages `index`… and their starts from the end of the previous pass, whose steps
-        from `first` on made them; their changes to the box tree made again here."""
+        """Pages `index`… and their starts from the end of the previous pass (its pages
+        `old_index`…, which its steps from `first` on made); their changes to the box tree
+        made again here."""
         old = self.previous
         assert old is not None
+        pages_shift = index - old_index
         # From `index` on: page `index`'s start is the same, what making it recorded is the old.
         del context.page_maker[index:]
         context.page_maker.extend(
-            copy_entry(shifted_entry(self.flow, entry, shift)) for entry in old.entries[index:]
+            copy_entry(moved_entry(self.flow, entry, shift, pages_shift)) for entry in old.entries[old_index:]
         )
         del pages[index:]
-        for page in old.pages[index:]:
+        for page in old.pages[old_index:]:
             step = next(step for step in reversed(old.steps) if step.page is page)
             page.children = list(step.children)
             pages.append(page)
@@ -275,15 +310,21 @@ class CheckpointHooks:
                 self.composer.finished[id(page)] = old.finished[id(page)]
         context.broken_out_of_flow.clear()
         context.reported_footnotes.clear()
-        if shift == 0:  # the old steps, counted from this render's count
-            extra = remakes - old.steps[first].remakes[0]
-            self.log.steps.extend(
-                replace(step, remakes=(step.remakes[0] + extra, step.remakes[1] + extra),
-                        counts=rebased(step.counts, before, ours))
-                for step in old.steps[first:]
+        extra = remakes - old.steps[first].remakes[0]
+        self.log.steps.extend(  # the old steps, in this render's pages, flow and count
+            replace(
+                step,
+                index=step.index + pages_shift,
+                entry=moved_entry(self.flow, step.entry, shift, pages_shift),
+                next_entry=moved_entry(self.flow, step.next_entry, shift, pages_shift),
+                remakes=(step.remakes[0] + extra, step.remakes[1] + extra),
+                sight=step.sight + shift,
+                reach=step.reach + pages_shift,
+                decisions=tuple(shift_decision(self.flow, decision, shift) for decision in step.decisions),
+                counts=rebased(step.counts, before, ours),
             )
-        else:  # its positions are the old flow's: the next render may not graft from it
-            self.log.complete = False
+            for step in old.steps[first:]
+        )
         self.keeper.grafted = True
         return Jump(len(pages), 0, complete=True)
 
@@ -338,8 +379,8 @@ class CheckpointHooks:
         start = next((number for number, step in enumerate(steps) if not step.front), 0)
         if not start or old.flow.front != self.flow.front or steps[0].entry[:4] != context.page_maker[0][:4]:
             return None
-        if any(step.decisions or not step.allowed for step in steps[:start]):
-            return None
+        if any(step.decisions or not step.allowed or step.sight >= self.span[0] for step in steps[:start]):
+            return None  # (the last front page may have read the first articles)
         boxes = front.box_map(old.flow, old.root_box, self.flow, root_box)
         made = {step.index: step for step in steps[:start]}
         target = steps[start].index
@@ -408,6 +449,7 @@ class CheckpointHooks:
         collector, page_maker = context.target_collector, context.page_maker
         for number in range(start, stop):
             page = pages[number]
+            page.page_type = page_type_at(page.page_type, page_maker[number], number)
             set_page_type_computed_styles(page.page_type, html, context.style_for)
             for anchor in page_maker[number][-1]["anchors"]:
                 collector.cache_target_page_counters(anchor, page_maker[number + 1][3][1], number, page_maker)
@@ -420,3 +462,18 @@ class CheckpointHooks:
                 self.composer.stats.feathered_pages += 1
 
 
+def _first_starts(log: PassLog) -> dict[Any, tuple[int, int]]:
+    """Where each page of the log started when first made → (its index, that step);
+    a start two pages share (a blank page and the next) is left out."""
+    starts: dict[Any, tuple[int, int]] = {}
+    shared = set()
+    for index, first in log.first_made().items():
+        if first == 0:
+            continue
+        key = freeze(log.steps[first - 1].next_entry[0])
+        if key in starts:
+            shared.add(key)
+        starts[key] = (index, first)
+    for key in shared:
+        del starts[key]
+    return starts

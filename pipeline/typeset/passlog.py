@@ -28,7 +28,7 @@ class Step:
     next_entry: tuple[Any, ...]  # page_maker[index + 1] after the step (copied)
     remakes: tuple[int, int]  # pages made again before the step, and after it
     allowed: bool  # whether review was allowed (the pass's budget of pages made again)
-    sight: float  # the highest flow index the step depended on (inf: to the end)
+    sight: float  # the last flow element the step depended on (inf: to the end)
     reach: int  # the lowest page index the step read
     decisions: tuple[Decision, ...]
     counts: tuple[Any, ...]  # composition's pass counters after the step

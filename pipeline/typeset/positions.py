@@ -32,9 +32,7 @@ def ancestors(flow: Any, root_box: Any) -> tuple[Any, Any, Any]:
 
 def flow_elements(flow: Any, root_box: Any) -> list[Any]:
     """The elements of the flow (main's children, then the body's after main), by flow index."""
-    body = root_box.children[flow.body_index]
-    main = body.children[flow.main_index]
-    return [box.element for box in (*main.children, *body.children[flow.main_index + 1 :])]
+    return [box.element for box in flow_boxes(flow, root_box)]
 
 
 def changed_span(old: tuple[str, ...], new: tuple[str, ...]) -> tuple[int, int, int]:
@@ -75,9 +73,30 @@ def start_index(flow: Any, resume_at: Any) -> float:
     return -1 if resume_at is None else flow_index(flow, resume_at)
 
 
-def sight(flow: Any, resume_at: Any) -> float:
+def sight(flow: Any, resume_at: Any, flow_boxes: list[Any]) -> float:
+    """The last flow element the making of a page read, when the next page starts at
+    `resume_at`: the first box that did not fit lies in the element the next page starts
+    in, or in a later one only across breaks the style avoids (a heading kept with the
+    article after it, the 报尾 kept with the last lines), which WeasyPrint moves back over.
+    """
+    from weasyprint.layout.block import block_level_page_break
+
     position = flow_index(flow, resume_at)
-    return max(position, 0) + 1
+    if position == math.inf:
+        return position
+    position = max(position, 0)
+    while position + 1 < len(flow_boxes) and (
+        block_level_page_break(flow_boxes[position], flow_boxes[position + 1]) == "avoid"
+    ):
+        position += 1
+    return position
+
+
+def flow_boxes(flow: Any, root_box: Any) -> list[Any]:
+    """The boxes of the flow, by flow index."""
+    body = root_box.children[flow.body_index]
+    main = body.children[flow.main_index]
+    return [*main.children, *body.children[flow.main_index + 1 :]]
 
 
 def decision_flow(flow: Any, decision: Decision) -> float:
@@ -102,3 +121,32 @@ def shifted_entry(flow: Any, entry: tuple[Any, ...], shift: int) -> tuple[Any, .
     if not shift or resume_at is None or flow_index(flow, resume_at) < 0:
         return entry
     return (flow.shifted(resume_at, shift), *entry[1:])
+
+
+def moved_entry(flow: Any, entry: tuple[Any, ...], shift: int, pages_shift: int) -> tuple[Any, ...]:
+    """A page_maker entry of the previous render, for the page `pages_shift` pages and
+    `shift` flow elements later in this one: its page counter moved, its side too."""
+    entry = shifted_entry(flow, entry, shift)
+    if not pages_shift:
+        return entry
+    resume_at, next_page, right_page, page_state, remake_state = entry
+    quote_depth, counters, scopes, groups = page_state
+    counters = {name: ([value[0] + pages_shift, *value[1:]] if name == "page" else value)
+                for name, value in counters.items()}
+    right_page = right_page if pages_shift % 2 == 0 else not right_page
+    return resume_at, next_page, right_page, (quote_depth, counters, scopes, groups), remake_state
+
+
+def page_type_at(page_type: Any, entry: tuple[Any, ...], index: int) -> Any:
+    """A kept page's page type at page `index`, started by `entry` (what remake_page makes)."""
+    side = "right" if entry[2] else "left"
+    if (page_type.side, page_type.index) == (side, index):
+        return page_type
+    return page_type._replace(side=side, index=index)
+
+
+def freeze(resume_at: Any) -> Any:
+    """A skip stack as a key."""
+    if isinstance(resume_at, dict):
+        return tuple(sorted((key, freeze(value)) for key, value in resume_at.items()))
+    return resume_at
