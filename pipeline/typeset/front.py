@@ -19,6 +19,7 @@ Kept front pages point at this render's elements and boxes, as kept article page
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 
@@ -58,15 +59,15 @@ def element_map(old_flow: Any, old_root: Any, flow: Any, root_box: Any) -> dict[
 
 
 def lookups_covered(page: Any, boxes: dict[int, Any], collector: Any) -> bool:
-    """Whether every page-number lookup on a kept front page is a contents entry's
-    `target-counter(…, page)` whose box this render has: what `register_lookups` covers."""
+    """Whether every page-number lookup on a kept front page is one `register_lookups`
+    handles: this render has its box, and it does not ask for the page total."""
     for child in page.descendants(placeholders=True):
         link = getattr(child, "missing_link", None)
         if link is None:
             continue
         new_link = boxes.get(id(link))
         item = collector.counter_lookup_items.get((new_link, "content")) if new_link is not None else None
-        if item is None or item.pending or item.missing_counters:
+        if item is None or item.pending or "pages" in item.missing_counters:
             return False
         if any("pages" in counters for counters in item.missing_target_counters.values()):
             return False
@@ -76,21 +77,30 @@ def lookups_covered(page: Any, boxes: dict[int, Any], collector: Any) -> bool:
 def register_lookups(
     context: Any, index: int, page: Any, boxes: dict[int, Any], registered: list[int]
 ) -> None:
-    """What `make_page` does, in a first pass, with the page-number lookups on front page
-    `index` (kept from the previous render), done for this render's lookup items; the
-    page's boxes are pointed at this render's."""
+    """What WeasyPrint 70's `make_page` does, in a first pass, with the page-number lookups
+    on front page `index` (kept from the previous render), done for this render's lookup
+    items: each is registered for its page and, as it looks up the page's own counters
+    too, evaluated with them. The page's boxes are pointed at this render's."""
     collector = context.target_collector
-    context.page_maker[index][-1]["content_lookups"] = lookups = []
+    state = context.page_maker[index][-1]
+    counters = context.page_maker[index + 1][3][1]  # the page's counters, once made
+    state["content_lookups"] = lookups = []
     for child in page.descendants(placeholders=True):
         link = getattr(child, "missing_link", None)
         if link is None:
             continue
         child.missing_link = boxes[id(link)]
         item = collector.counter_lookup_items[(child.missing_link, "content")]
-        if id(item) not in registered:
-            lookups.append(id(item))
-            registered.append(id(item))
-            item.page_maker_index = index
+        if id(item) in registered:
+            continue
+        lookups.append(id(item))
+        registered.append(id(item))
+        item.page_maker_index = index
+        if item.missing_counters and counters != item.cached_page_counter_values:
+            item.cached_page_counter_values = copy.deepcopy(counters)
+            if any(counters.get(name) is not None for name in item.missing_counters):
+                state["content_changed"] = True
+                item.parse_again(counters)
 
 
 def adopt_links(page: Any, boxes: dict[int, Any]) -> None:
