@@ -24,7 +24,7 @@ from typing import Any
 from pypdf import PageObject, PdfReader
 from pypdf.generic import DictionaryObject, IndirectObject
 
-from .content_stream import operations
+from .content_stream import read_operations
 from .placed_text import FontMetrics, Matrix, PlacedChar, TextState, multiply
 
 IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
@@ -111,13 +111,15 @@ class FontUse:
 @dataclass
 class PageScan:
     """What one page draws: its characters and images, and its fonts in the order first
-    selected. `forms`: it drew a Form XObject, whose names are the form's own."""
+    selected. `forms`: it drew a Form XObject, whose names are the form's own;
+    `read_by_pypdf`: a stream our reader could not read (an inline image)."""
 
     number: int
     chars: list[PlacedChar]
     images: list[DrawnImage] = field(default_factory=list)
     fonts: list[FontUse] = field(default_factory=list)
     forms: bool = False
+    read_by_pypdf: bool = False
 
 
 def reference_key(reference: Any) -> int:
@@ -203,7 +205,9 @@ def scan_page(reader: PdfReader, page: PageObject, number: int, fonts: FontReade
         xobjects = resources.get("/XObject", DictionaryObject()).get_object() if resources else {}
         stack: list[tuple[Matrix, tuple[Any, ...], tuple[ReadFont, FontUse] | None]] = []
         current: tuple[ReadFont, FontUse] | None = None
-        for operands, operator in operations(content, reader):
+        listed, by_pypdf = read_operations(content, reader)
+        scanned.read_by_pypdf |= by_pypdf
+        for operands, operator in listed:
             if operator in _SHOW_OPERATORS:
                 if current is None:
                     continue

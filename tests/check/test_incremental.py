@@ -1,0 +1,94 @@
+"""The watcher's check gives the full check's verdict while reading only the pages that changed."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from pipeline.build import Builder
+from pipeline.check.incremental import IncrementalCheck
+from pipeline.check.report import CheckReport
+from pipeline.check.run import check_pdf
+from tests.support import SAMPLE_EDITION
+
+ARTICLE = "articles/06-quality-city-cooperation.md"
+LONG_PARAGRAPH = "为便于比较，这里在稿件中间加入一段较长的补充说明，使后面的页面整体后移。" * 30
+
+Edit = Callable[[str], str]
+
+
+def _first_sentence(text: str) -> str:
+    return text.replace("11月25日，上海交通大学", "11月25日上午，上海交通大学", 1)
+
+
+def _long_paragraph(text: str) -> str:
+    return text.replace("\n\n签约仪式上，", f"\n\n{LONG_PARAGRAPH}\n\n签约仪式上，", 1)
+
+
+def _title(text: str) -> str:
+    return text.replace("title: 研究院与嘉兴市", "title: 研究院与浙江省嘉兴市", 1)
+
+
+def _placeholder(text: str) -> str:
+    return text.replace("相关质量发展评估报告", "相关质量发展评估报告（来源待核）", 1)
+
+
+def _confirm(text: str) -> str:
+    return text.replace("published: 2025-11-26\n", "published: 2025-11-26\nconfirm:\n  published: 日期为推定\n", 1)
+
+
+# (what the editor did, the edit on the article as it was at the start): applied in turn.
+EDITS: list[tuple[str, Edit]] = [
+    ("a sentence changes", _first_sentence),
+    ("a paragraph moves the pages after it", lambda text: _long_paragraph(_first_sentence(text))),
+    ("the title changes", lambda text: _title(_long_paragraph(_first_sentence(text)))),
+    ("the paragraph goes again", lambda text: _title(_first_sentence(text))),
+    ("a placeholder is typed", lambda text: _placeholder(_title(_first_sentence(text)))),
+    ("a guess awaits confirmation", lambda text: _confirm(_placeholder(_title(_first_sentence(text))))),
+    ("both are fixed", lambda text: _title(_first_sentence(text))),
+    ("back as it was", lambda text: text),
+]
+
+
+def _verdict(report: CheckReport) -> tuple[int, list[dict[str, object]], str]:
+    return report.page_count, [finding.as_dict() for finding in report.findings], report.text()
+
+
+@pytest.fixture(scope="module")
+def edition(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return Path(shutil.copytree(SAMPLE_EDITION, tmp_path_factory.mktemp("incremental") / "2025-11"))
+
+
+def test_the_watchers_check_equals_the_full_check_after_every_edit(edition: Path) -> None:
+    """Build after each edit as the watcher does; the kept-pages check and a full check
+    of the same PDF give the same findings, in the same order and words."""
+    builder = Builder.create()
+    builder.typesetter.rebuilds = True  # as the watcher's
+    incremental = IncrementalCheck()
+    article = edition / ARTICLE
+    original = article.read_text("utf-8")
+    output = edition.parent / "watched.pdf"
+    first = builder.build(edition, output)
+    assert _verdict(incremental.check(output, first.expected)) == _verdict(check_pdf(output, first.expected))
+    assert incremental.pages_read == list(range(1, first.page_count + 1))
+    counts, read, findings = [first.page_count], {}, {}
+    for what, edit in EDITS:
+        edited = edit(original)
+        assert edited != original or what == "back as it was"
+        article.write_text(edited, "utf-8")
+        result = builder.build(edition, output)
+        full = check_pdf(output, result.expected)
+        watched = incremental.check(output, result.expected)
+        assert _verdict(watched) == _verdict(full), f"{what}:\n{full.text()}\n---\n{watched.text()}"
+        counts.append(result.page_count)
+        read[what] = incremental.pages_read
+        findings[what] = {finding.check for finding in full.findings}
+    # The edits did what they say, so the comparisons above cover each case.
+    assert counts[2] > counts[1] == counts[0], counts
+    assert 0 < len(read["a sentence changes"]) < counts[1] / 2, read
+    assert "placeholders" in findings["a placeholder is typed"]
+    assert "placeholders" in findings["a guess awaits confirmation"]
+    assert "placeholders" not in findings["both are fixed"]
