@@ -63,7 +63,7 @@ import shutil
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from pypdf import PageObject
+from pypdf import PageObject, PdfReader
 from pypdf.generic import DictionaryObject
 
 from ..pdfread.content import FontReader, FontUse, PageScan, assemble, scan_page
@@ -119,6 +119,7 @@ class IncrementalCheck:
     def __init__(self) -> None:
         self._kept: dict[int, KeptPage] = {}
         self._sources: dict[SourceKey, SourceText] = {}
+        self._document: bytes | None = None  # what every page's text depends on (layers)
         self.pages_read: list[int] = []  # the pages the last check read afresh
 
     def forget(self) -> None:
@@ -141,6 +142,10 @@ class IncrementalCheck:
         if reader is None or shutil.which("pdftotext") is None:
             return None
         facts = DocumentFacts(reader)
+        document = _document(facts)
+        if document is None or document != self._document:
+            self._kept.clear()
+        self._document = document
         pages = list(reader.pages)
         numbers = range(1, len(pages) + 1)
         kept = {
@@ -154,15 +159,7 @@ class IncrementalCheck:
             return None
         try:
             fonts = FontReader()
-            scans = {
-                number: _reattached(kept[number].scan, page) if number in kept
-                else scan_page(reader, page, number, fonts)
-                for number, page in zip(numbers, pages, strict=True)
-            }
-            drawn = [
-                kept[number].drawn_lines if number in kept else page_lines(scans[number].chars, number)
-                for number in numbers
-            ]
+            scans, drawn = _scans_and_lines(reader, pages, kept, fonts)
             read_texts: dict[int, str] = {}
 
             def texts() -> tuple[list[str], str]:
@@ -173,23 +170,54 @@ class IncrementalCheck:
                 every = [kept[number].text if number in kept else found[number] for number in numbers]
                 return every, "pdftotext"
 
-            read = ReadPages(assemble((scans[number] for number in numbers), fonts), drawn, texts)
             if len(self._sources) > SOURCES_KEPT_PER_ARTICLE * max(1, len(expected.articles)):
                 self._sources.clear()
-            try:
-                judge(reader, pdf_path, expected, read, report, known_sources=self._sources)
-            except _RunFailed:
-                return None
+            read = ReadPages(assemble(scans, fonts), drawn, texts)
+            judge(reader, pdf_path, expected, read, report, known_sources=self._sources)
+        except _RunFailed:
+            return None
         finally:
             pending.close()
-        self._kept = dict(kept)
-        for number in fresh:
-            inputs = _inputs(pages[number - 1], scans[number], facts)
-            if inputs is not None and number in read_texts:
-                page = KeptPage(inputs, _detached(scans[number]), drawn[number - 1], read_texts[number])
-                self._kept[number] = page
+        self._remember(kept, [(page, scans[number - 1], drawn[number - 1]) for number, page in
+                              zip(numbers, pages, strict=True) if number not in kept], read_texts, facts)
         self.pages_read = fresh
         return report
+
+    def _remember(
+        self,
+        kept: dict[int, KeptPage],
+        fresh: list[tuple[PageObject, PageScan, list[Line]]],
+        texts: dict[int, str],
+        facts: DocumentFacts,
+    ) -> None:
+        """Keep the pages kept, and each page read afresh with the inputs it was read from."""
+        self._kept = dict(kept)
+        for page, scan, drawn in fresh:
+            inputs = _inputs(page, scan, facts)
+            if inputs is not None and scan.number in texts:
+                self._kept[scan.number] = KeptPage(inputs, _detached(scan), drawn, texts[scan.number])
+
+
+def _scans_and_lines(
+    reader: PdfReader, pages: list[PageObject], kept: dict[int, KeptPage], fonts: FontReader
+) -> tuple[list[PageScan], list[list[Line]]]:
+    """Each page's scan and lines: kept ones re-attached to `reader`, the others read now."""
+    scans, drawn = [], []
+    for number, page in enumerate(pages, start=1):
+        if number in kept:
+            scans.append(_reattached(kept[number].scan, page))
+            drawn.append(kept[number].drawn_lines)
+        else:
+            scans.append(scan_page(reader, page, number, fonts))
+            drawn.append(page_lines(scans[-1].chars, number))
+    return scans, drawn
+
+
+def _document(facts: DocumentFacts) -> bytes | None:
+    try:
+        return facts.document()
+    except Exception:  # reading an untrusted PDF: nothing is kept of a document we cannot read
+        return None
 
 
 def _inputs(page: PageObject, scan: PageScan, facts: DocumentFacts) -> PageInputs | None:

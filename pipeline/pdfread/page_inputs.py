@@ -4,7 +4,10 @@ Two readers read a page: the content scan (`content.scan_page`: characters, imag
 fonts) and pdftotext (its text). Each reads only these inputs:
 
 * the page dictionary: its boxes and rotation (and those it inherits), and its
-  annotations, which pdftotext draws when they carry an appearance stream;
+  annotations, which pdftotext draws when they carry an appearance stream (and
+  for some kinds makes one);
+* of the document, only its optional content (`DocumentFacts.document`: layers
+  pdftotext hides);
 * the content stream, decoded;
 * the resources the stream names (`/F3 14 Tf`, `/Im1 Do`, `/GS1 gs`, a `BDC` tag's
   properties), looked up in the page's own `/Resources`.
@@ -23,15 +26,16 @@ shows, its ToUnicode entry and its width (`FontFacts.entries`); the rest of the
 font's dictionaries as a whole (`FontFacts.rest`); and the embedded program, only
 when the page shows a code the ToUnicode map does not name (the one case where a
 reader could look into the program for the text). Entries are itemised only where
-the tables are in the plain form every reader reads alike (a Type0 font, `bfchar`
-entries of two-byte codes, each code once; a /W array naming each code once);
+the tables are in the plain form every reader reads alike (a Type0 font encoded
+Identity-H or -V, a ToUnicode map of `bfchar` entries of two-byte codes, each code
+once, whose other lines stay in `rest`; a /W array naming each code once);
 otherwise the tables are part of `rest`.
 
 Image samples are left out: neither reader looks at pixels (the scan reads an
 image's /Width and /Height, pdftotext skips images). A page that draws a Form
 XObject (its names are the form's own), whose stream only pypdf could read (an
 inline image), that inherits its resources, or whose annotations carry appearances
-is never kept (`of` returns None).
+is never kept (`of` returns None); nor is one with an annotation other than a link.
 """
 
 from __future__ import annotations
@@ -54,6 +58,7 @@ _FONT_PROGRAMS = ("/FontFile", "/FontFile2", "/FontFile3")
 _NAME = re.compile(rb"/[^\x00\t\n\x0c\r ()<>\[\]{}/%]*")
 _NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
 _BFCHAR_SECTION = re.compile(rb"beginbfchar(.*?)endbfchar", re.S)
+_COUNTED_BFCHAR = re.compile(rb"\d+\s+beginbfchar.*?endbfchar\s*", re.S)
 _BFCHAR_ENTRY = re.compile(rb"\s*<([0-9A-Fa-f]{4})>\s*<([0-9A-Fa-f]*)>")
 _OTHER_MAPPINGS = re.compile(rb"usecmap|beginbfrange|begincidchar|begincidrange|beginnotdef")
 
@@ -174,6 +179,9 @@ class FontFacts:
                 entries = {code: (texts.get(code), widths.get(code)) for code in texts.keys() | widths.keys()}
                 omit[id(font)] = frozenset({"/ToUnicode"})
                 omit[id(descendant)] = frozenset({"/W"})
+                # What the map says besides its entries (code space, names) stays in `rest`.
+                skeleton = _COUNTED_BFCHAR.sub(b"", to_unicode.get_object().get_data())
+                return cls(encoded(font, omit) + b"|ToUnicode:" + skeleton, entries, programs)
         return cls(encoded(font, omit), entries, programs)
 
     def program(self) -> bytes:
@@ -222,6 +230,11 @@ class DocumentFacts:
         self._resources: dict[tuple[int, str, str], bytes | None] = {}
         self._changed: dict[tuple[int, int], frozenset[int]] = {}
 
+    def document(self) -> bytes:
+        """What the document says of every page's drawing: optional content (layers)
+        that pdftotext shows or hides."""
+        return encoded(self.reader.trailer["/Root"].get_object().get("/OCProperties"))
+
     def font(self, reference: Any) -> FontFacts:
         key = reference_key(reference)
         if key not in self._fonts:
@@ -255,7 +268,10 @@ def _frame(page: PageObject) -> bytes | None:
     if "/Resources" not in page:
         return None
     for annotation in page.get("/Annots", None) or []:
-        if "/AP" in annotation.get_object():
+        annotation = annotation.get_object()
+        # poppler draws an appearance, and makes one for some kinds (free text, fields);
+        # a link without one draws at most its border.
+        if "/AP" in annotation or annotation.get("/Subtype") != "/Link":
             return None
     parts = [encoded(page, {id(page): _SEPARATE})]
     node = page.get("/Parent")

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader, PdfWriter
 
-from pipeline.build import Builder
+from pipeline.build import Builder, BuildResult
 from pipeline.check.incremental import IncrementalCheck
 from pipeline.check.report import CheckReport
 from pipeline.check.run import check_pdf
+from pipeline.pdfread.content import FontReader, scan_page
+from pipeline.pdfread.page_inputs import shown_codes
 from tests.support import SAMPLE_EDITION
 
 ARTICLE = "articles/06-quality-city-cooperation.md"
@@ -92,3 +96,41 @@ def test_the_watchers_check_equals_the_full_check_after_every_edit(edition: Path
     assert "placeholders" in findings["a placeholder is typed"]
     assert "placeholders" in findings["a guess awaits confirmation"]
     assert "placeholders" not in findings["both are fixed"]
+
+
+def _retext_one_code(pdf: Path, output: Path, page_number: int) -> tuple[str, int]:
+    """Rewrite the ToUnicode entry of one code the page shows (its glyph stays): the
+    font every page shares changes only there. Returns (font name, code)."""
+    reader = PdfReader(pdf)
+    scanned = scan_page(reader, reader.pages[page_number - 1], page_number, FontReader())
+    use = max(scanned.fonts, key=lambda use: len(shown_codes(use.shown)))
+    code = min(shown_codes(use.shown))
+    writer = PdfWriter(clone_from=reader)
+    font = writer.pages[page_number - 1]["/Resources"]["/Font"][use.name].get_object()
+    to_unicode = font["/ToUnicode"].get_object()
+    entry = re.compile(rb"<%04x>\s*<[0-9a-fA-F]*>" % code, re.IGNORECASE)
+    data, count = entry.subn(b"<%04x> <4e00>" % code, to_unicode.get_data())
+    assert count == 1
+    to_unicode.set_data(data)
+    writer.write(output)
+    return use.name, code
+
+
+def test_a_changed_font_entry_is_read_again_on_the_pages_that_show_it(clean: BuildResult, tmp_path: Path) -> None:
+    """One code's text changes in a font all pages share: the pages showing it are read
+    again, the others are kept, and the verdict is the full check's."""
+    incremental = IncrementalCheck()
+    incremental.check(clean.output, clean.expected)
+    rewritten = tmp_path / "rewritten.pdf"
+    name, code = _retext_one_code(clean.output, rewritten, 2)
+    full = check_pdf(rewritten, clean.expected)
+    watched = incremental.check(rewritten, clean.expected)
+    assert _verdict(watched) == _verdict(full), f"{full.text()}\n---\n{watched.text()}"
+    reader = PdfReader(rewritten)
+    showing = [
+        number
+        for number, page in enumerate(reader.pages, start=1)
+        if any(use.name == name and code in shown_codes(use.shown) for use in scan_page(reader, page, number, FontReader()).fonts)
+    ]
+    assert 2 in showing
+    assert incremental.pages_read == showing, (showing, incremental.pages_read)
