@@ -26,14 +26,16 @@ Why they do:
    lines say their page), which is the same since values are kept only at the same
    number. `page_lines` reads only the page's characters and number. pdftotext lays
    out each page on its own from the same inputs, the page's other boxes, annotation
-   appearances, the fonts' dictionaries and, for a code without a ToUnicode entry,
-   the font program; a page read in a run reads as in a whole-document run (tested).
+   appearances, the document's optional content (layers it hides), the fonts'
+   dictionaries and, for a code without a ToUnicode entry, the font program; a page
+   read in a run reads as in a whole-document run (`tests/pdfread/test_page_text.py`).
 2. `PageInputs` records at least those inputs, exactly (bytes compared, no hashes):
    the page dictionary but its contents (and what it inherits), the decoded content
    stream, for every name in the stream the resource of that name in every category
    (or its absence), and of each font the ToUnicode entry and width of each code the
    page shows, the rest of the font whole, and the program when a shown code has no
-   text. Equal records mean equal inputs, hence equal values (by 1).
+   text; the document's optional content is compared on every check (a change
+   forgets every page). Equal records mean equal inputs, hence equal values (by 1).
 3. A font is compared only through the codes the page shows because neither reader
    looks up any other code's entry: the scan maps each shown code through the
    ToUnicode map and the widths, pdftotext likewise. Which codes a page shows is
@@ -49,8 +51,8 @@ Why they do:
 Where that argument does not reach, nothing is kept:
 
 * a page that draws a Form XObject, has an inline image, inherits its resources or
-  carries annotation appearances is read afresh every time (`PageInputs.of` → None),
-  as is a page whose inputs cannot be read;
+  has an annotation other than a link without appearance is read afresh every time
+  (`PageInputs.of` → None), as is a page whose inputs cannot be read;
 * a font whose tables are not in plain form is compared whole;
 * without pdftotext (pypdf then reads the whole document's text), when a pdftotext
   run fails or does not split into its pages, or when the PDF cannot be read or has

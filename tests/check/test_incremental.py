@@ -28,6 +28,11 @@ def _first_sentence(text: str) -> str:
     return text.replace("11月25日，上海交通大学", "11月25日上午，上海交通大学", 1)
 
 
+def _new_characters(text: str) -> str:
+    """Characters the sample does not print: every font's ToUnicode map and widths grow."""
+    return text.replace("座谈交流。", "座谈交流，甄选璨然彧彧之策。", 1)
+
+
 def _long_paragraph(text: str) -> str:
     return text.replace("\n\n签约仪式上，", f"\n\n{LONG_PARAGRAPH}\n\n签约仪式上，", 1)
 
@@ -47,6 +52,7 @@ def _confirm(text: str) -> str:
 # (what the editor did, the edit on the article as it was at the start): applied in turn.
 EDITS: list[tuple[str, Edit]] = [
     ("a sentence changes", _first_sentence),
+    ("new characters enter the fonts", lambda text: _new_characters(_first_sentence(text))),
     ("a paragraph moves the pages after it", lambda text: _long_paragraph(_first_sentence(text))),
     ("the title changes", lambda text: _title(_long_paragraph(_first_sentence(text)))),
     ("the paragraph goes again", lambda text: _title(_first_sentence(text))),
@@ -91,8 +97,9 @@ def test_the_watchers_check_equals_the_full_check_after_every_edit(edition: Path
         read[what] = incremental.pages_read
         findings[what] = {finding.check for finding in full.findings}
     # The edits did what they say, so the comparisons above cover each case.
-    assert counts[2] > counts[1] == counts[0], counts
+    assert counts[3] > counts[1] == counts[0], counts
     assert 0 < len(read["a sentence changes"]) < counts[1] / 2, read
+    assert 0 < len(read["new characters enter the fonts"]) < counts[1] / 2, read
     assert "placeholders" in findings["a placeholder is typed"]
     assert "placeholders" in findings["a guess awaits confirmation"]
     assert "placeholders" not in findings["both are fixed"]
