@@ -170,7 +170,8 @@ def print_watcher_check(label: str, edition: Path, work: Path, edits: int) -> No
     print(f"watcher's check after a sentence edit, {label} (CPU incl. pdftotext; noisy on a shared machine)")
     print(f"  full check         CPU {_spread(figures['full'])}  wall {_spread(figures['full wall'])}")
     print(f"  incremental check  CPU {_spread(figures['incremental'])}  wall {_spread(figures['incr wall'])}")
-    print(f"  pages read again   {statistics.median(figures['read']):.0f} (of each PDF), median", flush=True)
+    read = figures["read"]
+    print(f"  pages read again   {statistics.median(read):.0f} ({min(read):.0f}–{max(read):.0f})", flush=True)
 
 
 def watcher_main(copies: int, edits: int) -> None:

@@ -41,6 +41,8 @@ is never kept (`of` returns None); nor is one with an annotation other than a li
 from __future__ import annotations
 
 import re
+import sys
+from array import array
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -198,15 +200,19 @@ class FontFacts:
 
 
 def shown_codes(shown: list[Any]) -> frozenset[int]:
-    """The two-byte codes of the strings a page showed with one font (Tj, TJ, ', ")."""
-    codes: set[int] = set()
+    """The two-byte codes of the strings a page showed with one font (Tj, TJ, ', "):
+    each string read in pairs from its start, an odd last byte left (as `FontMetrics.codes`)."""
+    parts = []
     for operand in shown:
-        for item in operand if isinstance(operand, list) else [operand]:
+        for item in operand if isinstance(operand, list) else (operand,):
             if isinstance(item, int | float):
                 continue
             raw = item.original_bytes if hasattr(item, "original_bytes") else bytes(item)
-            codes.update(int.from_bytes(raw[index : index + 2], "big") for index in range(0, len(raw) - 1, 2))
-    return frozenset(codes)
+            parts.append(raw[: len(raw) - len(raw) % 2])
+    units = array("H", b"".join(parts))
+    if sys.byteorder == "little":
+        units.byteswap()  # the codes are big-endian
+    return frozenset(units)
 
 
 @dataclass(frozen=True)
