@@ -10,6 +10,7 @@ existing file that is not a PDF.
 
 from __future__ import annotations
 
+import gc
 import os
 import time
 from dataclasses import dataclass, field
@@ -76,6 +77,7 @@ class Builder:
         if problems:
             raise SetupProblem("；".join(problems))
         use_only_shipped_fonts(fonts_dir)
+        collect_garbage_less_often()
         import_weasyprint_quietly()
         font_cache = FontCache(cache_dir() / "fonts", fonts_dir)
         return cls(
@@ -134,6 +136,22 @@ class Builder:
             missing_glyphs,
             variant,
         )
+
+
+# Python's cyclic garbage collector runs a collection every 700 container allocations by
+# default; a build allocates millions (boxes, styles, glyph runs), and each collection
+# walks the young objects, each tenth the older ones too, and the older ones include a
+# watcher's kept pages. Measured on the 2-core machine: 120 collections took 0.16–0.30 s
+# of a 0.75 s rebuild of the sample, and a cold build of the sample ×8 (177 pages) spent
+# 1.4 s of 11.3 s CPU in them. At 50,000 a build runs one or two, and the peak memory
+# stayed the same (421 against 424 MB at 177 pages): WeasyPrint's garbage is nearly all
+# freed by reference counting, not by the collector.
+GC_THRESHOLDS = (50_000, 20, 20)
+
+
+def collect_garbage_less_often() -> None:
+    """For a process that builds: see GC_THRESHOLDS."""
+    gc.set_threshold(*GC_THRESHOLDS)
 
 
 # Generated files go under build/, which .gitignore ignores and `make clean` removes.
