@@ -16,6 +16,7 @@ from pipeline.check.report import CheckReport
 from pipeline.check.run import check_pdf
 from pipeline.pdfread.content import FontReader, scan_page
 from pipeline.pdfread.page_inputs import shown_codes
+from pipeline.watch import BuildOutcome, Watcher
 from tests.support import SAMPLE_EDITION
 
 ARTICLE = "articles/06-quality-city-cooperation.md"
@@ -141,3 +142,19 @@ def test_a_changed_font_entry_is_read_again_on_the_pages_that_show_it(clean: Bui
     ]
     assert 2 in showing
     assert incremental.pages_read == showing, (showing, incremental.pages_read)
+
+
+def test_the_watcher_checks_each_build_reading_only_the_changed_pages(tmp_path: Path) -> None:
+    """`briefing watch`'s check is the incremental one, with `briefing build`'s words."""
+    edition = Path(shutil.copytree(SAMPLE_EDITION, tmp_path / "2025-11"))
+    outcomes: list[BuildOutcome] = []
+    watcher = Watcher(Builder.create(), edition, tmp_path / "watched.pdf", outcomes.append)
+    watcher.build_once()
+    article = edition / ARTICLE
+    article.write_text(_placeholder(article.read_text("utf-8")), "utf-8")
+    outcome = watcher.build_once()
+    assert outcome.result is not None and outcome.verdict is not None
+    full = check_pdf(outcome.result.output, outcome.result.expected)
+    assert _verdict(outcome.verdict) == _verdict(full)
+    assert "来源待核" in outcome.verdict.text()
+    assert 0 < len(watcher.checker.pages_read) < outcome.result.page_count / 2
