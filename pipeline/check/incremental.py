@@ -143,7 +143,8 @@ class IncrementalCheck:
         reader = open_pdf(pdf_path, report)
         if reader is None or shutil.which("pdftotext") is None:
             return None
-        facts = DocumentFacts(reader)
+        fonts = FontReader()
+        facts = DocumentFacts(reader, fonts)
         document = _document(facts)
         if document is None or document != self._document:
             self._kept.clear()
@@ -160,7 +161,6 @@ class IncrementalCheck:
         if pending is None:
             return None
         try:
-            fonts = FontReader()
             scans, drawn = _scans_and_lines(reader, pages, kept, fonts)
             read_texts: dict[int, str] = {}
 

@@ -28,8 +28,8 @@ when the page shows a code the ToUnicode map does not name (the one case where a
 reader could look into the program for the text). Entries are itemised only where
 the tables are in the plain form every reader reads alike (a Type0 font encoded
 Identity-H or -V, a ToUnicode map of `bfchar` entries of two-byte codes, each code
-once, whose other lines stay in `rest`; a /W array naming each code once);
-otherwise the tables are part of `rest`.
+once, whose other lines stay in `rest`; a /W array naming each code once; metrics
+the scan could read); otherwise the tables are part of `rest`.
 
 Image samples are left out: neither reader looks at pixels (the scan reads an
 image's /Width and /Height, pdftotext skips images). A page that draws a Form
@@ -49,7 +49,7 @@ from typing import Any
 from pypdf import PageObject, PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, StreamObject
 
-from .content import PageScan, reference_key
+from .content import FontReader, PageScan, reference_key
 from .placed_text import cid_widths
 
 CATEGORIES = ("/Font", "/XObject", "/ExtGState", "/ColorSpace", "/Pattern", "/Shading", "/Properties")
@@ -159,7 +159,9 @@ class FontFacts:
     _program: bytes | None = field(default=None, repr=False)
 
     @classmethod
-    def of(cls, font: DictionaryObject) -> FontFacts:
+    def of(cls, font: DictionaryObject, measurable: bool = True) -> FontFacts:
+        """`measurable`: the scan could read its metrics; a font it could not is compared
+        whole (a change anywhere in its tables may make it readable)."""
         descendants = font.get("/DescendantFonts")
         one = isinstance(descendants, list) and len(descendants) == 1
         descendant = descendants[0].get_object() if one else None
@@ -174,7 +176,7 @@ class FontFacts:
         entries = None
         to_unicode = font.get("/ToUnicode")
         identity = font.get("/Encoding") in ("/Identity-H", "/Identity-V")  # two-byte codes, CID = code
-        if identity and descendant is not None and hasattr(to_unicode, "get_object"):
+        if measurable and identity and descendant is not None and hasattr(to_unicode, "get_object"):
             texts = _plain_to_unicode(to_unicode.get_object().get_data())
             widths = _plain_widths(descendant.get("/W"))
             if texts is not None and widths is not None:
@@ -230,8 +232,9 @@ class FontInput:
 class DocumentFacts:
     """The fonts and resources of one PDF, each read once however many pages name them."""
 
-    def __init__(self, reader: PdfReader) -> None:
+    def __init__(self, reader: PdfReader, fonts: FontReader | None = None) -> None:
         self.reader = reader
+        self.fonts = fonts or FontReader()  # the scan's reading of each font, shared
         self._fonts: dict[int, FontFacts] = {}
         self._resources: dict[tuple[int, str, str], bytes | None] = {}
         self._changed: dict[tuple[int, int], frozenset[int]] = {}
@@ -244,7 +247,8 @@ class DocumentFacts:
     def font(self, reference: Any) -> FontFacts:
         key = reference_key(reference)
         if key not in self._fonts:
-            self._fonts[key] = FontFacts.of(reference.get_object())
+            measurable = self.fonts.read(reference).metrics is not None
+            self._fonts[key] = FontFacts.of(reference.get_object(), measurable)
         return self._fonts[key]
 
     def resource(self, resources: DictionaryObject, category: str, name: str) -> bytes | None:
