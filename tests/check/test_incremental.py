@@ -60,6 +60,7 @@ EDITS: list[tuple[str, Edit]] = [
     ("a placeholder is typed", lambda text: _placeholder(_title(_first_sentence(text)))),
     ("a guess awaits confirmation", lambda text: _confirm(_placeholder(_title(_first_sentence(text))))),
     ("both are fixed", lambda text: _title(_first_sentence(text))),
+    ("a character no font has", lambda text: _title(_first_sentence(text)).replace("座谈交流。", "座谈交流😀。", 1)),
     ("back as it was", lambda text: text),
 ]
 
@@ -104,6 +105,8 @@ def test_the_watchers_check_equals_the_full_check_after_every_edit(edition: Path
     assert "placeholders" in findings["a placeholder is typed"]
     assert "placeholders" in findings["a guess awaits confirmation"]
     assert "placeholders" not in findings["both are fixed"]
+    assert findings["a character no font has"] == {"glyphs"}
+    assert not findings["back as it was"]
 
 
 def _retext_one_code(pdf: Path, output: Path, page_number: int) -> tuple[str, int]:
