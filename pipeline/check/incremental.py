@@ -53,7 +53,9 @@ Where that argument does not reach, nothing is kept:
 * a page that draws a Form XObject, has an inline image, inherits its resources or
   has an annotation other than a link without appearance is read afresh every time
   (`PageInputs.of` → None), as is a page whose inputs cannot be read;
-* a font whose tables are not in plain form is compared whole;
+* a font whose tables are not in plain form is compared whole: once a glyph is
+  missing, WeasyPrint encodes that font with a CMap of its own, and every page set in
+  it is read again after each save until the character is gone;
 * without pdftotext (pypdf then reads the whole document's text), when a pdftotext
   run fails or does not split into its pages, or when the PDF cannot be read or has
   no pages, `check_pdf` itself runs and every kept page is forgotten.
