@@ -8,13 +8,15 @@ depends only on the state the steps before it left (the page starts in WeasyPrin
 made again) and on the part of the flow it looked at. `PassLog` records every step of
 a render; the next render (`CheckpointHooks`, given to the first pass) uses it twice:
 
-- Prefix. The masthead and contents (before `main`) are always made again. At the first
-  page of `main`, if the state is the one the previous render had there, the render
-  jumps to the first step that looked at a changed part of the flow: the pages made
-  before it, the starts, the count and the statistics are restored, and the changes
-  to the box tree made before it are made again on the new box tree (`Decision`s, by
-  position). That is the state a cold build has at that step, since every step before
-  it saw the same flow and the same state.
+- Front. When the masthead and contents read the same, their first-pass pages come from
+  the log too, and in the next pass their final pages when every article starts on the
+  page it did (front.py); otherwise they are made as on a cold build.
+- Prefix. At the first page of `main`, if the state is the one the previous render had
+  there, the render jumps to the first step that looked at a changed part of the flow:
+  the pages made before it, the starts, the count and the statistics are restored, and
+  the changes to the box tree made before it are made again on the new box tree
+  (`Decision`s, by position). That is the state a cold build has at that step, since
+  every step before it saw the same flow and the same state.
 - Suffix. Once past the change, each time the pass reaches a page for the first time
   with the start the previous render had when it first reached that page (the page
   count and the flow after the change as before), the rest is taken from the previous
@@ -25,14 +27,14 @@ a render; the next render (`CheckpointHooks`, given to the first pass) uses it t
   pass (the contents' page numbers) lays out from the same box tree as a cold build.
 
 What a step "looked at": making page i reads the flow from its start up to the first
-box that does not fit, which is at most the flow element after the one the next page
-starts in (break avoidance moves a break back, never past that box; the 报尾 kept with
-the last lines is the case where it is the next element); reviewing page i reads pages
-i-2 … i and the element the next page starts in. So a step's sight is the next page's
-flow index + 1. A step whose page looks up other pages' numbers, holds fixed boxes or
-leaves boxes broken out of the flow is never restored; nor is a boundary that splits a
-bookmarked element (WeasyPrint drops a repeated bookmark by element, and the elements
-of kept pages are the previous render's).
+box that does not fit, which lies in the flow element the next page starts in, or in a
+later one only across breaks the style avoids (a section heading kept with its first
+article, the 报尾 kept with the last lines), which WeasyPrint moves the break back over;
+reviewing page i reads pages i-2 … i and the element the next page starts in
+(positions.sight). A step whose page looks up other pages' numbers, holds fixed boxes or
+leaves boxes broken out of the flow is never restored. Kept pages are pointed at this
+render's elements (`_adopt`): composition's review and WeasyPrint's one-bookmark-per-
+element rule then see what they see on a cold build.
 
 relayout.py gives the hooks the flow and its digests, and keeps the pages' margin
 boxes and drawn streams; the random-edit test compares the bytes with a cold build.
@@ -40,80 +42,47 @@ boxes and drawn streams; the random-edit test compares the bytes with a cold bui
 
 from __future__ import annotations
 
-import copy
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import Any
 
-from .compose import Composer, CompositionStats, Decision
+from . import front
+from .compose import Composer
 from .paginate import Jump
+from .passlog import (
+    PASS_COUNTS,
+    PassLog,
+    Step,
+    clean,
+    copy_entry,
+    counts_of,
+    rebased,
+    set_counts,
+    suffix_facts,
+)
+from .positions import (
+    ancestors,
+    changed_span,
+    decision_flow,
+    flow_boxes,
+    flow_elements,
+    flow_index,
+    freeze,
+    moved_entry,
+    page_boxes,
+    page_type_at,
+    shift_decision,
+    sight,
+    start_index,
+)
 
-PASS_COUNTS = ("rounds", "relaid_pages", "tracked_paragraphs")
-
-
-@dataclass(frozen=True)
-class Step:
-    """One step of a first pass: page `index` made and reviewed."""
-
-    index: int
-    page: Any
-    children: tuple[Any, ...]  # the page's children as made (before margin boxes)
-    entry: tuple[Any, ...]  # page_maker[index] after the step (copied)
-    next_entry: tuple[Any, ...]  # page_maker[index + 1] after the step (copied)
-    remakes: tuple[int, int]  # pages made again before the step, and after it
-    allowed: bool  # whether review was allowed (the pass's budget of pages made again)
-    sight: float  # the highest flow index the step depended on (inf: to the end)
-    reach: int  # the lowest page index the step read
-    decisions: tuple[Decision, ...]
-    counts: tuple[Any, ...]  # composition's pass counters after the step
-    restorable: bool
-    front: bool  # the page starts before main
-
-    def slack(self) -> int:
-        from .compose import MAX_REMAKES_PER_PAGE
-
-        return MAX_REMAKES_PER_PAGE * (self.index + 1) - self.remakes[0]
-
-
-@dataclass
-class PassLog:
-    """A render's first pass, step by step, and its pages when the pass ended."""
-
-    flow: Any  # relayout.Flow
-    root_box: Any = None  # the render's box tree (its elements are the kept pages')
-    steps: list[Step] = field(default_factory=list)
-    pages: list[Any] = field(default_factory=list)
-    entries: list[tuple[Any, ...]] = field(default_factory=list)
-    counts: tuple[Any, ...] = ()
-    # From the whole render: pages feathered (looked at, moved), the 报尾's shift.
-    feathered: set[int] = field(default_factory=set)
-    moved: set[int] = field(default_factory=set)
-    finished: dict[int, float] = field(default_factory=dict)
-    complete: bool = False  # the pass ended and every step is recorded
-
-    def first_made(self) -> dict[int, int]:
-        """Page index → the step that first made it."""
-        made: dict[int, int] = {}
-        for number, step in enumerate(self.steps):
-            made.setdefault(step.index, number)
-        return made
-
-
-def copy_entry(entry: tuple[Any, ...]) -> tuple[Any, ...]:
-    """A page_maker entry with its own state (remake_state's lists copied, not its boxes)."""
-    resume_at, next_page, right_page, page_state, remake_state = entry
-    state = {key: list(value) if isinstance(value, list) else value for key, value in remake_state.items()}
-    return copy.deepcopy(resume_at), dict(next_page), right_page, copy.deepcopy(page_state), state
-
-
-def _counts(stats: CompositionStats) -> tuple[Any, ...]:
-    return (*(getattr(stats, name) for name in PASS_COUNTS), tuple(stats.moved_blocks))
-
-
-def _set_counts(stats: CompositionStats, counts: tuple[Any, ...]) -> None:
-    for name, value in zip(PASS_COUNTS, counts, strict=False):
-        setattr(stats, name, value)
-    stats.moved_blocks = list(counts[-1])
+# What a page's side could change in the layout of its content (house.css sets the same
+# margins on both sides; only the folio's corner differs).
+PAGE_GEOMETRY = (
+    "size", "bleed_top", "bleed_right", "bleed_bottom", "bleed_left",
+    *(f"{part}_{side}" for part in ("margin", "padding") for side in ("top", "right", "bottom", "left")),
+    *(f"border_{side}_width" for side in ("top", "right", "bottom", "left")),
+)
 
 
 class CheckpointHooks:
@@ -135,7 +104,10 @@ class CheckpointHooks:
             else:
                 self.previous = None
         self._decisions_seen = 0
-        self._first_made: dict[int, int] | None = None
+        self.front_tried = False
+        self._front_kept = False
+        self._element_mapping: dict[int, Any] | None = None
+        self._old_starts: dict[Any, tuple[int, int]] | None = None
         self._suffix_facts: list[tuple[int, int, bool]] = []
 
     # —— What the pass tells ——
@@ -153,14 +125,15 @@ class CheckpointHooks:
         )
         self.log.steps.append(Step(
             index, page, children, copy_entry(entry), copy_entry(context.page_maker[index + 1]), remakes,
-            allowed, sight(self.flow, resume_at), self.composer.reach if allowed else index, decisions,
-            _counts(self.composer.stats), restorable, start_index(self.flow, entry[0]) < 0,
+            allowed, sight(self.flow, resume_at, flow_boxes(self.flow, self.keeper.root_box)),
+            self.composer.reach if allowed else index, decisions,
+            counts_of(self.composer.stats), restorable, start_index(self.flow, entry[0]) < 0,
         ))
 
     def ended(self, context: Any, pages: list[Any]) -> None:
         self.log.pages = list(pages)
         self.log.entries = [copy_entry(entry) for entry in context.page_maker]
-        self.log.counts = _counts(self.composer.stats)
+        self.log.counts = counts_of(self.composer.stats)
         self.log.complete = True
         self.keeper.final_pages = list(pages)
 
@@ -180,6 +153,14 @@ class CheckpointHooks:
     ) -> Jump | None:
         if self.previous is None:
             return None
+        if not self.front_tried:
+            self.front_tried = True
+            jump = self._restore_front(context, root_box, html, pages) if index == 0 else None
+            if jump is not None:
+                self.prefix_tried = True
+                self.suffix_from = jump.index + 1
+                later = self._restore_prefix(jump.index, context, root_box, html, pages, 0)
+                return later or jump
         if not self.prefix_tried:
             if start_index(self.flow, context.page_maker[index][0]) < 0:
                 return None  # still in the masthead and contents
@@ -208,7 +189,7 @@ class CheckpointHooks:
             return self._graft(start, index, context, root_box, html, pages, 0, remakes)
         first_changed = self.span[0]
         stop = start
-        while stop < len(steps) and _clean(steps[stop], first_changed):
+        while stop < len(steps) and clean(steps[stop], first_changed):
             stop += 1
         if stop == start or stop == len(steps):
             return None
@@ -229,7 +210,7 @@ class CheckpointHooks:
         for number in range(index, target):
             pages.append(made[number].page)
             made[number].page.children = list(made[number].children)
-        _set_counts(self.composer.stats, steps[stop - 1].counts)
+        set_counts(self.composer.stats, steps[stop - 1].counts)
         self._decisions_seen = len(self.composer.decisions)
         self._replay_pages(context, html, pages, index, target)
         self.log.steps.extend(steps[start:stop])
@@ -243,20 +224,26 @@ class CheckpointHooks:
         assert old is not None
         _, old_end, new_end = self.span
         shift = new_end - old_end
-        position = flow_index(self.flow, context.page_maker[index][0])
+        resume_at = context.page_maker[index][0]
+        position = flow_index(self.flow, resume_at)
         if position < max(new_end, 1 + shift) or position == math.inf:
             return None
-        if self._first_made is None:
-            self._first_made = old.first_made()
-            self._suffix_facts = _suffix_facts(old.steps)
-        first = self._first_made.get(index)
-        if not first:
+        if self._old_starts is None:
+            self._old_starts = _first_starts(old)
+            self._suffix_facts = suffix_facts(old.steps)
+        found = self._old_starts.get(freeze(self.flow.shifted(resume_at, -shift) if shift else resume_at))
+        if found is None:
             return None
+        old_index, first = found
+        pages_shift = index - old_index
         reach, slack, clean = self._suffix_facts[first]
-        if not clean or reach < index or slack <= max(0, remakes - old.steps[first].remakes[0]):
+        extra = remakes - old.steps[first].remakes[0]
+        if not clean or reach < old_index or slack + 3 * pages_shift <= max(0, extra):
             return None
-        entry = shifted_entry(self.flow, old.steps[first - 1].next_entry, shift)
+        entry = moved_entry(self.flow, old.steps[first - 1].next_entry, shift, pages_shift)
         if entry[:4] != context.page_maker[index][:4]:
+            return None
+        if pages_shift % 2 and not self._sides_alike(context, html, old.entries[old_index:]):
             return None
         old_position = position - shift
         earlier = [
@@ -269,28 +256,45 @@ class CheckpointHooks:
         ]
         if earlier != ours:
             return None
-        return self._graft(first, index, context, root_box, html, pages, shift, remakes)
+        return self._graft(first, old_index, index, context, root_box, html, pages, shift, remakes)
+
+    def _sides_alike(self, context: Any, html: Any, entries: list[tuple[Any, ...]]) -> bool:
+        """Whether a page laid out as a left page would be laid out alike as a right one:
+        the same page size, margins and borders, and no break to a left or right page."""
+        if any(entry[1]["break"] in ("left", "right", "recto", "verso") for entry in entries):
+            return False
+        from weasyprint.layout.page import PageType, set_page_type_computed_styles
+
+        styles = []
+        for side in ("left", "right"):
+            page_type = PageType(side, False, None, 1, ())
+            set_page_type_computed_styles(page_type, html, context.style_for)
+            style = context.style_for(page_type)
+            styles.append([style[name] for name in PAGE_GEOMETRY])
+        return styles[0] == styles[1]
 
     def _graft(
-        self, first: int, index: int, context: Any, root_box: Any, html: Any, pages: list[Any], shift: int,
-        remakes: int,
+        self, first: int, old_index: int, index: int, context: Any, root_box: Any, html: Any,
+        pages: list[Any], shift: int, remakes: int,
     ) -> Jump:
-        """Pages `index`… and their starts from the end of the previous pass, whose steps
-        from `first` on made them; their changes to the box tree made again here."""
+        """Pages `index`… and their starts from the end of the previous pass (its pages
+        `old_index`…, which its steps from `first` on made); their changes to the box tree
+        made again here."""
         old = self.previous
         assert old is not None
+        pages_shift = index - old_index
         # From `index` on: page `index`'s start is the same, what making it recorded is the old.
         del context.page_maker[index:]
         context.page_maker.extend(
-            copy_entry(shifted_entry(self.flow, entry, shift)) for entry in old.entries[index:]
+            copy_entry(moved_entry(self.flow, entry, shift, pages_shift)) for entry in old.entries[old_index:]
         )
         del pages[index:]
-        for page in old.pages[index:]:
+        for page in old.pages[old_index:]:
             step = next(step for step in reversed(old.steps) if step.page is page)
             page.children = list(step.children)
             pages.append(page)
         before = old.steps[first - 1].counts
-        ours = _counts(self.composer.stats)
+        ours = counts_of(self.composer.stats)
         stats = self.composer.stats
         for name, was, now in zip(PASS_COUNTS, before, old.counts, strict=False):
             setattr(stats, name, getattr(stats, name) + now - was)
@@ -306,15 +310,21 @@ class CheckpointHooks:
                 self.composer.finished[id(page)] = old.finished[id(page)]
         context.broken_out_of_flow.clear()
         context.reported_footnotes.clear()
-        if shift == 0:  # the old steps, counted from this render's count
-            extra = remakes - old.steps[first].remakes[0]
-            self.log.steps.extend(
-                replace(step, remakes=(step.remakes[0] + extra, step.remakes[1] + extra),
-                        counts=_rebased(step.counts, before, ours))
-                for step in old.steps[first:]
+        extra = remakes - old.steps[first].remakes[0]
+        self.log.steps.extend(  # the old steps, in this render's pages, flow and count
+            replace(
+                step,
+                index=step.index + pages_shift,
+                entry=moved_entry(self.flow, step.entry, shift, pages_shift),
+                next_entry=moved_entry(self.flow, step.next_entry, shift, pages_shift),
+                remakes=(step.remakes[0] + extra, step.remakes[1] + extra),
+                sight=step.sight + shift,
+                reach=step.reach + pages_shift,
+                decisions=tuple(shift_decision(self.flow, decision, shift) for decision in step.decisions),
+                counts=rebased(step.counts, before, ours),
             )
-        else:  # its positions are the old flow's: the next render may not graft from it
-            self.log.complete = False
+            for step in old.steps[first:]
+        )
         self.keeper.grafted = True
         return Jump(len(pages), 0, complete=True)
 
@@ -323,9 +333,25 @@ class CheckpointHooks:
 
         Kept pages were laid out from the previous render's HTML; what reads elements
         later (composition's review, WeasyPrint's one-bookmark-per-element rule) must
-        find this render's, as on a cold build. Kept pages hold only flow elements that
-        did not change, and their ancestors.
+        find this render's, as on a cold build. Kept pages hold only elements that did
+        not change: flow elements before and after the change, their ancestors, and the
+        masthead and contents when their text is the same.
         """
+        mapping = self._elements(root_box)
+        seen: set[int] = set()
+        for step in steps:
+            if id(step.page) in seen:
+                continue
+            seen.add(id(step.page))
+            for box in page_boxes(step.page, step.children):
+                element = getattr(box, "element", None)
+                if element is not None:
+                    box.element = mapping.get(id(element), element)
+
+    def _elements(self, root_box: Any) -> dict[int, Any]:
+        """id(element of the previous render) → this render's, for elements unchanged."""
+        if self._element_mapping is not None:
+            return self._element_mapping
         old = self.previous
         assert old is not None
         first_changed, old_end, new_end = self.span
@@ -335,18 +361,83 @@ class CheckpointHooks:
                             *zip(olds[old_end:], news[new_end:], strict=True)):
             for element, same in zip(before.iter(), now.iter(), strict=True):
                 mapping[id(element)] = same
-        ancestors = zip(_ancestors(old.flow, old.root_box), _ancestors(self.flow, root_box), strict=True)
-        for before, now in ancestors:
+        pairs = zip(ancestors(old.flow, old.root_box), ancestors(self.flow, root_box), strict=True)
+        for before, now in pairs:
             mapping[id(before)] = now
-        seen: set[int] = set()
-        for step in steps:
-            if id(step.page) in seen:
-                continue
-            seen.add(id(step.page))
-            for box in _boxes(step.page, step.children):
+        if old.flow.front == self.flow.front:
+            mapping.update(front.element_map(old.flow, old.root_box, self.flow, root_box))
+        self._element_mapping = mapping
+        return mapping
+
+    # —— The masthead and contents (front.py) ——
+
+    def _restore_front(self, context: Any, root_box: Any, html: Any, pages: list[Any]) -> Jump | None:
+        """The first pass's front pages, from the previous render's log."""
+        old = self.previous
+        assert old is not None
+        steps = old.steps
+        start = next((number for number, step in enumerate(steps) if not step.front), 0)
+        if not start or old.flow.front != self.flow.front or steps[0].entry[:4] != context.page_maker[0][:4]:
+            return None
+        if any(step.decisions or not step.allowed or step.sight >= self.span[0] for step in steps[:start]):
+            return None  # (the last front page may have read the first articles)
+        boxes = front.box_map(old.flow, old.root_box, self.flow, root_box)
+        made = {step.index: step for step in steps[:start]}
+        target = steps[start].index
+        if boxes is None or sorted(made) != list(range(target)):
+            return None
+        collector = context.target_collector
+        if not all(front.lookups_covered(made[number].page, boxes, collector) for number in made):
+            return None
+        entries: dict[int, tuple[Any, ...]] = {}
+        for step in steps[:start]:
+            entries[step.index] = step.entry
+            entries[step.index + 1] = step.next_entry
+        context.page_maker[:] = [copy_entry(entries[number]) for number in range(target + 1)]
+        pages[:] = [made[number].page for number in range(target)]
+        self._adopt(steps[:start], root_box)
+        registered: list[int] = []
+        for number, page in enumerate(pages):
+            page.children = list(made[number].children)
+            front.register_lookups(context, number, page, boxes, registered)
+            self._replay_pages(context, html, pages, number, number + 1)
+        self.log.steps.extend(steps[:start])
+        self._decisions_seen = len(self.composer.decisions)
+        return Jump(target, 0)
+
+    def later_pass(self, context: Any, pages: list[Any]) -> None:
+        """Before WeasyPrint's next pass: keep the previous render's final front pages if
+        the pages they show are the same (see front.py)."""
+        previous, old = self.keeper.previous, self.previous
+        if previous is None or old is None or old.flow.front != self.flow.front or self._front_kept:
+            return
+        self._front_kept = True
+        count = next((number for number, start in enumerate(previous.starts) if start is not None), 0)
+        ours = next((number for number, entry in enumerate(context.page_maker)
+                     if start_index(self.flow, entry[0]) >= 0), 0)
+        if not count or count != ours or len(pages) <= count or self.keeper.targets() != previous.targets:
+            return
+        if not all(front.same_start(previous.page_maker[number], context.page_maker[number])
+                   for number in range(count + 1)):
+            return
+        boxes = front.box_map(old.flow, old.root_box, self.flow, self.keeper.root_box)
+        if boxes is None:
+            return
+        mapping = self._elements(self.keeper.root_box)
+        for number in range(count):
+            page = previous.pages[number]
+            children = previous.raw_children[id(page)]
+            page.children = list(children)
+            for box in page_boxes(page, children):
                 element = getattr(box, "element", None)
                 if element is not None:
                     box.element = mapping.get(id(element), element)
+            front.adopt_links(page, boxes)
+            pages[number] = page
+            state = context.page_maker[number][-1]
+            state["content_changed"] = state["pages_wanted"] = False
+            self.keeper.replayed.add(id(page))
+            self.keeper.restored[id(page)] = children
 
     def _replay_pages(self, context: Any, html: Any, pages: list[Any], start: int, stop: int) -> None:
         """What making pages `start`…`stop` - 1 would have recorded: their page types' styles
@@ -358,6 +449,7 @@ class CheckpointHooks:
         collector, page_maker = context.target_collector, context.page_maker
         for number in range(start, stop):
             page = pages[number]
+            page.page_type = page_type_at(page.page_type, page_maker[number], number)
             set_page_type_computed_styles(page.page_type, html, context.style_for)
             for anchor in page_maker[number][-1]["anchors"]:
                 collector.cache_target_page_counters(anchor, page_maker[number + 1][3][1], number, page_maker)
@@ -370,124 +462,18 @@ class CheckpointHooks:
                 self.composer.stats.feathered_pages += 1
 
 
-def _clean(step: Step, first_changed: int) -> bool:
-    return step.restorable and step.sight < first_changed and not any(
-        decision.kind == "opaque" for decision in step.decisions
-    )
-
-
-def _boxes(page: Any, children: tuple[Any, ...]) -> Any:
-    yield page
-    stack = list(children)
-    while stack:
-        box = stack.pop()
-        yield box
-        stack.extend(getattr(box, "children", None) or ())
-
-
-def _ancestors(flow: Any, root_box: Any) -> tuple[Any, Any, Any]:
-    """The html, body and main elements."""
-    body = root_box.children[flow.body_index]
-    return root_box.element, body.element, body.children[flow.main_index].element
-
-
-def _rebased(
-    counts: tuple[Any, ...], old_base: tuple[Any, ...], new_base: tuple[Any, ...]
-) -> tuple[Any, ...]:
-    """A carried step's counts, from this render's count at the graft instead of the old."""
-    numbers = tuple(
-        now - was + base for now, was, base in zip(counts[:-1], old_base[:-1], new_base[:-1], strict=True)
-    )
-    return (*numbers, (*new_base[-1], *counts[-1][len(old_base[-1]) :]))
-
-
-def flow_elements(flow: Any, root_box: Any) -> list[Any]:
-    """The elements of the flow (main's children, then the body's after main), by flow index."""
-    body = root_box.children[flow.body_index]
-    main = body.children[flow.main_index]
-    return [box.element for box in (*main.children, *body.children[flow.main_index + 1 :])]
-
-
-def _suffix_facts(steps: list[Step]) -> list[tuple[int, int, bool]]:
-    """For each step: the lowest page read, the least budget slack, and whether every step
-    from it on may be taken (restorable, review allowed, decisions replayable)."""
-    facts: list[tuple[int, int, bool]] = [(0, 0, False)] * len(steps)
-    reach, slack, clean = 1 << 30, 1 << 30, True
-    for number in range(len(steps) - 1, -1, -1):
-        step = steps[number]
-        reach, slack = min(reach, step.reach, step.index), min(slack, step.slack())
-        clean = clean and step.restorable and step.allowed and not any(
-            decision.kind == "opaque" for decision in step.decisions
-        )
-        facts[number] = (reach, slack, clean)
-    return facts
-
-
-# —— Positions in the flow ——
-
-
-def changed_span(old: tuple[str, ...], new: tuple[str, ...]) -> tuple[int, int, int]:
-    """(first changed index, end of the change in `old`, end in `new`): common prefix and suffix."""
-    limit = min(len(old), len(new))
-    common = 0
-    while common < limit and old[common] == new[common]:
-        common += 1
-    suffix = 0
-    while suffix < limit - common and old[-1 - suffix] == new[-1 - suffix]:
-        suffix += 1
-    return common, len(old) - suffix, len(new) - suffix
-
-
-
-def flow_index(flow: Any, resume_at: Any) -> float:
-    """The flow index a page starting at `resume_at` starts in: -1 in the masthead and
-    contents, inf when it cannot be told (or at the end)."""
-    if resume_at is None:
-        return math.inf
-    if len(resume_at) != 1:
-        return math.inf
-    ((body, inside),) = resume_at.items()
-    if body != flow.body_index or not inside or len(inside) != 1:
-        return -1 if body < flow.body_index else math.inf
-    ((child, inside_child),) = inside.items()
-    if child < flow.main_index:
-        return -1
-    if child > flow.main_index:
-        return flow.main_length + child - flow.main_index - 1
-    if not inside_child:
-        return 0
-    return min(inside_child) if len(inside_child) == 1 else math.inf
-
-
-def start_index(flow: Any, resume_at: Any) -> float:
-    """`flow_index` of where a page starts (None: the document's start)."""
-    return -1 if resume_at is None else flow_index(flow, resume_at)
-
-
-def sight(flow: Any, resume_at: Any) -> float:
-    position = flow_index(flow, resume_at)
-    return max(position, 0) + 1
-
-
-def decision_flow(flow: Any, decision: Decision) -> float:
-    path = decision.path
-    if len(path) < 2 or path[0] != flow.body_index or path[1] < flow.main_index:
-        return -1
-    if path[1] > flow.main_index:
-        return flow.main_length + path[1] - flow.main_index - 1
-    return path[2] if len(path) > 2 else -1
-
-
-def shift_decision(flow: Any, decision: Decision, shift: int) -> Decision:
-    """`decision` with its flow index in `main` moved by `shift` (elements added or removed)."""
-    path = decision.path
-    if not shift or len(path) < 3 or path[0] != flow.body_index or path[1] != flow.main_index:
-        return decision
-    return Decision(decision.kind, (path[0], path[1], path[2] + shift, *path[3:]), decision.numbers)
-
-
-def shifted_entry(flow: Any, entry: tuple[Any, ...], shift: int) -> tuple[Any, ...]:
-    resume_at = entry[0]
-    if not shift or resume_at is None or flow_index(flow, resume_at) < 0:
-        return entry
-    return (flow.shifted(resume_at, shift), *entry[1:])
+def _first_starts(log: PassLog) -> dict[Any, tuple[int, int]]:
+    """Where each page of the log started when first made → (its index, that step);
+    a start two pages share (a blank page and the next) is left out."""
+    starts: dict[Any, tuple[int, int]] = {}
+    shared = set()
+    for index, first in log.first_made().items():
+        if first == 0:
+            continue
+        key = freeze(log.steps[first - 1].next_entry[0])
+        if key in starts:
+            shared.add(key)
+        starts[key] = (index, first)
+    for key in shared:
+        del starts[key]
+    return starts

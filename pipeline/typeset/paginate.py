@@ -46,6 +46,9 @@ class PassHooks(Protocol):
     def ended(self, context: Any, pages: list[Any]) -> None:
         """The pass is over: `pages` are its pages."""
 
+    def later_pass(self, context: Any, pages: list[Any]) -> None:
+        """WeasyPrint is about to make again the pages of `pages` that need it."""
+
 
 def first_pass(
     composer: Composer, context: Any, root_box: Any, html: Any, hooks: PassHooks | None = None
@@ -110,11 +113,16 @@ def page_composition(
     original = layout.make_all_pages
     composer.start()
 
+    asked: list[PassHooks | None] = []
+
     def make_all_pages(context: Any, root_box: Any, html: Any, pages: list[Any]) -> Iterator[Any]:
         if pages:  # WeasyPrint's later passes: pages whose page-number references changed
+            if asked and asked[0] is not None:
+                asked[0].later_pass(context, pages)
             laid_out = list(original(context, root_box, html, pages))
         else:
-            laid_out = first_pass(composer, context, root_box, html, hooks() if hooks else None)
+            asked[:] = [hooks() if hooks else None]
+            laid_out = first_pass(composer, context, root_box, html, asked[0])
             if composer.stats.rounds:
                 # Pages referring to others' page numbers (the contents) are made
                 # again in the next pass, once every page has moved.

@@ -51,7 +51,9 @@ from typing import Any
 from xml.etree import ElementTree
 
 from .boxes import page_facts
-from .checkpoints import CheckpointHooks, PassLog, changed_span
+from .checkpoints import CheckpointHooks
+from .passlog import PassLog
+from .positions import changed_span
 
 # Selectors and properties that make a box's style or content depend on what follows it
 # (or on counters running through the flow); any of them in a stylesheet disables reuse.
@@ -293,6 +295,10 @@ class _RenderState:
             self.plan = plan_reuse(self.previous, self.flow)
         if self.plan is not None:
             context.page_maker = self.plan.page_maker
+
+    def targets(self) -> dict[str, str]:
+        """Every anchor's page counters as cached so far."""
+        return _targets(self.context)
 
     def pass_hooks(self) -> CheckpointHooks | None:
         if self.flow is None or self.context is None or self.context.footnotes:
