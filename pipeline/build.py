@@ -115,7 +115,20 @@ class Builder:
             raise EditionInvalid([*failed.errors, *image_errors]) from None
 
     def build(self, edition_dir: Path, output: Path, variant: Variant = BRIEFING) -> BuildResult:
-        """Build the PDF; on any input error raise before `output` is touched."""
+        """Build the PDF; on any input error raise before `output` is touched.
+
+        A builder that builds again (the watcher) collects garbage between builds
+        (`collect_garbage`), not during them."""
+        pause = self.typesetter.rebuilds and gc.isenabled()
+        if pause:
+            gc.disable()
+        try:
+            return self._build(edition_dir, output, variant)
+        finally:
+            if pause:
+                gc.enable()
+
+    def _build(self, edition_dir: Path, output: Path, variant: Variant) -> BuildResult:
         started = time.perf_counter()
         problem = output_problem(output, edition_dir, self.styles_dir, self.fonts_dir)
         if problem:

@@ -19,6 +19,17 @@ def descendants(box: Any) -> Iterator[Any]:
         yield from descendants(child)
 
 
+def blocks(box: Any) -> Iterator[Any]:
+    """`descendants` without what is inside lines (text): the block-level boxes and lines."""
+    from weasyprint.formatting_structure import boxes
+
+    yield box
+    if isinstance(box, boxes.LineBox):
+        return
+    for child in getattr(box, "children", ()) or ():
+        yield from blocks(child)
+
+
 def path_of(root: Any, target: Any) -> tuple[int, ...]:
     """Child indices from `root` down to the box `target` (found by identity)."""
     stack: list[tuple[Any, tuple[int, ...]]] = [(root, ())]

@@ -186,7 +186,7 @@ class CheckpointHooks:
             return None
         if self.span == (len(old.flow.digests),) * 3 and len(old.flow.digests) == len(self.flow.digests):
             # Nothing after the masthead and contents changed: every page of the previous pass.
-            return self._graft(start, index, context, root_box, html, pages, 0, remakes)
+            return self._graft(start, index, index, context, root_box, html, pages, 0, remakes)
         first_changed = self.span[0]
         stop = start
         while stop < len(steps) and clean(steps[stop], first_changed):

@@ -45,6 +45,7 @@ from ..house import HouseNumbers, font_faces
 from .boxes import (
     FormattingTree,
     block_units,
+    blocks,
     content_bottom,
     descendants,
     holds_articles,
@@ -369,7 +370,7 @@ class Composer:
         """Move the distribution block (报尾) down to the foot of its page: the last page,
         or in a bound volume (合订本) the last page of each issue."""
         for page in pages:
-            for box in descendants(page):
+            for box in blocks(page):
                 if box.element_tag == "footer" and "distribution" in (box.element.get("class") or ""):
                     shift = page_bottom(page) - (box.position_y + box.margin_height())
                     if shift > 0.01:

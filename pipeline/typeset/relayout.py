@@ -245,11 +245,19 @@ class PageKeeper:
             return
         allowed = settings == self.settings
         originals = layout.initialize_page_maker, layout.make_all_pages, layout.make_margin_boxes
+        backgrounds = layout.layout_backgrounds
         state = _RenderState(self.previous if allowed else None, originals[0], originals[2], composer)
         self._state = state
         layout.initialize_page_maker = state.initialize_page_maker
         layout.make_all_pages = state.make_all_pages
         layout.make_margin_boxes = state.make_margin_boxes
+
+        def layout_backgrounds(page: Any, get_image_from_uri: Any) -> None:
+            # A page kept whole, margin boxes included, has the backgrounds laid out before.
+            if id(page) not in state.unchanged:
+                backgrounds(page, get_image_from_uri)
+
+        layout.layout_backgrounds = layout_backgrounds
         try:
             yield
         except BaseException:
@@ -257,6 +265,7 @@ class PageKeeper:
             raise
         finally:
             layout.initialize_page_maker, layout.make_all_pages, layout.make_margin_boxes = originals
+            layout.layout_backgrounds = backgrounds
             self._state = None
         self.previous = state.record()
         self.settings = settings
@@ -270,6 +279,7 @@ class _RenderState:
         self.hooks: CheckpointHooks | None = None
         # Pages a composed first pass took from the previous render (id → children as made).
         self.restored: dict[int, tuple[Any, ...]] = {}
+        self.unchanged: set[int] = set()  # pages kept with their margin boxes
         self.grafted = False
         self.initialize = initialize
         self.margin_boxes = margin_boxes
@@ -369,6 +379,8 @@ class _RenderState:
         previous = self.previous.margins.get(id(page)) if self.previous else None
         if previous is not None and previous[0] == key:
             boxes = previous[1]
+            if id(page) not in self.made:
+                self.unchanged.add(id(page))
         else:
             boxes = list(self.margin_boxes(context, page, state))
         self.margins[id(page)] = (key, boxes)
