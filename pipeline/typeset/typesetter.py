@@ -34,6 +34,7 @@ from .justify import inter_character_justification
 from .libraries import import_weasyprint_quietly
 from .paginate import page_composition
 from .relayout import PageKeeper, stylesheets_allow_reuse
+from .sheets import SheetMemory, parsing_once
 from .spacing import SpacingMemory
 from .streams import StreamMemory, reusing_streams
 
@@ -203,6 +204,8 @@ class Typesetter:
     page_keeper: PageKeeper = field(default_factory=PageKeeper)
     # Picture streams and font subsets of the last write (streams.py).
     stream_memory: StreamMemory = field(default_factory=StreamMemory)
+    # The stylesheets as parsed by the last render (sheets.py).
+    sheet_memory: SheetMemory = field(default_factory=SheetMemory)
     _composer: Composer | None = None
 
     def forget_changed_images(self, images: VettedImages, root: Path) -> bool:
@@ -264,6 +267,7 @@ class Typesetter:
             self._fonts_stamp = stamp
             self.spacing_memory.clear()  # measured with the old fonts
             self.stream_memory.clear()
+            self.sheet_memory = SheetMemory()  # their @font-face rules went to the old one
             self.page_keeper.forget()
         return self._font_config
 
@@ -334,8 +338,10 @@ class Typesetter:
             if self.rebuilds
             else nullcontext()
         )
+        sheets = parsing_once(self.sheet_memory) if self.rebuilds else nullcontext()
         with (
             _captured_warnings() as warnings,
+            sheets,
             justification,
             keeping,
             composition as composed,
