@@ -257,6 +257,15 @@ def bench_edition(label: str, edition: Path, work: Path, runs: int, saves: int) 
         print(f"save → verdict (checked)    {summary(latency['verdict'])}")
         print(f"  pages kept per rebuild    {summary([100 * share for share in latency['kept']], '%', 0)}")
     print(f"`briefing check`            {summary(check_seconds(output, edition, runs), 's', 3)}")
+    if saves:
+        from .bench_check import watcher_check
+
+        watched = Path(shutil.copytree(edition, work / "check-watch" / edition.name))
+        figures = watcher_check(watched, work / "check-watch.pdf", max(3, saves // 2))
+        print("watcher's check after a sentence edit (CPU incl. pdftotext):")
+        print(f"  full                      {summary(figures['full'], 's', 3)}")
+        print(f"  incremental               {summary(figures['incremental'], 's', 3)}")
+        print(f"  pages read again          {summary(figures['read'], '', 0)}")
 
 
 def main() -> None:

@@ -3,19 +3,30 @@
 `measure_check(pdf, edition)` is what `make bench` calls; `python -m benchmarks.bench_check`
 builds the two sizes in a temporary folder and prints the figures. Timings on a shared
 machine are noisy: the best of a few runs is reported.
+
+`python -m benchmarks.bench_check --watcher` measures the watcher's check instead: after
+each sentence edit in a middle article of the sample (and of the sample ×8), the full
+check and the incremental one (`check.incremental`) on the same PDF, in CPU time (this
+process and pdftotext's, which is what the check costs when other work shares the two
+cores) and wall time, median and range; `watcher_check` is what `make bench` prints.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
-import sys
+import resource
+import shutil
+import statistics
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from pipeline.build import Builder
 from pipeline.check.expected import Expected
+from pipeline.check.incremental import IncrementalCheck
 from pipeline.check.run import check_pdf
 from pipeline.edition.load import Edition, load_edition
 from pipeline.house import shipped_font_families
@@ -109,7 +120,81 @@ def write_bench_edition(root: Path, articles: int, paragraphs: int) -> Path:
     return root
 
 
+def _cpu_and_wall(run: Callable[[], object]) -> tuple[float, float]:
+    """CPU seconds of this process and its waited-for children (pdftotext), and wall seconds."""
+
+    def cpu() -> float:
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return time.process_time() + children.ru_utime + children.ru_stime
+
+    started_cpu, started_wall = cpu(), time.perf_counter()
+    run()
+    return cpu() - started_cpu, time.perf_counter() - started_wall
+
+
+def watcher_check(edition: Path, output: Path, edits: int) -> dict[str, list[float]]:
+    """After each sentence edit in a middle article, built as the watcher builds: the full
+    check and the incremental one on the same PDF (taking turns to go first)."""
+    builder = Builder.create()
+    builder.typesetter.rebuilds = True  # as the watcher's
+    incremental = IncrementalCheck()
+    result = builder.build(edition, output)
+    incremental.check(output, result.expected)
+    articles = sorted((edition / "articles").glob("*.md"))
+    article = articles[len(articles) // 2]
+    text = article.read_text("utf-8")
+    kinds = ("full", "incremental", "full wall", "incr wall", "read")
+    figures: dict[str, list[float]] = {kind: [] for kind in kinds}
+    for number in range(edits):
+        text = text.replace("。", f"。补充第{number}句。", 1)
+        article.write_text(text, "utf-8")
+        result = builder.build(edition, output)
+        runs: dict[str, Callable[[], object]] = {
+            "full": lambda expected=result.expected: check_pdf(output, expected),
+            "incremental": lambda expected=result.expected: incremental.check(output, expected),
+        }
+        for kind in sorted(runs, reverse=number % 2 == 1):
+            cpu, wall = _cpu_and_wall(runs[kind])
+            figures[kind].append(cpu)
+            figures["full wall" if kind == "full" else "incr wall"].append(wall)
+        figures["read"].append(len(incremental.pages_read))
+    return figures
+
+
+def _spread(values: list[float], unit: str = "s") -> str:
+    return f"{statistics.median(values):.3f} {unit} ({min(values):.3f}–{max(values):.3f}, n={len(values)})"
+
+
+def print_watcher_check(label: str, edition: Path, work: Path, edits: int) -> None:
+    figures = watcher_check(edition, work / f"watched-{edition.name}.pdf", edits)
+    print(f"watcher's check after a sentence edit, {label} (CPU incl. pdftotext; noisy on a shared machine)")
+    print(f"  full check         CPU {_spread(figures['full'])}  wall {_spread(figures['full wall'])}")
+    print(f"  incremental check  CPU {_spread(figures['incremental'])}  wall {_spread(figures['incr wall'])}")
+    read = figures["read"]
+    print(f"  pages read again   {statistics.median(read):.0f} ({min(read):.0f}–{max(read):.0f})", flush=True)
+
+
+def watcher_main(copies: int, edits: int) -> None:
+    from .bench import SAMPLE, scaled_edition
+
+    with tempfile.TemporaryDirectory(prefix="briefing-bench-") as folder:
+        work = Path(folder)
+        sample = Path(shutil.copytree(SAMPLE, work / "sample" / SAMPLE.name))
+        print_watcher_check("sample", sample, work, edits)
+        large = scaled_edition(SAMPLE, work / "large" / SAMPLE.name, copies)
+        print_watcher_check(f"sample ×{copies}", large, work, edits)
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser(description="How long the check takes.")
+    parser.add_argument("--watcher", action="store_true", help="the watcher's check: full vs incremental")
+    parser.add_argument("--copies", type=int, default=8, help="sample repeated for the large case")
+    parser.add_argument("--edits", type=int, default=7, help="sentence edits measured")
+    parser.add_argument("--json", action="store_true", help="also print the figures as JSON")
+    args = parser.parse_args()
+    if args.watcher:
+        watcher_main(args.copies, args.edits)
+        return
     builder = Builder.create()
     coverage = builder.font_coverage()
     figures = []
@@ -129,7 +214,7 @@ def main() -> None:
                 f"（查字库 {result['glyph_lookup_seconds']:.3f} 秒；生成 {built.seconds:.1f} 秒）",
                 flush=True,
             )
-    if "--json" in sys.argv:
+    if args.json:
         print(json.dumps(figures, ensure_ascii=False, indent=2))
 
 

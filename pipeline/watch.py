@@ -2,7 +2,9 @@
 
 One build thread, fed by watchdog events: a burst of saves becomes one build, a save
 during a build causes exactly one more build after it, and two builds never write the
-output at the same time. The Builder stays warm between builds.
+output at the same time. The Builder stays warm between builds, and so does the check
+(`check.incremental`): each PDF gets `briefing build`'s verdict, word for word, while
+only the pages that changed are read again.
 
 A watcher outlives every failed build: an editor's mistake, an output it cannot
 write (a read-only folder, a full disk), a missing font, even a bug of ours each
@@ -22,8 +24,8 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
 from .build import Builder, BuildResult
+from .check.incremental import IncrementalCheck
 from .check.report import CheckReport
-from .check.run import check_pdf
 from .errors import EditionInvalid, EditorError, OutputProblem
 from .typeset.typesetter import SetupProblem
 
@@ -113,6 +115,7 @@ class Watcher:
         self.report = report
         self.quiet_seconds = quiet_seconds
         self.check = check  # check each PDF once written, as `briefing build` does
+        self.checker = IncrementalCheck()  # the same verdict, reading again only changed pages
         self._changed = threading.Event()
         self._stopping = threading.Event()
         self._last_change = time.monotonic()
@@ -138,7 +141,7 @@ class Watcher:
             why = f"内部错误，PDF 未更新（下次保存时重试）：{type(error).__name__}: {error}"
             outcome = BuildOutcome(started, None, (), problem=why)
         else:
-            verdict = check_pdf(result.output, result.expected) if self.check else None
+            verdict = self.checker.check(result.output, result.expected) if self.check else None
             outcome = BuildOutcome(started, result, (), verdict=verdict)
         self.builds += 1
         self.report(outcome)

@@ -111,18 +111,36 @@ class Placement:
         return None
 
 
-def _source_text(article: ExpectedArticle) -> SourceText:
+# What a `SourceText` is made of: (printed fields with their lines, body, its first line).
+SourceKey = tuple[tuple[tuple[str, int], ...], str, int]
+
+
+def _source_text(article: ExpectedArticle, known: dict[SourceKey, SourceText] | None) -> SourceText:
     front = article.front
-    fields = [
+    fields = tuple(
         (str(getattr(front, name)), article.field_lines.get(name, 1))
         for name in PRINTED_FIELDS
         if getattr(front, name, None)
-    ]
-    return SourceText.of(fields, article.body, article.first_line)
+    )
+    key = (fields, article.body, article.first_line)
+    if known is not None and key in known:
+        return known[key]
+    made = SourceText.of(list(fields), article.body, article.first_line)
+    if known is not None:
+        known[key] = made
+    return made
 
 
-def place_articles(reader: PdfReader, expected: Expected, outline: list[OutlineItem]) -> Placement:
-    """Each article's first page from its anchor; the outline (in order) where it has none."""
+def place_articles(
+    reader: PdfReader,
+    expected: Expected,
+    outline: list[OutlineItem],
+    known_sources: dict[SourceKey, SourceText] | None = None,
+) -> Placement:
+    """Each article's first page from its anchor; the outline (in order) where it has none.
+
+    `known_sources`: source texts made by an earlier check, by what they are made of
+    (the watcher's check keeps them; a `SourceText` is a function of its key)."""
     children = [child for item in outline for child in item.children]
     by_order = len(children) == len(expected.articles)
     outline_pages = {normalize(child.title): child.page for child in children}
@@ -132,6 +150,6 @@ def place_articles(reader: PdfReader, expected: Expected, outline: list[OutlineI
         if page is None:
             page = children[index].page if by_order else outline_pages.get(normalize(article.title))
         title_line = article.field_lines.get("title")
-        source = _source_text(article)
+        source = _source_text(article, known_sources)
         placed.append(ArticlePlace(article.title, article.file, article.anchor, page, title_line, source))
     return Placement(tuple(placed))

@@ -23,7 +23,7 @@ from pypdf import PdfReader
 
 from ..cjk import LATIN_CLOSING, LATIN_OPENING, NO_LINE_END, NO_LINE_START
 from ..house import HouseNumbers
-from ..pdfread.lines import Line, lines_of, read_chars
+from ..pdfread.lines import Line, lines_of, page_lines, read_chars, without_running_headers
 from ..pdfread.outline import first_bookmarked_page, read_outline
 from ..pdfread.placed_text import PlacedChar
 from .placement import Placement
@@ -67,6 +67,7 @@ class _Frame:
     style: tuple[float, str]  # the body's (size, font)
     left: float
     right: float
+    leading: float  # the house body leading, as a multiple of the size
 
     @property
     def size(self) -> float:
@@ -89,6 +90,7 @@ class _Frame:
 
 def measure(pages: list[list[Line]]) -> TypographyFigures:
     figures = TypographyFigures()
+    leading = HouseNumbers.read().body_leading
     every = [line for lines in pages for line in lines]
     if not every:
         return figures
@@ -109,7 +111,7 @@ def measure(pages: list[list[Line]]) -> TypographyFigures:
         if not body:
             continue
         left = min(min(line.x0 for line in body), block_left)
-        frame = _Frame(style, left, _right_edge([line.x1 for line in body]))
+        frame = _Frame(style, left, _right_edge([line.x1 for line in body]), leading)
         _justification(pages, page_index, frame, figures)
         if page_index + 1 < len(pages):
             _page_foot(pages, page_index, frame, figures)
@@ -126,7 +128,7 @@ def _justification(pages: Pages, page_index: int, frame: _Frame, figures: Typogr
     for index, line in enumerate(pages[page_index]):
         if not frame.is_body(line):
             continue
-        following = _next_line(pages, page_index, index)
+        following = _next_line(pages, page_index, index, frame.leading)
         continues = (
             following is not None
             and (following.size, following.font) == frame.style
@@ -155,7 +157,7 @@ def _justification(pages: Pages, page_index: int, frame: _Frame, figures: Typogr
 def _page_foot(pages: Pages, page_index: int, frame: _Frame, figures: TypographyFigures) -> None:
     """A paragraph's first line alone at the foot; a heading at the foot."""
     last = pages[page_index][-1]
-    following = _next_line(pages, page_index, len(pages[page_index]) - 1)
+    following = _next_line(pages, page_index, len(pages[page_index]) - 1, frame.leading)
     # The paragraph goes on overleaf only if its line is full (a one-line paragraph
     # ends short) and body text follows at the left edge (not a heading or a new section).
     carries_on = (
@@ -219,12 +221,12 @@ def _same_style(one: Line, other: Line) -> bool:
     return (one.size, one.font) == (other.size, other.font)
 
 
-def _next_line(pages: list[list[Line]], page_index: int, index: int) -> Line | None:
+def _next_line(pages: list[list[Line]], page_index: int, index: int, leading: float) -> Line | None:
     lines = pages[page_index]
     if index + 1 < len(lines):
         line, following = lines[index], lines[index + 1]
         # A blank band of more than two line heights ends the text flow (figure, table).
-        if following.top - line.top > 3 * line.size * HouseNumbers.read().body_leading:
+        if following.top - line.top > 3 * line.size * leading:
             return None
         return following
     for later in pages[page_index + 1 :]:
@@ -258,6 +260,7 @@ def check_typography(
     chars: list[list[PlacedChar]] | None = None,
     first_page: int | None = None,
     placement: Placement | None = None,
+    drawn_lines: list[list[Line]] | None = None,
 ) -> TypographyFigures:
     """Add the typography findings of `pdf_path` to `report`; return the figures.
 
@@ -265,6 +268,7 @@ def check_typography(
     `first_page`: pages before it (masthead, contents: not prose) are not measured;
     by default the first bookmarked page.
     `placement`: names each finding's article, file and line from the line's text.
+    `drawn_lines`: each page's `page_lines` if the caller has them (then `chars` is unused).
     """
 
     def at(line: Line) -> dict[str, Any]:
@@ -272,11 +276,15 @@ def check_typography(
             return {"page": line.page}
         return placement.where(line.page, text=line.text)
 
-    pages_chars = chars if chars is not None else read_chars(pdf_path)
     if first_page is None:
         first_page = first_bookmarked_page(read_outline(PdfReader(pdf_path)))
     start = first_page
-    figures = measure(lines_of(_body_only(pages_chars, start)))
+    if drawn_lines is None:
+        pages_chars = chars if chars is not None else read_chars(pdf_path)
+        drawn_lines = [page_lines(page, number) for number, page in enumerate(pages_chars, start=1)]
+    # The same as lines_of(_body_only(chars)): a page without characters has no lines.
+    body = [lines if number >= start else [] for number, lines in enumerate(drawn_lines, start=1)]
+    figures = measure(without_running_headers(body))
     if figures.justified_lines and figures.flush_ratio < FLUSH_TARGET:
         pages = sorted({line.page for line in figures.ragged})
         report.error(

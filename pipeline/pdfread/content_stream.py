@@ -155,7 +155,12 @@ def parse_operations(data: bytes) -> list[tuple[list[Any], bytes]]:
 
 def operations(content: Any, reader: PdfReader) -> list[tuple[list[Any], bytes]]:
     """The operations of a page's content or a Form XObject, quickly where possible."""
+    return read_operations(content, reader)[0]
+
+
+def read_operations(content: Any, reader: PdfReader) -> tuple[list[tuple[list[Any], bytes]], bool]:
+    """(the operations, whether pypdf had to read them)."""
     try:
-        return parse_operations(content.get_data())
+        return parse_operations(content.get_data()), False
     except (Unreadable, ValueError):
-        return ContentStream(content, reader).operations
+        return ContentStream(content, reader).operations, True

@@ -1,8 +1,10 @@
 """Text lines as placed on paper, from each glyph's box in the content scan.
 
 Characters are grouped by baseline; each line knows its page, position, size,
-font and the gaps between neighbouring visible characters. Running headers (a
-page's first line repeated at the same height) and page numbers are dropped.
+font and the gaps between neighbouring visible characters (`page_lines`, one page
+on its own). Running headers (a page's first line repeated at the same height on
+other pages) and page numbers are then dropped across the document
+(`without_running_headers`).
 """
 
 from __future__ import annotations
@@ -40,7 +42,8 @@ class Line:
         return bool(LEADER.search(self.text))
 
 
-def _lines_of_page(page_chars: list[PlacedChar], number: int) -> list[Line]:
+def page_lines(page_chars: list[PlacedChar], number: int) -> list[Line]:
+    """The text lines of one page, top to bottom, as drawn (headers and numbers still in)."""
     rows: dict[int, list[PlacedChar]] = {}
     for char in page_chars:
         if not char.upright:
@@ -82,7 +85,13 @@ def read_chars(pdf_path: Path) -> list[list[PlacedChar]]:
 
 def lines_of(pages_chars: list[list[PlacedChar]]) -> list[list[Line]]:
     """Every page's text lines, top to bottom, without running headers and page numbers."""
-    pages = [_lines_of_page(chars, index) for index, chars in enumerate(pages_chars, start=1)]
+    return without_running_headers(
+        [page_lines(chars, index) for index, chars in enumerate(pages_chars, start=1)]
+    )
+
+
+def without_running_headers(pages: list[list[Line]]) -> list[list[Line]]:
+    """Each page's lines (from `page_lines`) less running headers and page numbers."""
     # Running header: the first line of a page, repeated at the same height on other pages.
     seen = Counter((round(lines[0].top), lines[0].text) for lines in pages if lines)
     return [

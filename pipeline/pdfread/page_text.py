@@ -65,18 +65,76 @@ class PendingTexts:
             self.process.communicate()
 
 
+def _pdftotext(tool: str, pdf_path: Path, pages: tuple[int, int] | None = None) -> subprocess.Popen[bytes]:
+    """pdftotext on the whole PDF, or on pages (first, last)."""
+    only = ["-f", str(pages[0]), "-l", str(pages[1])] if pages else []
+    # -layout keeps a wrapped contents entry's page number on the entry's last line;
+    # without it poppler may gather the numbers into a column of their own.
+    return subprocess.Popen(
+        [tool, "-q", "-layout", "-enc", "UTF-8", *only, str(pdf_path), "-"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+    )
+
+
 def start_page_texts(pdf_path: Path) -> PendingTexts:
     tool = shutil.which("pdftotext")
     if tool is None:
         return PendingTexts(pdf_path, None)
-    # -layout keeps a wrapped contents entry's page number on the entry's last line;
-    # without it poppler may gather the numbers into a column of their own.
-    process = subprocess.Popen(
-        [tool, "-q", "-layout", "-enc", "UTF-8", str(pdf_path), "-"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-    )
-    return PendingTexts(pdf_path, process)
+    return PendingTexts(pdf_path, _pdftotext(tool, pdf_path))
+
+
+@dataclass
+class PendingRuns:
+    """pdftotext on some runs of pages, each (first, last) in a process of its own.
+
+    poppler lays out each page's text on its own, so a page read in a run is the page
+    read in a whole-document run (`tests/pdfread/test_page_text.py` holds it to that).
+    """
+
+    runs: list[tuple[int, int, subprocess.Popen[bytes]]]
+
+    def result(self) -> dict[int, str] | None:
+        """Each page's text, as the whole-document output splits it; None if a run failed
+        or its output does not split into its pages (then read the whole document)."""
+        texts: dict[int, str] = {}
+        for first, last, process in self.runs:
+            try:
+                output, _ = process.communicate(timeout=120)
+            except subprocess.TimeoutExpired:
+                return None
+            pages = output.decode("utf-8", "replace").split("\f")
+            if process.returncode != 0 or len(pages) != last - first + 2 or pages[-1]:
+                return None
+            texts.update(zip(range(first, last + 1), pages, strict=False))
+        return texts
+
+    def close(self) -> None:
+        for _, _, process in self.runs:
+            if process.poll() is None:
+                process.kill()
+                process.communicate()
+
+
+def page_runs(pages: list[int], gap: int = 2, most: int = 4) -> list[tuple[int, int]]:
+    """(first, last) runs covering `pages` (sorted): neighbours at most `gap` pages apart
+    share a run; more than `most` runs become one (each process reads the document)."""
+    runs: list[tuple[int, int]] = []
+    for page in pages:
+        if runs and page - runs[-1][1] <= gap + 1:
+            runs[-1] = (runs[-1][0], page)
+        else:
+            runs.append((page, page))
+    return [(runs[0][0], runs[-1][1])] if len(runs) > most else runs
+
+
+def start_page_runs(pdf_path: Path, pages: list[int]) -> PendingRuns | None:
+    """pdftotext on `pages` in the background; None when pdftotext is not installed."""
+    tool = shutil.which("pdftotext")
+    if tool is None:
+        return None
+    runs = page_runs(pages)
+    return PendingRuns([(first, last, _pdftotext(tool, pdf_path, (first, last))) for first, last in runs])
 
 
 @dataclass(frozen=True)

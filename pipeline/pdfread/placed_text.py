@@ -68,7 +68,7 @@ def _to_unicode(data: bytes) -> dict[int, str]:
     return mapping
 
 
-def _cid_widths(entries: Any) -> dict[int, float]:
+def cid_widths(entries: Any) -> dict[int, float]:
     """A CIDFont's /W array: `c [w1 w2 …]` and `c_first c_last w` runs."""
     widths: dict[int, float] = {}
     items = list(entries or [])
@@ -107,7 +107,7 @@ class FontMetrics:
         if font.get("/Subtype") == "/Type0":
             descendant = font["/DescendantFonts"][0].get_object()
             descriptor = descendant.get("/FontDescriptor")
-            widths = _cid_widths(descendant.get("/W"))
+            widths = cid_widths(descendant.get("/W"))
             default = float(descendant.get("/DW", 1000))
             name = str(descendant.get("/BaseFont", font.get("/BaseFont", "")))
             code_length = 2

@@ -41,7 +41,8 @@ def running_preview(
     except OSError:  # the port is taken: the CLI says so
         session.close()
         raise
-    watcher = Watcher(builder, edition_dir, output, session.take)
+    # The session checks each PDF in its own thread: the build thread does not.
+    watcher = Watcher(builder, edition_dir, output, session.take, check=False)
     threads = [
         threading.Thread(target=watcher.run, name="preview-build", daemon=True),
         threading.Thread(target=server.serve_forever, name="preview-http", daemon=True),

@@ -3,7 +3,8 @@
 The watcher's build thread hands every outcome to `PreviewSession.take`: a good build
 publishes its PDF at once (the page reloads it), then a checker thread checks a private
 copy of that PDF and publishes the findings for the same build, unless a newer PDF came
-first (a save during the check never waits for it). A failed build publishes the
+first (a save during the check never waits for it). The checker keeps what it read of
+each page (`check.incremental`), so a save re-reads only the pages it changed. A failed build publishes the
 editor's errors and keeps the last good PDF, so the page never loses what it shows.
 HTTP threads only read frozen snapshots; `revision` changes on every update, which lets
 the page wait for the next one instead of polling.
@@ -82,6 +83,9 @@ class PreviewSession:
     _closed: bool = field(default=False, init=False)
 
     def __post_init__(self) -> None:
+        from ..check.incremental import IncrementalCheck
+
+        self._incremental_check = IncrementalCheck()  # used by the checker thread only
         self._snapshot = Snapshot(self.edition_dir.resolve().name)
         self._copies = Path(tempfile.mkdtemp(prefix="briefing-preview-"))
         self._checker = threading.Thread(target=self._check_loop, name="preview-check", daemon=True)
@@ -165,9 +169,7 @@ class PreviewSession:
                 self._publish(checking=False, findings=findings)
 
     def _check(self, pdf: Path, expected: Expected) -> tuple[dict[str, Any], ...]:
-        from ..check.run import check_pdf
-
-        report = check_pdf(pdf, expected)
+        report = self._incremental_check.check(pdf, expected)
         entries = []
         for finding in report.findings:
             entry = finding.as_dict()
