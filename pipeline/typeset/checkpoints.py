@@ -93,7 +93,7 @@ class CheckpointHooks:
         self.flow = flow
         self.composer = composer
         self.keeper = keeper  # relayout._RenderState: margin boxes, replayed pages, made pages
-        self.log = PassLog(flow)
+        self.log = PassLog(flow, keeper.root_box)
         self.span = (0, 0, 0)
         self.prefix_tried = False
         self.suffix_from = math.inf  # pages before this index may not be taken from the previous render
@@ -114,7 +114,6 @@ class CheckpointHooks:
 
     def made(self, index: int, page: Any, resume_at: Any, remakes: tuple[int, int], allowed: bool) -> None:
         context = self.keeper.context
-        self.log.root_box = self.keeper.root_box
         entry = context.page_maker[index]
         decisions = tuple(self.composer.decisions[self._decisions_seen :])
         self._decisions_seen = len(self.composer.decisions)
