@@ -142,6 +142,7 @@ class Watcher:
             outcome = BuildOutcome(started, result, (), verdict=verdict)
         self.builds += 1
         self.report(outcome)
+        self.builder.collect_garbage()  # while the editor reads the report, not during a build
         return outcome
 
     def start(self) -> None:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
+from markdown_it import MarkdownIt
 
 from ..cjk import circled_number
 from ..edition.load import Article, ArticleText, Edition
@@ -95,12 +96,38 @@ def article_anchor(section_number: int, article_number: int) -> str:
     return f"a{section_number}-{article_number}"
 
 
+@dataclass
+class BodyMemory:
+    """Article bodies rendered by the last build, for the next (a watcher's rebuild).
+
+    A body is a function of the article's text, its file and first line, the edition
+    folder, and of which of its pictures exist; only bodies without mistakes are kept,
+    and one is reused only while every picture it shows is still a file. Bodies the last
+    build did not use are dropped."""
+
+    _previous: dict[tuple[object, ...], ArticleBody] = field(default_factory=dict)
+    _current: dict[tuple[object, ...], ArticleBody] = field(default_factory=dict)
+
+    def start(self) -> None:
+        self._previous, self._current = self._current, {}
+
+    def body(self, parser: MarkdownIt, article: Article | ArticleText, root: Path) -> ArticleBody:
+        key = (article.path, article.display_path, article.body_first_line, article.body, root)
+        body = self._previous.get(key)
+        if body is None or not all(image.path.is_file() for image in body.images):
+            body = render_article_body(parser, article, root)
+        if not body.errors:
+            self._current[key] = body
+        return body
+
+
 @dataclass(frozen=True)
 class Renderer:
     """The template and Markdown parser, built once and reused for every build."""
 
     styles_dir: Path
     environment: jinja2.Environment
+    bodies: BodyMemory = field(default_factory=BodyMemory)
 
     @classmethod
     def from_styles(cls, styles_dir: Path) -> Renderer:
@@ -117,6 +144,7 @@ class Renderer:
 
     def render(self, edition: Edition, variant: Variant = BRIEFING) -> RenderedEdition:
         parser = new_parser()
+        self.bodies.start()
         errors: list[EditorError] = []
         images: list[PlacedImage] = []
         sections: list[SectionEntries] = []
@@ -124,7 +152,7 @@ class Renderer:
         for section_index, section in enumerate(edition.manifest.sections, start=1):
             entries = []
             for article_index, article in enumerate(edition.articles_in(section.name), start=1):
-                body = render_article_body(parser, article, edition.root)
+                body = self.bodies.body(parser, article, edition.root)
                 errors += [*body.errors, *rows.add(body, article.display_path)]
                 images += body.images
                 entries.append(

@@ -19,6 +19,29 @@ def descendants(box: Any) -> Iterator[Any]:
         yield from descendants(child)
 
 
+def blocks(box: Any) -> Iterator[Any]:
+    """`descendants` without what is inside lines (text): the block-level boxes and lines."""
+    from weasyprint.formatting_structure import boxes
+
+    yield box
+    if isinstance(box, boxes.LineBox):
+        return
+    for child in getattr(box, "children", ()) or ():
+        yield from blocks(child)
+
+
+def path_of(root: Any, target: Any) -> tuple[int, ...]:
+    """Child indices from `root` down to the box `target` (found by identity)."""
+    stack: list[tuple[Any, tuple[int, ...]]] = [(root, ())]
+    while stack:
+        box, path = stack.pop()
+        if box is target:
+            return path
+        children = getattr(box, "children", None) or ()
+        stack.extend((child, (*path, index)) for index, child in enumerate(children))
+    raise LookupError("box not in the tree")
+
+
 def page_bottom(page: Any) -> float:
     """The foot of the page's text block."""
     return page.content_box_y() + page.height
@@ -126,13 +149,26 @@ class FormattingTree:
     def box_of(self, element: Any) -> Any:
         return self._boxes.get(id(element))
 
-    def track(self, element: Any, em: float) -> None:
-        """Add `em` of letter spacing to every box of `element`'s box (own copies of styles)."""
-        box = self.box_of(element)
-        if box is None:
-            return
+    @staticmethod
+    def track_box(box: Any, em: float) -> None:
+        """Add `em` of letter spacing to every box of `box` (own copies of styles)."""
         for descendant in descendants(box):
             style = descendant.style.copy()
             own = style["letter_spacing"]
             style["letter_spacing"] = (0 if own == "normal" else own) + em * style["font_size"]
             descendant.style = style
+
+
+def page_facts(page: Any, children: tuple[Any, ...]) -> tuple[bool, frozenset[int]]:
+    """Whether a page may be kept (no fixed boxes, no counters looked up in layout) and
+    which bookmarked elements it shows."""
+    reusable = not page.fixed_boxes
+    bookmarked = set()
+    for child in children:
+        for box in child.descendants(placeholders=True):
+            if getattr(box, "missing_link", None):
+                reusable = False
+            style = getattr(box, "style", None)
+            if style is not None and box.element is not None and style["bookmark_level"] != "none":
+                bookmarked.add(id(box.element))
+    return reusable, frozenset(bookmarked)

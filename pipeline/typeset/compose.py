@@ -11,11 +11,10 @@ Two kinds of decision, each taken where it can be taken soundly and cheaply:
    0.035 em per gap, and the paragraph keeps its number of lines); the 落款
    (the unit centred over the date, from both lines' widths).
 
-2. During pagination, what does (`page_composition` replaces WeasyPrint's first
-   pass of `make_all_pages` by `_first_pass`, which makes each page with
-   WeasyPrint's own `remake_page` and hands it to `Composer.review` before going
-   on). A page that would end more than HOLE_LINES short is fixed at once, and
-   only that page (or the two before it) is made again:
+2. During pagination, what does (paginate.py makes each page with WeasyPrint's
+   own `remake_page` and hands it to `Composer.review` before going on). A page
+   that would end more than HOLE_LINES short is fixed at once, and only that page
+   (or the two before it) is made again:
    * when a figure or table (with the label introducing it) at the start of the
      next page did not fit, the following paragraph of the same article goes
      first (the block is moved after it in the box tree; a heading goes with
@@ -38,8 +37,6 @@ from __future__ import annotations
 
 import math
 import xml.etree.ElementTree as ElementTree
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -48,6 +45,7 @@ from ..house import HouseNumbers, font_faces
 from .boxes import (
     FormattingTree,
     block_units,
+    blocks,
     content_bottom,
     descendants,
     holds_articles,
@@ -57,6 +55,7 @@ from .boxes import (
     is_line,
     line_end,
     page_bottom,
+    path_of,
     resume_path,
 )
 from .prelayout import classes_of, glue_last_characters, set_lines
@@ -96,6 +95,19 @@ class CompositionStats:
     distribution_shift_pt: float = 0.0
 
 
+@dataclass(frozen=True)
+class Decision:
+    """A change `Composer.review` made to the formatting structure, by position, so it can
+    be made again on a fresh box tree of the same HTML (checkpoints.py): a block moved
+    (`path` is its parent's, `numbers` the unit's first index, the index after it and the
+    last index moved up before it) or a paragraph tracked (`path` is its box's, `numbers`
+    the letter spacing added, in em)."""
+
+    kind: str  # "move" or "track"
+    path: tuple[int, ...]  # child indices from the root box
+    numbers: tuple[float, ...]
+
+
 @dataclass
 class Composer:
     """One build's page composition (fonts measured once per Composer)."""
@@ -108,6 +120,11 @@ class Composer:
     _moves: dict[int, int] = field(default_factory=dict)
     _formatting: FormattingTree | None = None
     _feathered: set[int] = field(default_factory=set)
+    # What this render decided, in order (replayed by checkpoints.py on the next render).
+    decisions: list[Decision] = field(default_factory=list)
+    reach: int = 0  # the lowest page index the last review read
+    feathered_now: set[int] = field(default_factory=set)  # ids of pages `feather` moved boxes on
+    finished: dict[int, float] = field(default_factory=dict)  # id(page) → the 报尾's shift
 
     def measure(self, family: str, weight: int) -> TextMeasure:
         """Advances of the shipped font house.css loads for `family` at `weight`."""
@@ -126,6 +143,9 @@ class Composer:
         self._moves.clear()
         self._feathered.clear()
         self._formatting = None
+        self.decisions = []
+        self.feathered_now = set()
+        self.finished = {}
 
     # —— Before layout ——
 
@@ -187,6 +207,7 @@ class Composer:
         there are not enough of those, shortened so that it does.
         """
         page = pages[index]
+        self.reach = index
         if resume_at is None or not holds_articles(page):
             return None  # the last page, or the masthead and contents
         line = self.house.body_line / PT_PER_PX
@@ -207,10 +228,37 @@ class Composer:
             self._formatting = FormattingTree(root_box, inline=True)
         return self._formatting
 
+    def _move(self, parent: Any, start: int, after: int, last: int) -> list[Any]:
+        """Children `start`…`after` of `parent` moved after child `last`."""
+        children = parent.children
+        moved = children[start:after]
+        parent.children = [*children[:start], *children[after : last + 1], *moved, *children[last + 1 :]]
+        self._moves[id(moved[0])] = self._moves.get(id(moved[0]), 0) + 1
+        return moved
+
+    def _track(self, box: Any, em: float) -> None:
+        FormattingTree.track_box(box, em)
+        self._tracked.add(id(box.element))
+
+    def apply(self, root_box: Any, decision: Decision) -> None:
+        """Make `decision` (taken on an earlier box tree of the same HTML) on `root_box`.
+        The stats are the caller's to restore."""
+        box = root_box
+        for position in decision.path:
+            box = box.children[position]
+        if decision.kind == "move":
+            start, after, last = (int(number) for number in decision.numbers)
+            self._move(box, start, after, last)
+        else:
+            self._track(box, decision.numbers[0])
+        self.decisions.append(decision)
+
     def _defer_block(self, tree: FormattingTree, resume_at: Any) -> bool:
         """Move the figure or table that starts the next page after the paragraph
         that follows it (one paragraph per try; the page is made again and reviewed)."""
-        for parent, position in reversed(resume_path(tree.root, resume_at)):
+        path = resume_path(tree.root, resume_at)
+        for level in range(len(path) - 1, -1, -1):
+            parent, position = path[level]
             children = parent.children
             unit = [position] if is_block(children[position]) and not is_label(children[position]) else []
             if is_label(children[position]) and position + 1 < len(children) and is_block(
@@ -228,11 +276,10 @@ class Composer:
                 return False  # nothing of this article to fill the page with
             if self._moves.get(id(children[position]), 0) >= MAX_DEFERRALS:
                 return False
-            moved = children[unit[0] : after]
-            parent.children = [
-                *children[: unit[0]], *children[after : last + 1], *moved, *children[last + 1 :]
-            ]
-            self._moves[id(moved[0])] = self._moves.get(id(moved[0]), 0) + 1
+            moved = self._move(parent, unit[0], after, last)
+            self.decisions.append(
+                Decision("move", tuple(step for _, step in path[:level]), (unit[0], after, last))
+            )
             self.stats.moved_blocks.append(moved[-1].element_tag)
             return True
         return False
@@ -257,6 +304,7 @@ class Composer:
                 # there, or in an issue before it, never reaches this page.
                 first = earlier + 1
                 break
+        self.reach = first
         near = pages[first : index + 1]
         # A paragraph the page break splits goes on: lengthening it moves nothing up.
         beyond = {
@@ -268,21 +316,27 @@ class Composer:
                 lines = [child for child in getattr(box, "children", ()) if is_line(child)]
                 if box.element_tag not in ("p", "li") or len(lines) < 2:
                     continue
-                if id(box.element) in beyond or id(box.element) in self._tracked:
+                element = box.element
+                if id(element) in beyond or id(element) in self._tracked:
                     continue
                 em = box.style["font_size"]
                 last = (line_end(lines[-1]) - box.content_box_x()) / em
                 moved = box.width / em - last if sign > 0 else last  # characters to carry
                 slack = (len(lines) - 1) * TRACKING_EM * (box.width / em) - moved
                 if slack > 0.5:
-                    candidates.append((page_number, -slack, box))
+                    candidates.append((page_number, -slack, element))
         if len(candidates) < wanted:
             return None
         chosen = sorted(candidates, key=lambda item: (item[0] != index, item[1]))[:wanted]
         tree = self._tree(root_box)
-        for _, _, box in chosen:
-            tree.track(box.element, sign * TRACKING_EM)
-            self._tracked.add(id(box.element))
+        for _, _, element in chosen:
+            tracked = tree.box_of(element)
+            if tracked is None:  # not seen so far; a decision checkpoints.py cannot make again
+                self.decisions.append(Decision("opaque", (), ()))
+                self._tracked.add(id(element))
+            else:
+                self.decisions.append(Decision("track", path_of(tree.root, tracked), (sign * TRACKING_EM,)))
+                self._track(tracked, sign * TRACKING_EM)
             self.stats.tracked_paragraphs += 1
         return min(page_number for page_number, _, _ in chosen)
 
@@ -310,17 +364,19 @@ class Composer:
                 if number:
                     unit.translate(0, number * share)
             self.stats.feathered_pages += 1
+            self.feathered_now.add(id(page))
 
     def finish(self, pages: list[Any]) -> None:
         """Move the distribution block (报尾) down to the foot of its page: the last page,
         or in a bound volume (合订本) the last page of each issue."""
         for page in pages:
-            for box in descendants(page):
+            for box in blocks(page):
                 if box.element_tag == "footer" and "distribution" in (box.element.get("class") or ""):
                     shift = page_bottom(page) - (box.position_y + box.margin_height())
                     if shift > 0.01:
                         box.translate(0, shift)
                         self.stats.distribution_shift_pt = shift
+                        self.finished[id(page)] = shift
                     break
 
 
@@ -332,66 +388,3 @@ def _starts_article(root_box: Any, resume_at: Any) -> bool:
     parent, position = path[-1]
     child = parent.children[position]
     return child.element_tag in ("article", "h2")
-
-
-def _first_pass(composer: Composer, context: Any, root_box: Any, html: Any) -> list[Any]:
-    """Make every page once, reviewing each as it is made: a fix re-makes that page
-    (or the page a lengthened paragraph starts on) and the pass goes on from there,
-    so nothing after a fix is laid out twice."""
-    from weasyprint.layout.page import remake_page
-
-    context.rendered_notes = []
-    pages: list[Any] = []
-    index = 0
-    remakes = 0
-    while True:
-        state = context.page_maker[index][-1]
-        state.update(content_changed=False, pages_wanted=False, anchors=[], content_lookups=[])
-        page, resume_at = remake_page(index, context, root_box, html)
-        del pages[index:]
-        pages.append(page)
-        allowed = remakes < MAX_REMAKES_PER_PAGE * (index + 1)
-        again = composer.review(root_box, pages, index, resume_at) if allowed else None
-        if again is not None:
-            remakes += index - again + 1
-            composer.stats.rounds += 1
-            composer.stats.relaid_pages += index - again + 1
-            index = again
-            continue
-        index += 1
-        if resume_at is None and not context.reported_footnotes:
-            del context.page_maker[index + 1 :]
-            context.broken_out_of_flow.clear()
-            context.reported_footnotes.clear()
-            return pages
-
-
-@contextmanager
-def page_composition(composer: Composer) -> Iterator[CompositionStats]:
-    """Within this block, WeasyPrint's pagination reviews each page as it is made
-    (`Composer.review`), then feathers short pages and sets the 报尾 at the foot."""
-    from weasyprint import layout
-
-    original = layout.make_all_pages
-    composer.start()
-
-    def make_all_pages(context: Any, root_box: Any, html: Any, pages: list[Any]) -> Iterator[Any]:
-        if pages:  # WeasyPrint's later passes: pages whose page-number references changed
-            laid_out = list(original(context, root_box, html, pages))
-        else:
-            laid_out = _first_pass(composer, context, root_box, html)
-            if composer.stats.rounds:
-                # Pages referring to others' page numbers (the contents) are made
-                # again in the next pass, once every page has moved.
-                for state in context.page_maker:
-                    if state[-1].get("content_lookups"):
-                        state[-1]["content_changed"] = True
-        composer.feather(laid_out)
-        composer.finish(laid_out)
-        yield from laid_out
-
-    layout.make_all_pages = make_all_pages
-    try:
-        yield composer.stats
-    finally:
-        layout.make_all_pages = original

@@ -50,6 +50,11 @@ from dataclasses import dataclass, field
 from typing import Any
 from xml.etree import ElementTree
 
+from .boxes import page_facts
+from .checkpoints import CheckpointHooks
+from .passlog import PassLog
+from .positions import changed_span
+
 # Selectors and properties that make a box's style or content depend on what follows it
 # (or on counters running through the flow); any of them in a stylesheet disables reuse.
 FORWARD_LOOKING = re.compile(
@@ -149,6 +154,7 @@ class Recorded:
     targets: dict[str, str] = field(default_factory=dict)  # anchor → its page counters (repr)
     # id(page box) → (may be kept, ids of its bookmarked elements); a kept page's stay true
     facts: dict[int, tuple[bool, frozenset[int]]] = field(default_factory=dict)
+    log: PassLog | None = None  # with page composition: its first pass, step by step
 
 
 @dataclass
@@ -161,18 +167,6 @@ class Plan:
     # The front pages are kept on trust: same masthead and contents text. Checked once
     # the other pages are laid: if an anchor's page changed, they are laid out again.
     front_on_trust: bool = False
-
-
-def changed_span(old: tuple[str, ...], new: tuple[str, ...]) -> tuple[int, int, int]:
-    """(first changed index, end of the change in `old`, end in `new`): common prefix and suffix."""
-    limit = min(len(old), len(new))
-    common = 0
-    while common < limit and old[common] == new[common]:
-        common += 1
-    suffix = 0
-    while suffix < limit - common and old[-1 - suffix] == new[-1 - suffix]:
-        suffix += 1
-    return common, len(old) - suffix, len(new) - suffix
 
 
 def plan_reuse(previous: Recorded, flow: Flow) -> Plan | None:
@@ -224,16 +218,24 @@ class PageKeeper:
     previous: Recorded | None = None
     settings: tuple[object, ...] | None = None  # of the render `previous` records
     last_kept: int = 0  # pages the last render kept (for the bench and tests)
+    _state: _RenderState | None = None  # the render under way
 
     def forget(self) -> None:
         self.previous = None
 
+    def pass_hooks(self) -> CheckpointHooks | None:
+        """For the composed first pass of the render under way (checkpoints.py)."""
+        state = self._state
+        return state.pass_hooks() if state is not None else None
+
     @contextmanager
-    def keeping_pages(self, settings: tuple[object, ...] | None) -> Iterator[None]:
+    def keeping_pages(self, settings: tuple[object, ...] | None, composer: Any = None) -> Iterator[None]:
         """Patch WeasyPrint's pagination for one render; record it for the next one.
 
         `settings` is what the layout depends on besides the HTML (stylesheets, fonts,
         extensions); pages are kept only from a render with equal settings, none if None.
+        With page composition (`composer`), its first pass keeps pages (checkpoints.py),
+        asking `pass_hooks`; without, `plan_reuse` says which pages are kept.
         """
         from weasyprint import layout
 
@@ -243,10 +245,19 @@ class PageKeeper:
             return
         allowed = settings == self.settings
         originals = layout.initialize_page_maker, layout.make_all_pages, layout.make_margin_boxes
-        state = _RenderState(self.previous if allowed else None, originals[0], originals[2])
+        backgrounds = layout.layout_backgrounds
+        state = _RenderState(self.previous if allowed else None, originals[0], originals[2], composer)
+        self._state = state
         layout.initialize_page_maker = state.initialize_page_maker
         layout.make_all_pages = state.make_all_pages
         layout.make_margin_boxes = state.make_margin_boxes
+
+        def layout_backgrounds(page: Any, get_image_from_uri: Any) -> None:
+            # A page kept whole, margin boxes included, has the backgrounds laid out before.
+            if id(page) not in state.unchanged:
+                backgrounds(page, get_image_from_uri)
+
+        layout.layout_backgrounds = layout_backgrounds
         try:
             yield
         except BaseException:
@@ -254,19 +265,28 @@ class PageKeeper:
             raise
         finally:
             layout.initialize_page_maker, layout.make_all_pages, layout.make_margin_boxes = originals
+            layout.layout_backgrounds = backgrounds
+            self._state = None
         self.previous = state.record()
         self.settings = settings
         self.last_kept = state.kept
 
 
 class _RenderState:
-    def __init__(self, previous: Recorded | None, initialize: Any, margin_boxes: Any) -> None:
+    def __init__(self, previous: Recorded | None, initialize: Any, margin_boxes: Any, composer: Any) -> None:
         self.previous = previous
+        self.composer = composer
+        self.hooks: CheckpointHooks | None = None
+        # Pages a composed first pass took from the previous render (id → children as made).
+        self.restored: dict[int, tuple[Any, ...]] = {}
+        self.unchanged: set[int] = set()  # pages kept with their margin boxes
+        self.grafted = False
         self.initialize = initialize
         self.margin_boxes = margin_boxes
         self.margins: dict[int, tuple[Any, list[Any]]] = {}
         self.strings: dict[str, list[tuple[int, tuple[str, ...]]]] | None = None
         self.context: Any = None
+        self.root_box: Any = None
         self.flow: Flow | None = None
         self.plan: Plan | None = None
         self.made: dict[int, tuple[Any, ...]] = {}  # id(page box) → children, pages made now
@@ -277,11 +297,25 @@ class _RenderState:
     def initialize_page_maker(self, context: Any, root_box: Any) -> None:
         self.initialize(context, root_box)
         self.context = context
+        self.root_box = root_box
         self.flow = Flow.of(root_box)
+        if self.composer is not None:
+            return  # the first pass asks pass_hooks()
         if self.previous is not None and self.flow is not None and not context.footnotes:
             self.plan = plan_reuse(self.previous, self.flow)
         if self.plan is not None:
             context.page_maker = self.plan.page_maker
+
+    def targets(self) -> dict[str, str]:
+        """Every anchor's page counters as cached so far."""
+        return _targets(self.context)
+
+    def pass_hooks(self) -> CheckpointHooks | None:
+        if self.flow is None or self.context is None or self.context.footnotes:
+            return None
+        previous = self.previous.log if self.previous is not None else None
+        self.hooks = CheckpointHooks(previous, self.flow, self.composer, self)
+        return self.hooks
 
     def make_all_pages(self, context: Any, root_box: Any, html: Any, pages: list[Any]) -> Iterator[Any]:
         """WeasyPrint 70's `make_all_pages`, plus what a kept page would have recorded."""
@@ -341,9 +375,12 @@ class _RenderState:
             (name, tuple(item for item in items if item[0] <= number))
             for name, items in sorted(self.strings.items())
         ))
-        previous = self.previous.margins.get(id(page)) if self.plan and self.previous else None
+        # By id: the previous render's pages stay alive with it, so no other page has theirs.
+        previous = self.previous.margins.get(id(page)) if self.previous else None
         if previous is not None and previous[0] == key:
             boxes = previous[1]
+            if id(page) not in self.made:
+                self.unchanged.add(id(page))
         else:
             boxes = list(self.margin_boxes(context, page, state))
         self.margins[id(page)] = (key, boxes)
@@ -384,9 +421,10 @@ class _RenderState:
         children: dict[int, tuple[Any, ...]] = {}
         facts: dict[int, tuple[bool, frozenset[int]]] = {}
         for page in self.final_pages:
-            if id(page) in self.made:
-                children[id(page)] = self.made[id(page)]
-                facts[id(page)] = _page_facts(page, children[id(page)])
+            if id(page) in self.made or id(page) in self.restored:
+                children[id(page)] = self.made.get(id(page)) or self.restored[id(page)]
+                facts[id(page)] = page_facts(page, children[id(page)])
+                self.kept += id(page) in self.restored and id(page) not in self.made
             else:
                 assert self.previous is not None
                 children[id(page)] = self.previous.raw_children[id(page)]
@@ -396,27 +434,13 @@ class _RenderState:
         bookmarked = [facts[id(page)][1] for page in self.final_pages]
         splits = {i for i in range(len(bookmarked) - 1) if bookmarked[i] & bookmarked[i + 1]}
         starts = [self.flow.position(entry[0]) for entry in page_maker[: len(self.final_pages)]]
+        log = self.hooks.finish_render() if self.hooks is not None else None
         return Recorded(
             self.flow, page_maker, self.final_pages, children, starts, reusable, splits,
-            self.margins, _targets(self.context), facts,
+            self.margins, _targets(self.context), facts, log,
         )
 
 
 def _targets(context: Any) -> dict[str, str]:
     items = context.target_collector.target_lookup_items.items()
     return {name: repr(sorted(item.cached_page_counter_values.items())) for name, item in items}
-
-
-def _page_facts(page: Any, children: tuple[Any, ...]) -> tuple[bool, frozenset[int]]:
-    """Whether a page may be kept (no fixed boxes, no counters looked up in layout) and
-    which bookmarked elements it shows."""
-    reusable = not page.fixed_boxes
-    bookmarked = set()
-    for child in children:
-        for box in child.descendants(placeholders=True):
-            if getattr(box, "missing_link", None):
-                reusable = False
-            style = getattr(box, "style", None)
-            if style is not None and box.element is not None and style["bookmark_level"] != "none":
-                bookmarked.add(id(box.element))
-    return reusable, frozenset(bookmarked)

@@ -25,7 +25,7 @@ from ..house import STYLESHEET_NAMES, HouseNumbers, font_faces
 from ..render.html import RenderedEdition
 from ..render.markdown import edition_path, edition_url
 from ..variant import BRIEFING, Variant
-from .compose import Composer, CompositionStats, page_composition
+from .compose import Composer, CompositionStats
 from .drawn import drawing_once
 from .fontcache import FontCache
 from .fontdata import font_files_on_demand
@@ -33,7 +33,9 @@ from .guard import UnsupportedWeasyPrint, check_weasyprint
 from .images import ImageVetter, VettedImages
 from .justify import inter_character_justification
 from .libraries import import_weasyprint_quietly
+from .paginate import page_composition
 from .relayout import PageKeeper, stylesheets_allow_reuse
+from .sheets import SheetMemory, parsing_once
 from .spacing import SpacingMemory
 from .streams import StreamMemory, reusing_streams
 
@@ -203,6 +205,8 @@ class Typesetter:
     page_keeper: PageKeeper = field(default_factory=PageKeeper)
     # Picture streams and font subsets of the last write (streams.py).
     stream_memory: StreamMemory = field(default_factory=StreamMemory)
+    # The stylesheets as parsed by the last render (sheets.py).
+    sheet_memory: SheetMemory = field(default_factory=SheetMemory)
     _composer: Composer | None = None
 
     def forget_changed_images(self, images: VettedImages, root: Path) -> bool:
@@ -231,11 +235,6 @@ class Typesetter:
         stylesheet texts (and none that look ahead, see relayout.py), the same font
         configuration, justification on or off alike.
         """
-        if self.compose:
-            # Composition re-makes pages and moves blocks in the box tree as it paginates
-            # (compose.py), with decisions that look at neighbouring pages: relayout.py's
-            # argument does not cover it yet, so every page is laid out again.
-            return None
         texts = [(self.styles_dir / name).read_text("utf-8") for name in STYLESHEET_NAMES]
         if not stylesheets_allow_reuse(texts):
             return None
@@ -269,6 +268,7 @@ class Typesetter:
             self._fonts_stamp = stamp
             self.spacing_memory.clear()  # measured with the old fonts
             self.stream_memory.clear()
+            self.sheet_memory = SheetMemory()  # their @font-face rules went to the old one
             self.page_keeper.forget()
         return self._font_config
 
@@ -292,7 +292,6 @@ class Typesetter:
         """WeasyPrint's layout of the edition's HTML, inside the sandbox and the extensions;
         `images` as vetted by `vet_images` (vetted here when not given)."""
         import_weasyprint_quietly()  # in case no Builder did (it spawns nothing, see libraries.py)
-        from weasyprint import HTML
 
         try:
             check_weasyprint()
@@ -311,16 +310,39 @@ class Typesetter:
         # Chinese justification between characters (WeasyPrint stretches only spaces).
         font_config = self.font_configuration()
         settings = None if images_replaced else self.layout_settings(font_config)
+        fetcher = make_fetcher(sandbox, images, root)
+        document, warnings, composed = self._render(rendered, fetcher, font_config, settings, variant)
+        if sandbox.refused:
+            raise EditionInvalid([_refusal(url, rendered) for url in sandbox.refused])
+        if len(document.pages) > max_pages:
+            raise EditionInvalid([_too_many_pages(len(document.pages), max_pages, rendered)])
+        return LaidOut(rendered, document, warnings, composed, variant)
+
+    def _render(
+        self, rendered: RenderedEdition, fetcher: Any, font_config: object,
+        settings: tuple[object, ...] | None, variant: Variant,
+    ) -> tuple[Any, list[str], CompositionStats]:
+        """WeasyPrint's render of the HTML with our extensions: the document, its warnings
+        and what composition did."""
+        from weasyprint import HTML
+
         justification = (
             inter_character_justification(self.spacing_memory)
             if self.inter_character
             else nullcontext()
         )
         composer = self.composer()
-        composition = page_composition(composer) if self.compose else nullcontext(CompositionStats())
-        keeping = self.page_keeper.keeping_pages(settings) if self.rebuilds else nullcontext()
+        hooks = self.page_keeper.pass_hooks if self.rebuilds else None
+        composition = page_composition(composer, hooks) if self.compose else nullcontext(CompositionStats())
+        keeping = (
+            self.page_keeper.keeping_pages(settings, composer if self.compose else None)
+            if self.rebuilds
+            else nullcontext()
+        )
+        sheets = parsing_once(self.sheet_memory) if self.rebuilds else nullcontext()
         with (
             _captured_warnings() as warnings,
+            sheets,
             justification,
             keeping,
             composition as composed,
@@ -329,17 +351,13 @@ class Typesetter:
             python_warnings.simplefilter("ignore")
             html = HTML(
                 string=rendered.html,
-                base_url=root.as_uri().rstrip("/") + "/",  # a volume's root may be /
-                url_fetcher=make_fetcher(sandbox, images, root),
+                base_url=rendered.edition.root.as_uri().rstrip("/") + "/",  # a volume's root may be /
+                url_fetcher=fetcher,
             )
             if self.compose:  # titles, contents entries, paragraph ends: before layout
                 composer.prepare(html.etree_element)
             document = html.render(font_config=font_config, cache=self.image_cache, **variant.pdf_options)
-        if sandbox.refused:
-            raise EditionInvalid([_refusal(url, rendered) for url in sandbox.refused])
-        if len(document.pages) > max_pages:
-            raise EditionInvalid([_too_many_pages(len(document.pages), max_pages, rendered)])
-        return LaidOut(rendered, document, warnings, composed, variant)
+        return document, warnings, composed
 
     def composer(self) -> Composer:
         """The page composition, with its font measures kept between builds."""

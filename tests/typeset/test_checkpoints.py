@@ -1,0 +1,99 @@
+"""Kept pages with page composition (pipeline/typeset/checkpoints.py), on the sample edition:
+its composition moves a chart and tracks paragraphs, so a rebuild must make those decisions
+again on the new box tree; every rebuild must give the bytes of a cold build."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pipeline.build import Builder
+from pipeline.house import REPO_ROOT
+
+SAMPLE = REPO_ROOT / "issues" / "2025-11"
+ADDED = "这是编辑新加的一段话，用来核对页面移动之后的重排与冷启动完全一致。" * 5
+
+
+@pytest.fixture(scope="module")
+def warm_session(tmp_path_factory: pytest.TempPathFactory) -> tuple[Builder, Path, Path]:
+    work = tmp_path_factory.mktemp("checkpoints")
+    edition = Path(shutil.copytree(SAMPLE, work / "2025-11"))
+    builder = Builder.create()
+    builder.typesetter.rebuilds = True
+    first = builder.build(edition, work / "warm.pdf")
+    assert first.rendered is not None
+    return builder, edition, work
+
+
+def middle_article(edition: Path) -> Path:
+    articles = sorted((edition / "articles").glob("*.md"))
+    return articles[len(articles) // 2]
+
+
+def rebuild_and_compare(builder: Builder, edition: Path, work: Path) -> tuple[int, int]:
+    """(pages kept, pages) of the warm rebuild, after checking its bytes against a cold build."""
+    warm = builder.build(edition, work / "warm.pdf")
+    Builder.create().build(edition, work / "cold.pdf")
+    assert (work / "warm.pdf").read_bytes() == (work / "cold.pdf").read_bytes()
+    return builder.typesetter.page_keeper.last_kept, warm.page_count
+
+
+def test_a_sentence_in_a_middle_article_keeps_most_pages(warm_session: tuple[Builder, Path, Path]) -> None:
+    builder, edition, work = warm_session
+    assert builder.typesetter.compose, "the default typesetter composes the page"
+    article = middle_article(edition)
+    article.write_text(article.read_text("utf-8").replace("。", "。补充一句。", 1), "utf-8")
+    kept, pages = rebuild_and_compare(builder, edition, work)
+    assert kept >= pages * 2 // 3, (kept, pages)
+
+
+def test_the_composition_decisions_before_the_edit_are_made_again(
+    warm_session: tuple[Builder, Path, Path],
+) -> None:
+    builder, edition, work = warm_session
+    article = middle_article(edition)
+    article.write_text(article.read_text("utf-8").replace("。", "。再补一句。", 1), "utf-8")
+    kept, _ = rebuild_and_compare(builder, edition, work)
+    composer = builder.typesetter.composer()
+    assert kept and composer.decisions, "the sample's composition moved or tracked nothing"
+    assert composer.stats.rounds > 0
+
+
+def test_a_paragraph_that_moves_the_later_pages(warm_session: tuple[Builder, Path, Path]) -> None:
+    builder, edition, work = warm_session
+    article = middle_article(edition)
+    article.write_text(article.read_text("utf-8") + f"\n{ADDED}\n", "utf-8")
+    kept, _ = rebuild_and_compare(builder, edition, work)
+    assert kept > 0  # at least the pages before the edit
+
+
+def test_a_title_changes_the_contents_page(warm_session: tuple[Builder, Path, Path]) -> None:
+    builder, edition, work = warm_session
+    article = middle_article(edition)
+    article.write_text(article.read_text("utf-8").replace("title: ", "title: 新", 1), "utf-8")
+    rebuild_and_compare(builder, edition, work)
+    article.write_text(article.read_text("utf-8").replace("title: 新", "title: ", 1), "utf-8")
+    rebuild_and_compare(builder, edition, work)
+
+
+def test_kept_pages_point_at_this_renders_elements(warm_session: tuple[Builder, Path, Path]) -> None:
+    """Review and WeasyPrint's one-bookmark-per-element rule read a kept page's elements:
+    they must be this render's, as on a cold build, not the previous render's."""
+    builder, edition, _ = warm_session
+    article = middle_article(edition)
+    article.write_text(article.read_text("utf-8").replace("。", "。又补一句。", 1), "utf-8")
+    rendered = builder.render(edition)
+    laid_out = builder.typesetter.layout(rendered)
+    assert builder.typesetter.page_keeper.last_kept > 0
+    page_boxes = [page._page_box for page in laid_out.document.pages]
+    root = page_boxes[0].children[0].element
+    elements = {id(element) for element in root.iter()}
+    stale = []
+    for number, page in enumerate(page_boxes, start=1):
+        for box in page.descendants():
+            if box.element is not None and id(box.element) not in elements and box.element is not root:
+                stale.append((number, box.element_tag))
+    assert not stale, stale[:5]
+    builder.typesetter.write(laid_out)
