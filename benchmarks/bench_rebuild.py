@@ -22,7 +22,7 @@ from pathlib import Path
 
 from pipeline.build import Builder
 
-from .bench import LONG_PARAGRAPH, SAMPLE, scaled_edition
+from .bench import LONG_PARAGRAPH, SAMPLE, byte_compile_the_tool, scaled_edition
 
 
 def spread(values: list[float]) -> str:
@@ -93,6 +93,7 @@ def main() -> None:
     parser.add_argument("--sample-only", action="store_true", help="skip the large case")
     parser.add_argument("--no-compose", action="store_true", help="without page composition")
     args = parser.parse_args()
+    byte_compile_the_tool()
     with tempfile.TemporaryDirectory(prefix="briefing-rebuild-") as temporary:
         work = Path(temporary)
         sample = Path(shutil.copytree(SAMPLE, work / "sample"))

@@ -15,9 +15,9 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .atomic_files import write_atomically
-from .check.expected import Expected
 from .edition.load import LoadCache, LoadFailed, load_edition
 from .errors import EditionInvalid, OutputProblem
 from .house import FONTS_DIR, REPO_ROOT, STYLES_DIR, cache_dir, shipped_font_families
@@ -32,6 +32,9 @@ from .typeset.typesetter import (
     use_only_shipped_fonts,
 )
 from .variant import BRIEFING, Variant
+
+if TYPE_CHECKING:
+    from .check.expected import Expected
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,9 @@ class BuildResult:
     @property
     def expected(self) -> Expected:
         """What the check compares this PDF with."""
+        # Imported here: the check's modules (pypdf, pikepdf) cost a cold build ~0.15 s.
+        from .check.expected import Expected
+
         return Expected.from_rendered(
             self.rendered,
             shipped_font_families(self.rendered.styles_dir),

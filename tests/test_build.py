@@ -325,3 +325,17 @@ def test_html_output_builds_with_plain_weasyprint(
     fonts = subprocess.run(["pdffonts", str(tmp_path / "plain.pdf")], capture_output=True, text=True).stdout
     assert "Briefing-Serif" in fonts and "Briefing-Sans" in fonts
     assert "图为测试图片" in pdf_text(tmp_path / "plain.pdf")
+
+
+def test_a_build_does_not_import_the_check_or_the_encoding_guesser(tmp_path: Path) -> None:
+    # pypdf, pikepdf (the check's readers) and charset_normalizer cost a cold build ~0.2 s.
+    program = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from pipeline.build import Builder\n"
+        f"Builder.create().build(Path({str(SAMPLE_EDITION)!r}), Path({str(tmp_path / 'out.pdf')!r}))\n"
+        "print(*[name for name in ('pypdf', 'pikepdf', 'pipeline.check', 'charset_normalizer')"
+        " if name in sys.modules])\n"
+    )
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == []

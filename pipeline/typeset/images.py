@@ -18,23 +18,36 @@ once per content (the hash keys a cache kept between a watcher's builds):
 
 The bytes judged are the bytes the typesetter embeds: its fetcher serves
 `VettedImages`, so a file changed in between cannot slip through.
+
+Decoding a photo to the last pixel is most of the cost (0.04 s of the sample's cold
+build), so the images accepted are also remembered across processes, in
+`build/.cache/images/accepted-<rules>.marshal`: the content hash (and suffix) → the
+content type. `<rules>` is a hash of this file, Pillow's version and the limits, so a
+change to any rule here, or another Pillow, starts afresh. Refusals are never kept: they are
+judged again and told in full. At most `MAX_KEPT_VERDICTS` are kept, the oldest
+dropped first; a file that cannot be read counts as empty.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import hashlib
+import marshal
 import re
 import warnings
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cache
 from io import BytesIO
 from pathlib import Path
 from xml.etree import ElementTree
 
+from ..atomic_files import write_atomically
 from ..errors import EditorError
+from ..house import cache_dir
 from ..render.markdown import PlacedImage
 
 MAX_PIXELS = 50_000_000  # e.g. 8660 × 5773; about 0.5 GB while typesetting
@@ -58,6 +71,7 @@ SVG_TYPE = "image/svg+xml"
 _DTD_SUBSET = re.compile(rb"<!DOCTYPE[^>\[]*\[|<!ENTITY", re.I)
 _CSS_URL = re.compile(r"url\(\s*['\"]?\s*([^'\")\s]*)", re.I)
 _EMBEDDED = re.compile(r"^data:image/(png|jpeg|gif|webp);base64,(.*)$", re.I | re.S)
+MAX_KEPT_VERDICTS = 5000
 
 
 @dataclass(frozen=True)
@@ -181,11 +195,55 @@ def judge(path: Path, data: bytes) -> tuple[str | None, str]:
     return raster_problem(data)
 
 
+@cache
+def _rules() -> str:
+    """What a verdict depends on besides the bytes: this file's rules and Pillow's version."""
+    import PIL
+
+    rules = hashlib.sha256(Path(__file__).read_bytes() + PIL.__version__.encode())
+    return rules.hexdigest()[:16]
+
+
+def kept_verdicts_path() -> Path:
+    limits = (MAX_PIXELS, MAX_IMAGE_BYTES, MAX_SVG_BYTES, MAX_SVG_DEPTH, MAX_SVG_ELEMENTS)
+    key = hashlib.sha256(f"{_rules()}:{limits}".encode()).hexdigest()[:16]
+    return cache_dir() / "images" / f"accepted-{key}.marshal"
+
+
+def _read_kept(path: Path) -> dict[str, str]:
+    try:
+        kept = marshal.loads(path.read_bytes())
+    except (OSError, ValueError, EOFError, TypeError):
+        return {}
+    if not isinstance(kept, dict):
+        return {}
+    return {key: kind for key, kind in kept.items() if isinstance(key, str) and isinstance(kind, str)}
+
+
 @dataclass
 class ImageVetter:
-    """Judges images, remembering each verdict by content hash for the next build."""
+    """Judges images, remembering each verdict by content hash for the next build
+    (and, for the images accepted, for the next process: see the module's docstring)."""
 
     verdicts: dict[str, tuple[str | None, str]] = field(default_factory=dict)
+    _kept: dict[str, str] | None = field(default=None, repr=False)
+
+    def _verdict(self, path: Path, key: str, data: bytes) -> tuple[str | None, str]:
+        verdict = self.verdicts.get(key)
+        if verdict is not None:
+            return verdict
+        if self._kept is None:
+            self._kept = _read_kept(kept_verdicts_path())
+        kind = self._kept.get(key)
+        verdict = self.verdicts[key] = (None, kind) if kind is not None else judge(path, data)
+        problem, kind = verdict
+        if problem is None and key not in self._kept:
+            self._kept[key] = kind
+            for oldest in list(self._kept)[: max(0, len(self._kept) - MAX_KEPT_VERDICTS)]:
+                del self._kept[oldest]
+            with contextlib.suppress(OSError):  # a read-only cache: judged again next time
+                write_atomically(kept_verdicts_path(), marshal.dumps(self._kept))
+        return verdict
 
     def vet(self, images: Iterable[PlacedImage]) -> tuple[VettedImages, list[EditorError]]:
         vetted, errors = VettedImages(), []
@@ -199,9 +257,7 @@ class ImageVetter:
                 else:
                     digest = hashlib.sha256(data).hexdigest()
                     key = f"{image.path.suffix.lower()}:{digest}"
-                    if key not in self.verdicts:
-                        self.verdicts[key] = judge(image.path, data)
-                    problem, kind = self.verdicts[key]
+                    problem, kind = self._verdict(image.path, key, data)
                 recodes = kind not in (SVG_TYPE, "image/jpeg") and image.path not in vetted.by_path
                 if problem is None and recodes:
                     recoded += _pixels(data)

@@ -28,6 +28,7 @@ from ..variant import BRIEFING, Variant
 from .compose import Composer, CompositionStats
 from .drawn import drawing_once
 from .fontcache import FontCache
+from .fontdata import font_files_on_demand
 from .guard import UnsupportedWeasyPrint, check_weasyprint
 from .images import ImageVetter, VettedImages
 from .justify import inter_character_justification
@@ -369,7 +370,13 @@ class Typesetter:
         memory = self.stream_memory
         reusing = reusing_streams(memory) if self.rebuilds else nullcontext()
         drawing = drawing_once(memory) if self.rebuilds else nullcontext()
-        with _captured_warnings() as warnings, reusing, drawing, python_warnings.catch_warnings():
+        with (
+            _captured_warnings() as warnings,
+            reusing,
+            drawing,
+            font_files_on_demand(),  # 82 MB of font bytes not copied (fontdata.py)
+            python_warnings.catch_warnings(),
+        ):
             python_warnings.simplefilter("ignore")  # Pillow's, while re-encoding images
             pdf = laid_out.document.write_pdf(**laid_out.variant.pdf_options)
         return TypesetPDF(

@@ -72,3 +72,64 @@ def test_strict_pillow_restores_weasyprints_settings() -> None:
     with strict_pillow():
         assert ImageFile.LOAD_TRUNCATED_IMAGES is False and Image.MAX_IMAGE_PIXELS is None
     assert before == (ImageFile.LOAD_TRUNCATED_IMAGES, Image.MAX_IMAGE_PIXELS)
+
+
+@pytest.fixture
+def own_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("BRIEFING_CACHE_DIR", str(tmp_path / "cache"))
+    return tmp_path / "cache"
+
+
+def _vet_in_a_new_process(path: Path) -> list[str]:
+    """A fresh vetter, as the next build's process makes it: its errors' messages."""
+    from pipeline.render.markdown import PlacedImage
+    from pipeline.typeset.images import ImageVetter
+
+    _, errors = ImageVetter().vet([PlacedImage(path, "articles/01.md", 3)])
+    return [error.message for error in errors]
+
+
+def test_an_accepted_image_is_not_decoded_again_by_the_next_process(
+    own_cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pipeline.typeset import images
+
+    photo = tmp_path / "photo.png"
+    photo.write_bytes(png_bytes(size=(64, 48)))
+    assert _vet_in_a_new_process(photo) == []
+    decoded: list[bytes] = []
+    judge = images.judge
+    monkeypatch.setattr(images, "judge", lambda path, data: decoded.append(data) or judge(path, data))
+    assert _vet_in_a_new_process(photo) == [] and decoded == []
+    # Other bytes under the same name are judged afresh, and a refusal is never kept.
+    photo.write_bytes(truncated_jpeg())
+    for _ in range(2):
+        assert len(_vet_in_a_new_process(photo)) == 1
+    assert len(decoded) == 2
+
+
+def test_verdicts_kept_under_other_rules_are_not_used(
+    own_cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pipeline.typeset import images
+
+    photo = tmp_path / "photo.png"
+    photo.write_bytes(png_bytes(size=(64, 48)))
+    assert _vet_in_a_new_process(photo) == []
+    monkeypatch.setattr(images, "MAX_PIXELS", 100)  # a new limit refuses it
+    assert len(_vet_in_a_new_process(photo)) == 1
+    monkeypatch.undo()
+    monkeypatch.setenv("BRIEFING_CACHE_DIR", str(own_cache))
+    monkeypatch.setattr(images, "_rules", lambda: "another-pillow")
+    monkeypatch.setattr(images, "judge", lambda path, data: ("另一种规则", ""))
+    assert _vet_in_a_new_process(photo) == ["photo.png 另一种规则"]
+
+
+def test_a_damaged_kept_verdicts_file_counts_as_empty(own_cache: Path, tmp_path: Path) -> None:
+    from pipeline.typeset.images import kept_verdicts_path
+
+    photo = tmp_path / "photo.png"
+    photo.write_bytes(png_bytes(size=(64, 48)))
+    kept_verdicts_path().parent.mkdir(parents=True)
+    kept_verdicts_path().write_bytes(b"\x00 not marshal")
+    assert _vet_in_a_new_process(photo) == []
