@@ -36,6 +36,12 @@ Which pages are kept — the argument for byte identity with a cold build:
   boundaries that split a bookmarked element. The typesetter also starts afresh when a
   stylesheet, font or image file changed.
 
+With page composition on (the default), the first pass is composition's own
+(paginate.py) and this module's plan is not used: `pass_hooks()` gives that pass the
+flow and the previous render's step log, and checkpoints.py decides which pages it
+keeps. This module still records each render, keeps margin boxes of kept pages, and
+leaves the backgrounds of pages kept whole as they were laid out.
+
 The random-edit test compares the bytes with a cold build after every edit.
 """
 
