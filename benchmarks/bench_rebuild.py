@@ -58,7 +58,7 @@ def rebuilds(edition: Path, work: Path, times: int, compose: bool) -> None:
         else:
             text = text.replace("。", f"。补充第{number}句。", 1)
         article.write_text(text, "utf-8")
-        builder.collect_garbage()  # as the watcher does after each build, while it waits
+        builder.collect_garbage()  # as the watcher does once the editor pauses (watch.py)
         if kind == "full layout":
             builder.typesetter.page_keeper.forget()
         wall, cpu = time.perf_counter(), time.process_time()
