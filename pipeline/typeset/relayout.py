@@ -224,6 +224,7 @@ class PageKeeper:
     previous: Recorded | None = None
     settings: tuple[object, ...] | None = None  # of the render `previous` records
     last_kept: int = 0  # pages the last render kept (for the bench and tests)
+    fallbacks: int = 0  # renders that failed with kept pages and were laid out afresh
     _state: _RenderState | None = None  # the render under way
 
     def forget(self) -> None:

@@ -311,7 +311,17 @@ class Typesetter:
         font_config = self.font_configuration()
         settings = None if images_replaced else self.layout_settings(font_config)
         fetcher = make_fetcher(sandbox, images, root)
-        document, warnings, composed = self._render(rendered, fetcher, font_config, settings, variant)
+        keeping = self.rebuilds and self.page_keeper.previous is not None
+        try:
+            document, warnings, composed = self._render(rendered, fetcher, font_config, settings, variant)
+        except Exception:
+            if not keeping:
+                raise
+            # Keeping pages failed where a cold render may not (a case relayout.py or
+            # checkpoints.py did not foresee): the editor gets the PDF, laid out afresh.
+            self.page_keeper.forget()
+            self.page_keeper.fallbacks += 1
+            document, warnings, composed = self._render(rendered, fetcher, font_config, settings, variant)
         if sandbox.refused:
             raise EditionInvalid([_refusal(url, rendered) for url in sandbox.refused])
         if len(document.pages) > max_pages:

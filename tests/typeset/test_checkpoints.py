@@ -97,3 +97,22 @@ def test_kept_pages_point_at_this_renders_elements(warm_session: tuple[Builder, 
                 stale.append((number, box.element_tag))
     assert not stale, stale[:5]
     builder.typesetter.write(laid_out)
+
+
+def test_a_failure_while_keeping_pages_gives_the_cold_pdf(
+    warm_session: tuple[Builder, Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A case the keeping of pages does not foresee must cost time, not the PDF."""
+    from pipeline.typeset import checkpoints
+
+    builder, edition, work = warm_session
+
+    def unforeseen(*args: object, **kwargs: object) -> None:
+        raise IndexError("a case nobody thought of")
+
+    monkeypatch.setattr(checkpoints.CheckpointHooks, "_restore_prefix", unforeseen)
+    article = middle_article(edition)
+    article.write_text(article.read_text("utf-8").replace("。", "。最后补一句。", 1), "utf-8")
+    before = builder.typesetter.page_keeper.fallbacks
+    rebuild_and_compare(builder, edition, work)
+    assert builder.typesetter.page_keeper.fallbacks == before + 1
