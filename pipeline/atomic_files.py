@@ -140,3 +140,15 @@ def replace_text(path: Path, text: str) -> None:
     """Rewrite an editor's text file in one step, keeping its permissions: a kill while
     writing leaves the old file whole, never half an article."""
     write_atomically(path, text.encode("utf-8"), mode=path.stat().st_mode & 0o7777)
+
+
+def read_kept_dict(path: Path) -> dict[object, object]:
+    """A dict kept by `write_atomically(path, marshal.dumps(…))`; empty when the file is
+    missing, unreadable, or not a marshalled dict (a cache is rebuilt, never trusted)."""
+    import marshal
+
+    try:
+        kept = marshal.loads(path.read_bytes())
+    except (OSError, ValueError, EOFError, TypeError):
+        return {}
+    return kept if isinstance(kept, dict) else {}

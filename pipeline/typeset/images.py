@@ -45,7 +45,7 @@ from io import BytesIO
 from pathlib import Path
 from xml.etree import ElementTree
 
-from ..atomic_files import write_atomically
+from ..atomic_files import read_kept_dict, write_atomically
 from ..errors import EditorError
 from ..house import cache_dir
 from ..render.markdown import PlacedImage
@@ -211,12 +211,7 @@ def kept_verdicts_path() -> Path:
 
 
 def _read_kept(path: Path) -> dict[str, str]:
-    try:
-        kept = marshal.loads(path.read_bytes())
-    except (OSError, ValueError, EOFError, TypeError):
-        return {}
-    if not isinstance(kept, dict):
-        return {}
+    kept = read_kept_dict(path)
     return {key: kind for key, kind in kept.items() if isinstance(key, str) and isinstance(kind, str)}
 
 

@@ -34,7 +34,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from ..atomic_files import write_atomically
+from ..atomic_files import read_kept_dict, write_atomically
 from ..house import cache_dir
 
 MIN_FREQUENCY = 10
@@ -133,12 +133,7 @@ _kept_cuts: dict[Path, dict[str, tuple[str, ...]]] = {}
 
 
 def _read_cuts(path: Path) -> dict[str, tuple[str, ...]]:
-    try:
-        kept = marshal.loads(path.read_bytes())
-    except (OSError, ValueError, EOFError, TypeError):
-        return {}
-    if not isinstance(kept, dict):
-        return {}
+    kept = read_kept_dict(path)
     return {
         text: cut for text, cut in kept.items()
         if isinstance(text, str) and isinstance(cut, tuple) and "".join(cut) == text
