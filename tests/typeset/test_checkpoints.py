@@ -116,3 +116,44 @@ def test_a_failure_while_keeping_pages_gives_the_cold_pdf(
     before = builder.typesetter.page_keeper.fallbacks
     rebuild_and_compare(builder, edition, work)
     assert builder.typesetter.page_keeper.fallbacks == before + 1
+
+
+@pytest.mark.slow
+def test_random_edits_of_an_imported_briefing_give_the_bytes_of_a_cold_build(tmp_path: Path) -> None:
+    """Material the sample does not have (the first seed, imported): sentences added,
+    paragraphs added and cut, in random articles; every rebuild as a cold build."""
+    import random
+
+    from pipeline.cli import run as briefing
+    from tests.support import SEEDS
+
+    sources = sorted(SEEDS.glob("000_*.txt"))
+    if not sources:
+        pytest.skip(f"种子 000_*.txt 不在 {SEEDS}")
+    edition = tmp_path / "2025-11"
+    assert briefing(["import", str(sources[0]), "--into", str(edition)]) == 0
+    builder = Builder.create()
+    builder.typesetter.rebuilds = True
+    builder.build(edition, tmp_path / "warm.pdf")
+    rng = random.Random(15)
+    articles = sorted((edition / "articles").glob("*.md"))
+    kept = 0
+    for _ in range(12):
+        article = rng.choice(articles)
+        text = article.read_text("utf-8")
+        body = text.index("---\n", 4) + 4
+        kind = rng.choice(["sentence", "sentence", "paragraph", "cut"])
+        if kind == "sentence":
+            at = text.find("。", body + rng.randrange(max(1, len(text) - body)))
+            at = len(text) - 1 if at < 0 else at
+            text = text[: at + 1] + "编辑补充了一句话。" + text[at + 1 :]
+        elif kind == "paragraph":
+            text += "\n\n" + "这是一段新加的文字，用来核对页面移动之后的重排。" * rng.randrange(2, 12) + "\n"
+        else:
+            paragraphs = text[body:].split("\n\n")
+            if len(paragraphs) > 3:
+                del paragraphs[rng.randrange(1, len(paragraphs))]
+            text = text[:body] + "\n\n".join(paragraphs)
+        article.write_text(text, "utf-8")
+        kept += rebuild_and_compare(builder, edition, tmp_path)[0]
+    assert kept > 0
