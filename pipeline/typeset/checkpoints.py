@@ -69,8 +69,9 @@ from .positions import (
     flow_index,
     freeze,
     moved_entry,
-    page_boxes,
     page_type_at,
+    point_at,
+    same_elements,
     shift_decision,
     sight,
     start_index,
@@ -107,6 +108,7 @@ class CheckpointHooks:
         self.front_tried = False
         self._front_kept = False
         self._element_mapping: dict[int, Any] | None = None
+        self._boxes: list[Any] | None = None
         self._old_starts: dict[Any, tuple[int, int]] | None = None
         self._suffix_facts: list[tuple[int, int, bool]] = []
 
@@ -124,7 +126,7 @@ class CheckpointHooks:
         )
         self.log.steps.append(Step(
             index, page, children, copy_entry(entry), copy_entry(context.page_maker[index + 1]), remakes,
-            allowed, sight(self.flow, resume_at, flow_boxes(self.flow, self.keeper.root_box)),
+            allowed, sight(self.flow, resume_at, self._flow_boxes()),
             self.composer.reach if allowed else index, decisions,
             counts_of(self.composer.stats), restorable, start_index(self.flow, entry[0]) < 0,
         ))
@@ -135,6 +137,12 @@ class CheckpointHooks:
         self.log.counts = counts_of(self.composer.stats)
         self.log.complete = True
         self.keeper.final_pages = list(pages)
+
+    def _flow_boxes(self) -> list[Any]:
+        """The flow's boxes in this render (composition moves boxes inside articles only)."""
+        if self._boxes is None:
+            self._boxes = flow_boxes(self.flow, self.keeper.root_box)
+        return self._boxes
 
     def finish_render(self) -> PassLog | None:
         """The log for the next render, with what the later passes did to the pages."""
@@ -324,7 +332,6 @@ class CheckpointHooks:
             )
             for step in old.steps[first:]
         )
-        self.keeper.grafted = True
         return Jump(len(pages), 0, complete=True)
 
     def _adopt(self, steps: list[Step], root_box: Any) -> None:
@@ -339,13 +346,9 @@ class CheckpointHooks:
         mapping = self._elements(root_box)
         seen: set[int] = set()
         for step in steps:
-            if id(step.page) in seen:
-                continue
-            seen.add(id(step.page))
-            for box in page_boxes(step.page, step.children):
-                element = getattr(box, "element", None)
-                if element is not None:
-                    box.element = mapping.get(id(element), element)
+            if id(step.page) not in seen:
+                seen.add(id(step.page))
+                point_at(step.page, step.children, mapping)
 
     def _elements(self, root_box: Any) -> dict[int, Any]:
         """id(element of the previous render) → this render's, for elements unchanged."""
@@ -355,11 +358,8 @@ class CheckpointHooks:
         assert old is not None
         first_changed, old_end, new_end = self.span
         olds, news = flow_elements(old.flow, old.root_box), flow_elements(self.flow, root_box)
-        mapping: dict[int, Any] = {}
-        for before, now in (*zip(olds[:first_changed], news[:first_changed], strict=True),
-                            *zip(olds[old_end:], news[new_end:], strict=True)):
-            for element, same in zip(before.iter(), now.iter(), strict=True):
-                mapping[id(element)] = same
+        unchanged_old = [*olds[:first_changed], *olds[old_end:]]
+        mapping = same_elements(unchanged_old, [*news[:first_changed], *news[new_end:]])
         pairs = zip(ancestors(old.flow, old.root_box), ancestors(self.flow, root_box), strict=True)
         for before, now in pairs:
             mapping[id(before)] = now
@@ -427,10 +427,7 @@ class CheckpointHooks:
             page = previous.pages[number]
             children = previous.raw_children[id(page)]
             page.children = list(children)
-            for box in page_boxes(page, children):
-                element = getattr(box, "element", None)
-                if element is not None:
-                    box.element = mapping.get(id(element), element)
+            point_at(page, children, mapping)
             front.adopt_links(page, boxes)
             pages[number] = page
             state = context.page_maker[number][-1]

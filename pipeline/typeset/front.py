@@ -22,6 +22,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from .positions import same_elements
+
 
 def front_children(flow: Any, root_box: Any) -> list[Any]:
     """The body's children before main (masthead, contents)."""
@@ -51,11 +53,8 @@ def box_map(old_flow: Any, old_root: Any, flow: Any, root_box: Any) -> dict[int,
 
 def element_map(old_flow: Any, old_root: Any, flow: Any, root_box: Any) -> dict[int, Any]:
     """id(element of the old front) → this render's."""
-    mapping: dict[int, Any] = {}
-    for old, new in zip(front_children(old_flow, old_root), front_children(flow, root_box), strict=True):
-        for element, same in zip(old.element.iter(), new.element.iter(), strict=True):
-            mapping[id(element)] = same
-    return mapping
+    olds, news = front_children(old_flow, old_root), front_children(flow, root_box)
+    return same_elements([box.element for box in olds], [box.element for box in news])
 
 
 def lookups_covered(page: Any, boxes: dict[int, Any], collector: Any) -> bool:

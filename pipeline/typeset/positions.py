@@ -15,6 +15,23 @@ from typing import Any
 from .compose import Decision
 
 
+def same_elements(olds: list[Any], news: list[Any]) -> dict[int, Any]:
+    """id(element) → the same element of another parse, for subtrees that serialize alike."""
+    mapping: dict[int, Any] = {}
+    for before, now in zip(olds, news, strict=True):
+        for element, same in zip(before.iter(), now.iter(), strict=True):
+            mapping[id(element)] = same
+    return mapping
+
+
+def point_at(page: Any, children: tuple[Any, ...], mapping: dict[int, Any]) -> None:
+    """Point the boxes of a kept page (of its `children` as made) at the elements `mapping` gives."""
+    for box in page_boxes(page, children):
+        element = getattr(box, "element", None)
+        if element is not None:
+            box.element = mapping.get(id(element), element)
+
+
 def page_boxes(page: Any, children: tuple[Any, ...]) -> Any:
     yield page
     stack = list(children)

@@ -287,7 +287,6 @@ class _RenderState:
         # Pages a composed first pass took from the previous render (id → children as made).
         self.restored: dict[int, tuple[Any, ...]] = {}
         self.unchanged: set[int] = set()  # pages kept with their margin boxes
-        self.grafted = False
         self.initialize = initialize
         self.margin_boxes = margin_boxes
         self.margins: dict[int, tuple[Any, list[Any]]] = {}
