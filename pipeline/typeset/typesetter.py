@@ -33,6 +33,7 @@ from .guard import UnsupportedWeasyPrint, check_weasyprint
 from .images import ImageVetter, VettedImages
 from .justify import inter_character_justification
 from .libraries import import_weasyprint_quietly
+from .lines import LineMemory, remembering_lines
 from .paginate import page_composition
 from .relayout import PageKeeper, stylesheets_allow_reuse
 from .sheets import SheetMemory, parsing_once
@@ -193,6 +194,8 @@ class Typesetter:
     inter_character: bool = True
     # Off only to show the page without composition (typeset/compose.py).
     compose: bool = True
+    # Off only to show that remembered lines are the lines WeasyPrint lays out (lines.py).
+    remember_lines: bool = True
     # On for a builder that builds again (the watcher, the preview): keep the pages, drawn
     # pages and streams of each build for the next. A one-shot build records nothing.
     rebuilds: bool = False
@@ -207,6 +210,8 @@ class Typesetter:
     stream_memory: StreamMemory = field(default_factory=StreamMemory)
     # The stylesheets as parsed by the last render (sheets.py).
     sheet_memory: SheetMemory = field(default_factory=SheetMemory)
+    # Lines laid out in this render, and the last one's for a builder that rebuilds (lines.py).
+    line_memory: LineMemory = field(default_factory=LineMemory)
     _composer: Composer | None = None
 
     def forget_changed_images(self, images: VettedImages, root: Path) -> bool:
@@ -267,6 +272,7 @@ class Typesetter:
             )
             self._fonts_stamp = stamp
             self.spacing_memory.clear()  # measured with the old fonts
+            self.line_memory.clear()
             self.stream_memory.clear()
             self.sheet_memory = SheetMemory()  # their @font-face rules went to the old one
             self.page_keeper.forget()
@@ -350,10 +356,12 @@ class Typesetter:
             else nullcontext()
         )
         sheets = parsing_once(self.sheet_memory) if self.rebuilds else nullcontext()
+        self.line_memory.keep_between_renders = self.rebuilds
         with (
             _captured_warnings() as warnings,
             sheets,
             justification,
+            remembering_lines(self.line_memory) if self.remember_lines else nullcontext(),
             keeping,
             composition as composed,
             python_warnings.catch_warnings(),
