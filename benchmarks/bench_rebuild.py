@@ -49,7 +49,7 @@ def rebuilds(edition: Path, work: Path, times: int, compose: bool) -> None:
     articles = sorted((edition / "articles").glob("*.md"))
     article = articles[len(articles) // 2]
     text = article.read_text("utf-8")
-    figures: dict[str, tuple[list[float], list[float], list[float]]] = {}
+    figures: dict[str, tuple[list[float], list[float], list[float], list[float]]] = {}
     for number in range(times * 3):
         kind = ("sentence", "pages move", "full layout")[number % 3]
         if kind == "pages move":
@@ -63,13 +63,17 @@ def rebuilds(edition: Path, work: Path, times: int, compose: bool) -> None:
             builder.typesetter.page_keeper.forget()
         wall, cpu = time.perf_counter(), time.process_time()
         result = builder.build(edition, output)
-        walls, cpus, kept = figures.setdefault(kind, ([], [], []))
+        walls, cpus, kept, fresh = figures.setdefault(kind, ([], [], [], []))
         walls.append(time.perf_counter() - wall)
         cpus.append(time.process_time() - cpu)
         kept.append(builder.typesetter.page_keeper.last_kept / result.page_count * 100)
+        lines = builder.typesetter.line_memory.stats  # typeset/lines.py
+        made = lines.laid_out + lines.reused + lines.carried + lines.not_remembered
+        fresh.append((lines.laid_out + lines.not_remembered) / made * 100 if made else 100.0)
     print(f"  pages {result.page_count}")
-    for kind, (walls, cpus, kept) in figures.items():
-        print(f"  {kind:<12} wall {spread(walls)}  CPU {spread(cpus)}  kept {statistics.median(kept):.0f}%")
+    for kind, (walls, cpus, kept, fresh) in figures.items():
+        print(f"  {kind:<12} wall {spread(walls)}  CPU {spread(cpus)}  kept {statistics.median(kept):.0f}%"
+              f"  lines laid out {statistics.median(fresh):.0f}%")
 
 
 def cold_builds(edition: Path, work: Path, times: int) -> None:
