@@ -32,6 +32,7 @@ def test_lines_laid_out_again_in_a_render_are_the_lines_weasyprint_lays_out(tmp_
     """The sample's composition moves a chart and tracks paragraphs (new styles for
     their boxes): its pages are made again, and the lines remembered must be right."""
     remembering = Builder.create()
+    remembering.typesetter.rebuilds = True  # only a builder that builds again remembers lines
     remembering.build(SAMPLE_EDITION, tmp_path / "remembering.pdf")
     stats = remembering.typesetter.line_memory.stats
     assert stats.reused > 50, stats  # composition made pages again
@@ -71,6 +72,8 @@ def test_a_rebuild_carries_the_lines_of_unchanged_paragraphs(warm: tuple[Builder
 def test_a_one_shot_build_keeps_no_lines_after_it(tmp_path: Path) -> None:
     builder = Builder.create()
     builder.build(SAMPLE_EDITION, tmp_path / "once.pdf")
+    stats = builder.typesetter.line_memory.stats
+    assert stats.laid_out > 500 and stats.reused == stats.carried == 0, stats  # placed, not kept
     assert len(builder.typesetter.line_memory) == 0
     assert not builder.typesetter.line_memory.previous
 
