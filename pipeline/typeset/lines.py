@@ -121,7 +121,8 @@ class LineStats:
 class LineMemory:
     """Lines by paragraph content: this render's, and the previous render's when kept."""
 
-    keep_between_renders: bool = False
+    # Only a builder that builds again remembers lines (see above); the typesetter sets it.
+    remembers: bool = False
     current: dict[tuple[Any, ...], list[_Line]] = field(default_factory=dict)
     previous: dict[tuple[Any, ...], list[_Line]] = field(default_factory=dict)
     stats: LineStats = field(default_factory=LineStats)
@@ -132,7 +133,7 @@ class LineMemory:
     )
 
     def start_render(self) -> None:
-        self.previous = self.current if self.keep_between_renders else {}
+        self.previous = self.current
         self.current = {}
         self.stats = LineStats()
         self._verdicts = {}
@@ -199,24 +200,28 @@ def _counterparts(old: _Line, linebox: Any, styles: tuple[Any, ...]) -> dict[int
 
 def _pointed_at(line: Any, counterparts: dict[int, Any]) -> Any:
     """A copy of an old render's line whose boxes point at this render's elements and
-    styles, as a line laid out in this render does."""
+    styles, as a line laid out in this render does (kept, never handed out itself)."""
     copy = line.deepcopy()
     for box in copy.descendants():
-        box.remove_decoration_sides = set(box.remove_decoration_sides)
         box.style = counterparts.get(id(box.style), box.style)
         if box.element is not None:
             box.element = counterparts.get(id(box.element), box.element)
     return copy
 
 
+def _moved(line: Any, position_y: float) -> Any:
+    """A line laid out at y = 0, moved down to `position_y`."""
+    line.translate(0, position_y)
+    line.position_y = position_y
+    return line
+
+
 def _placed(line: Any, position_y: float) -> Any:
-    """A copy of a line laid out at y = 0, moved down to `position_y`."""
+    """A copy of a remembered line, with its own decoration sides, moved down to `position_y`."""
     placed = line.deepcopy()
     for box in placed.descendants():
         box.remove_decoration_sides = set(box.remove_decoration_sides)
-    placed.translate(0, position_y)
-    placed.position_y = position_y
-    return placed
+    return _moved(placed, position_y)
 
 
 def _remembering(memory: LineMemory, original: Any) -> Any:
@@ -235,18 +240,16 @@ def _remembering(memory: LineMemory, original: Any) -> Any:
         content, styles = paragraph
         key = (content, _frozen(skip_stack), linebox.text_indent, containing_block.width,
                containing_block.content_box_x())
-        entry = memory.find(key, linebox, styles)
+        entry = memory.find(key, linebox, styles) if memory.remembers else None
         if entry is None:
             line, resume_at = original(context, linebox, 0.0, bottom_space, skip_stack,
                                        containing_block, absolute_boxes, fixed_boxes, None, None)
             if line is None:
                 return None, None
-            if not memory.keep_between_renders:  # a one-shot build: placed, not remembered
+            if not memory.remembers:  # a one-shot build: laid out at y = 0 and moved, not kept
                 memory.stats.laid_out += 1
                 linebox.position_y = position_y
-                line.translate(0, position_y)
-                line.position_y = position_y
-                return line, resume_at
+                return _moved(line, position_y), resume_at
             entry = _Line(linebox, styles, line, resume_at,
                           (linebox.position_x, linebox.width, linebox.height))
             memory.remember(key, entry)
@@ -269,5 +272,3 @@ def remembering_lines(memory: LineMemory) -> Iterator[LineStats]:
         yield memory.stats
     finally:
         inline.get_next_linebox = original
-        if not memory.keep_between_renders:
-            memory.current = {}  # a one-shot build holds no laid-out lines after its render

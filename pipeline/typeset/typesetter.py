@@ -210,7 +210,7 @@ class Typesetter:
     stream_memory: StreamMemory = field(default_factory=StreamMemory)
     # The stylesheets as parsed by the last render (sheets.py).
     sheet_memory: SheetMemory = field(default_factory=SheetMemory)
-    # Lines laid out in this render, and the last one's for a builder that rebuilds (lines.py).
+    # For a builder that rebuilds: the lines of this render and the last one (lines.py).
     line_memory: LineMemory = field(default_factory=LineMemory)
     _composer: Composer | None = None
 
@@ -356,7 +356,7 @@ class Typesetter:
             else nullcontext()
         )
         sheets = parsing_once(self.sheet_memory) if self.rebuilds else nullcontext()
-        self.line_memory.keep_between_renders = self.rebuilds
+        self.line_memory.remembers = self.rebuilds
         with (
             _captured_warnings() as warnings,
             sheets,
