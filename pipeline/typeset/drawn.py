@@ -73,52 +73,97 @@ class GlyphWidths(dict):  # type: ignore[type-arg]
 
 
 @dataclass(frozen=True)
+class _FontUse:
+    """What a page did to one font's shared tables: read widths, set widths, mapped glyphs."""
+
+    read: dict[Any, Any]  # glyph → the width the page read before setting it
+    set: dict[Any, Any]  # glyph → the width the page set (unset when it drew)
+    texts: dict[Any, Any]  # glyph → its text, first seen first: to_unicode's order
+
+
+@dataclass(frozen=True)
 class DrawnPage:
+    """A page's drawing, condensed: the calls it made once each, its uses of each font
+    (by the add_font call that returned it) and its operators."""
+
     page_box: Any  # held, so the id in the key stays this box's
     children: tuple[int, ...]
     scale: float
-    events: tuple[tuple[Any, ...], ...]
+    calls: tuple[tuple[str, tuple[Any, ...], dict[str, Any], int], ...]  # name, args, kwargs, font
+    fonts: tuple[_FontUse, ...]
     operators: tuple[Any, ...]
 
 
-def _replayable(drawn: DrawnPage, stream: Any) -> bool:
-    """True if the widths the page read are the font's and those it set are unset."""
-    font = None
-    pending: dict[tuple[int, Any], Any] = {}
-    for event in drawn.events:
-        if event[0] == "call" and event[1] == "add_font":
-            font = stream.add_font(*event[2], **event[3])[0]  # drawing would register it too
-        elif event[0] in ("read", "set"):
-            assert font is not None
-            key = (id(font), event[1])
-            known = pending.get(key, dict.get(font.widths, event[1]))
-            if event[0] == "read" and known != event[2]:
-                return False
-            if event[0] == "set":
-                if known is not None:
-                    return False
-                pending[key] = event[2]
-    return True
+def _condensed(events: list[tuple[Any, ...]]) -> tuple[tuple[Any, ...], tuple[_FontUse, ...]] | None:
+    """The recorded events as one call per distinct call and one `_FontUse` per font, or
+    None when the page set a width it had read (it could not be replayed as recorded).
 
-
-def _replay(drawn: DrawnPage, stream: Any) -> None:
-    start = len(stream.stream)
-    font = None
-    for event in drawn.events:
+    Replaying the condensed form does what replaying every event in order does: a
+    repeated add_font with the same arguments returns the font the first returned and
+    registers nothing; to_unicode takes a glyph's first text; a width read after the page
+    set it is the width it set."""
+    calls: list[tuple[str, tuple[Any, ...], dict[str, Any], int]] = []
+    uses: list[_FontUse] = []
+    use_of: dict[int, int] = {}
+    seen: set[Any] = set()
+    use: _FontUse | None = None
+    for event in events:
         kind = event[0]
         if kind == "call":
-            _, name, args, kwargs = event
-            result = getattr(stream, name)(*args, **kwargs)
+            _, name, args, kwargs, result = event
+            number = -1
             if name == "add_font":
-                font = result[0]
+                number = use_of.setdefault(id(result[0]), len(uses))
+                if number == len(uses):
+                    uses.append(_FontUse({}, {}, {}))
+                use = uses[number]
+                try:
+                    key = (args, tuple(sorted(kwargs.items())))
+                    if key in seen:
+                        continue
+                    seen.add(key)
+                except TypeError:  # unhashable arguments: keep every call
+                    pass
+            calls.append((name, args, kwargs, number))
         elif kind == "glyph":
-            assert font is not None
-            dict.setdefault(font.to_unicode, event[1], event[2])
-        elif kind == "set":
-            assert font is not None
-            dict.__setitem__(font.widths, event[1], event[2])
+            assert use is not None
+            use.texts.setdefault(event[1], event[2])
+        elif kind == "read":
+            assert use is not None
+            if event[1] not in use.set:
+                use.read.setdefault(event[1], event[2])
+        else:  # "set"
+            assert use is not None
+            if event[1] in use.read or event[1] in use.set:
+                return None
+            use.set[event[1]] = event[2]
+    return tuple(calls), tuple(uses)
+
+
+def _replay(drawn: DrawnPage, stream: Any) -> bool:
+    """Replay the page into `stream` if every width it read is the font's and every width
+    it set is unset; else leave the shared tables as they were and return False."""
+    start = len(stream.stream)
+    fonts: list[Any] = [None] * len(drawn.fonts)
+    for name, args, kwargs, number in drawn.calls:
+        if name == "add_font":  # drawing would register the font too
+            fonts[number] = stream.add_font(*args, **kwargs)[0]
+    if len({id(font) for font in fonts}) != len(fonts):
+        return False
+    for font, use in zip(fonts, drawn.fonts, strict=True):
+        widths = font.widths
+        if not (use.read.items() <= widths.items() and use.set.keys().isdisjoint(widths.keys())):
+            return False
+    for name, args, kwargs, _ in drawn.calls:
+        if name != "add_font":
+            getattr(stream, name)(*args, **kwargs)
+    for font, use in zip(fonts, drawn.fonts, strict=True):
+        dict.update(font.widths, use.set)
+        known = font.to_unicode.keys()
+        dict.update(font.to_unicode, {glyph: text for glyph, text in use.texts.items() if glyph not in known})
     del stream.stream[start:]  # what the calls wrote is part of the recorded operators
     stream.stream.extend(drawn.operators)
+    return True
 
 
 @contextmanager
@@ -136,12 +181,11 @@ def drawing_once(memory: StreamMemory) -> Iterator[None]:
 
         def call(stream: Any, *args: Any, **kwargs: Any) -> Any:
             recording = _Active.recording
-            if recording is not None:
-                if name in NOT_REPLAYED:
-                    recording.replayable = False
-                else:
-                    recording.events.append(("call", name, args, kwargs))
+            if recording is not None and name in NOT_REPLAYED:
+                recording.replayable = False
             result = method(stream, *args, **kwargs)
+            if recording is not None and name not in NOT_REPLAYED:
+                recording.events.append(("call", name, args, kwargs, result))
             if name == "add_font" and type(result[0].to_unicode) is dict:
                 result[0].to_unicode = GlyphTexts(result[0].to_unicode)
                 result[0].widths = GlyphWidths(result[0].widths)
@@ -161,8 +205,7 @@ def drawing_once(memory: StreamMemory) -> Iterator[None]:
         drawn = memory.get(key)
         same = drawn is not None and drawn.page_box is box and (drawn.children, drawn.scale) == (
             children, scale)
-        if same and _replayable(drawn, stream):
-            _replay(drawn, stream)
+        if same and _replay(drawn, stream):
             return
         recording = _Active.recording = _Recording()
         start = len(stream.stream)
@@ -170,9 +213,10 @@ def drawing_once(memory: StreamMemory) -> Iterator[None]:
             original_paint(page, stream, scale)
         finally:
             _Active.recording = None
-        if recording.replayable:
+        condensed = _condensed(recording.events) if recording.replayable else None
+        if condensed is not None:
             operators = tuple(stream.stream[start:])
-            memory.put(key, DrawnPage(box, children, scale, tuple(recording.events), operators))
+            memory.put(key, DrawnPage(box, children, scale, *condensed, operators))
 
     for name in originals:
         setattr(Stream, name, recorded(name))
