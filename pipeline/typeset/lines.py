@@ -29,7 +29,11 @@ is used when:
   kinds, tags and texts, and every computed style value the old boxes hold (every
   value their layout and drawing read) equals the new boxes' value.
 A remembered line is handed out as a deep copy, so nothing done to the line on its
-page reaches the memory. The memory holds this render's lines and the last one's.
+page reaches the memory. The memory holds this render's lines and those of earlier
+renders: a page kept from the last render (relayout.py) lays no line out, yet its
+lines are the ones a later edit that moves that page needs. Earlier lines are dropped
+oldest first once they outnumber twice the lines of the largest render (the old
+versions of edited paragraphs, which nothing asks for again).
 
 Only a builder that builds again (the watcher, the preview) remembers lines: measured
 on a cold build of 177 pages, the lines composition lays out twice save about what
@@ -113,19 +117,21 @@ class LineStats:
 
     laid_out: int = 0  # lines laid out (at y = 0), remembered by a builder that rebuilds
     reused: int = 0  # lines copied from an earlier layout in this render
-    carried: int = 0  # lines copied from the previous render
+    carried: int = 0  # lines copied from an earlier render
     not_remembered: int = 0  # lines laid out by WeasyPrint as it is
 
 
 @dataclass
 class LineMemory:
-    """Lines by paragraph content: this render's, and the previous render's when kept."""
+    """Lines by paragraph content: this render's, and earlier renders' (see above)."""
 
     # Only a builder that builds again remembers lines (see above); the typesetter sets it.
     remembers: bool = False
     current: dict[tuple[Any, ...], list[_Line]] = field(default_factory=dict)
-    previous: dict[tuple[Any, ...], list[_Line]] = field(default_factory=dict)
+    # Earlier renders' lines, the least recently laid out or carried first.
+    earlier: dict[tuple[Any, ...], list[_Line]] = field(default_factory=dict)
     stats: LineStats = field(default_factory=LineStats)
+    _most: int = 0  # the most paragraph positions one render laid out or carried
     # This render's verdicts on previous paragraphs, by (id of new linebox, id of old):
     # the new styles judged, and the counterparts (None when the paragraphs differ).
     _verdicts: dict[tuple[int, int], list[tuple[tuple[Any, ...], dict[int, Any] | None]]] = field(
@@ -133,14 +139,20 @@ class LineMemory:
     )
 
     def start_render(self) -> None:
-        self.previous = self.current
+        earlier = self.earlier
+        for key, lines in self.current.items():
+            earlier.pop(key, None)
+            earlier[key] = lines
+        self._most = max(self._most, len(self.current))
+        for key in list(earlier)[: max(0, len(earlier) - 2 * self._most)]:
+            del earlier[key]
         self.current = {}
         self.stats = LineStats()
         self._verdicts = {}
 
     def clear(self) -> None:
         self.current = {}
-        self.previous = {}
+        self.earlier = {}
 
     def __len__(self) -> int:
         return sum(len(lines) for lines in self.current.values())
@@ -150,7 +162,7 @@ class LineMemory:
             if entry.linebox is linebox and all(map(_is, entry.styles, styles)):
                 self.stats.reused += 1
                 return entry
-        for entry in self.previous.get(key, ()):
+        for entry in self.earlier.get(key, ()):
             counterparts = self._verdict(entry, linebox, styles)
             if counterparts is not None:
                 self.stats.carried += 1

@@ -75,7 +75,7 @@ def test_a_one_shot_build_keeps_no_lines_after_it(tmp_path: Path) -> None:
     stats = builder.typesetter.line_memory.stats
     assert stats.laid_out > 500 and stats.reused == stats.carried == 0, stats  # placed, not kept
     assert len(builder.typesetter.line_memory) == 0
-    assert not builder.typesetter.line_memory.previous
+    assert not builder.typesetter.line_memory.earlier
 
 
 def test_restyled_paragraphs_are_laid_out_again(tmp_path: Path) -> None:
