@@ -32,11 +32,14 @@ class StreamMemory:
     _previous: dict[Any, Any] = field(default_factory=dict)
     _current: dict[Any, Any] = field(default_factory=dict)
     hits: int = 0
+    # Text boxes of pages drawn in the last write: drawn, and replayed (drawn.py).
+    texts_drawn: int = 0
+    texts_replayed: int = 0
 
     def start_write(self) -> None:
         if self._current:
             self._previous, self._current = self._current, {}
-        self.hits = 0
+        self.hits = self.texts_drawn = self.texts_replayed = 0
 
     def get(self, key: Any) -> Any:
         value = self._current.get(key)
