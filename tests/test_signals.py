@@ -20,6 +20,13 @@ from tests.support import LAST_PDF, MakeEdition, article_text
 TIMEOUT = 60.0
 
 
+def as_from_a_terminal() -> None:
+    """A child's Ctrl-C as a terminal gives it: a suite started in the background by a
+    non-interactive shell runs with SIGINT ignored, and its children would inherit that
+    (Python then never raises KeyboardInterrupt), which is not what an editor's shell does."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def isolated_environment(tmp_path: Path) -> dict[str, str]:
     """A private /tmp and font cache, so what a process leaves behind can be listed."""
     (tmp_path / "tmp").mkdir(exist_ok=True)
@@ -75,6 +82,7 @@ def test_watcher_stopped_by_a_signal_exits_0_and_leaves_nothing(
     watcher = subprocess.Popen(
         [sys.executable, "-m", "pipeline", "watch", str(root), "-o", str(output)],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=isolated_environment(tmp_path),
+        preexec_fn=as_from_a_terminal,
     )
     lines = Lines(watcher)
     lines.until("已更新 watch.pdf")
@@ -108,6 +116,7 @@ def test_interrupted_build_says_nothing_was_written(
     child = subprocess.run(
         [sys.executable, "-c", INTERRUPTED_BUILD, str(int(stop)), "build", str(root), "-o", str(output)],
         capture_output=True, text=True, env=isolated_environment(tmp_path), timeout=TIMEOUT,
+        preexec_fn=as_from_a_terminal,
     )
     assert child.returncode == code, child.stderr
     assert "已中断：未写出新的 PDF（原有 PDF 保持不变）" in child.stderr
@@ -154,6 +163,7 @@ def test_watcher_stopped_in_the_middle_of_a_build_abandons_it_cleanly(
     watcher = subprocess.Popen(
         [sys.executable, "-m", "pipeline", "watch", str(root), "-o", str(output)],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=isolated_environment(tmp_path),
+        preexec_fn=as_from_a_terminal,
     )
     lines = Lines(watcher)
     lines.until("正在监视")  # printed just before the first build starts
