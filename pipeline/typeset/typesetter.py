@@ -35,6 +35,7 @@ from .justify import inter_character_justification
 from .libraries import import_weasyprint_quietly
 from .lines import LineMemory, remembering_lines
 from .paginate import page_composition
+from .parsed import ParsedMemory, parsing_html_once
 from .relayout import PageKeeper, stylesheets_allow_reuse
 from .sheets import SheetMemory, parsing_once
 from .spacing import SpacingMemory
@@ -210,8 +211,10 @@ class Typesetter:
     stream_memory: StreamMemory = field(default_factory=StreamMemory)
     # The stylesheets as parsed by the last render (sheets.py).
     sheet_memory: SheetMemory = field(default_factory=SheetMemory)
-    # For a builder that rebuilds: the lines of this render and the last one (lines.py).
+    # For a builder that rebuilds: the lines of this render and earlier ones (lines.py).
     line_memory: LineMemory = field(default_factory=LineMemory)
+    # For a builder that rebuilds: the last render's HTML tree (parsed.py).
+    parsed_memory: ParsedMemory = field(default_factory=ParsedMemory)
     _composer: Composer | None = None
 
     def forget_changed_images(self, images: VettedImages, root: Path) -> bool:
@@ -367,11 +370,12 @@ class Typesetter:
             python_warnings.catch_warnings(),
         ):
             python_warnings.simplefilter("ignore")
-            html = HTML(
-                string=rendered.html,
-                base_url=rendered.edition.root.as_uri().rstrip("/") + "/",  # a volume's root may be /
-                url_fetcher=fetcher,
-            )
+            with parsing_html_once(self.parsed_memory) if self.rebuilds else nullcontext():
+                html = HTML(
+                    string=rendered.html,
+                    base_url=rendered.edition.root.as_uri().rstrip("/") + "/",  # a volume's root may be /
+                    url_fetcher=fetcher,
+                )
             if self.compose:  # titles, contents entries, paragraph ends: before layout
                 composer.prepare(html.etree_element)
             document = html.render(font_config=font_config, cache=self.image_cache, **variant.pdf_options)
