@@ -154,27 +154,46 @@ def _condensed(events: list[tuple[Any, ...]]) -> tuple[tuple[Any, ...], tuple[_F
     return tuple(calls), tuple(uses)
 
 
-def _replay(drawn: DrawnPage, stream: Any) -> bool:
-    """Replay the page into `stream` if every width it read is the font's and every width
-    it set is unset; else leave the shared tables as they were and return False."""
-    start = len(stream.stream)
-    fonts: list[Any] = [None] * len(drawn.fonts)
-    for name, args, kwargs, number in drawn.calls:
-        if name == "add_font":  # drawing would register the font too
-            fonts[number] = stream.add_font(*args, **kwargs)[0]
+def _fonts_for(calls: tuple[Any, ...], uses: tuple[_FontUse, ...], stream: Any) -> list[Any] | None:
+    """The fonts a recorded drawing used, registered in `stream` as drawing registers them
+    (in the same order), if every width it read is still the font's and every width it
+    set is still unset; else None."""
+    outer, _Active.recording = _Active.recording, None  # a page being recorded is told apart
+    try:
+        fonts: list[Any] = [None] * len(uses)
+        for name, args, kwargs, number in calls:
+            if name == "add_font":
+                fonts[number] = stream.add_font(*args, **kwargs)[0]
+    finally:
+        _Active.recording = outer
     if len({id(font) for font in fonts}) != len(fonts):
-        return False
-    for font, use in zip(fonts, drawn.fonts, strict=True):
+        return None
+    for font, use in zip(fonts, uses, strict=True):
         widths = font.widths
         if not (use.read.items() <= widths.items() and use.set.keys().isdisjoint(widths.keys())):
-            return False
-    for name, args, kwargs, _ in drawn.calls:
-        if name != "add_font":
-            getattr(stream, name)(*args, **kwargs)
-    for font, use in zip(fonts, drawn.fonts, strict=True):
+            return None
+    return fonts
+
+
+def _fill_tables(fonts: list[Any], uses: tuple[_FontUse, ...]) -> None:
+    """The widths set and the glyph texts, as drawing leaves them (a glyph's first text)."""
+    for font, use in zip(fonts, uses, strict=True):
         dict.update(font.widths, use.set)
         known = font.to_unicode.keys()
         dict.update(font.to_unicode, {glyph: text for glyph, text in use.texts.items() if glyph not in known})
+
+
+def _replay(drawn: DrawnPage, stream: Any) -> bool:
+    """Replay the page into `stream` if its widths still hold (`_fonts_for`); else leave
+    the shared tables as they were and return False."""
+    fonts = _fonts_for(drawn.calls, drawn.fonts, stream)
+    if fonts is None:
+        return False
+    start = len(stream.stream)
+    for name, args, kwargs, _ in drawn.calls:
+        if name != "add_font":
+            getattr(stream, name)(*args, **kwargs)
+    _fill_tables(fonts, drawn.fonts)
     del stream.stream[start:]  # what the calls wrote is part of the recorded operators
     stream.stream.extend(drawn.operators)
     return True
@@ -241,6 +260,36 @@ def _split_at_matrix(operators: list[Any], x: float, y: float
     return tuple(operators), None
 
 
+def _replay_text(drawn: DrawnText, fonts: list[Any], textbox: Any, stream: Any) -> None:
+    """Write a recorded text box at `textbox`'s place, as drawing it would (`_fonts_for`
+    has registered its fonts), and tell the page being recorded what drawing would have."""
+    outer = _Active.recording
+    start = len(stream.stream)
+    logged: set[int] = set()
+    for name, args, kwargs, number in drawn.calls:
+        if name != "add_font":
+            getattr(stream, name)(*args, **kwargs)  # logged by `recorded`
+        elif outer is not None:  # the page's log gets what drawing would have logged
+            outer.events.append(("call", name, args, kwargs, (fonts[number], None)))
+            if number not in logged:
+                logged.add(number)
+                use = drawn.fonts[number]
+                outer.events.extend(("read", glyph, width) for glyph, width in use.read.items())
+                outer.events.extend(("set", glyph, width) for glyph, width in use.set.items())
+                outer.events.extend(("glyph", glyph, text) for glyph, text in use.texts.items())
+    _fill_tables(fonts, drawn.fonts)
+    del stream.stream[start:]  # what the calls wrote is part of the recorded operators
+    if drawn.joined:
+        stream.stream.pop()
+    stream.stream.extend(drawn.before)
+    if drawn.after is not None:
+        x, y = textbox.position_x, textbox.position_y + textbox.baseline
+        stream.set_text_matrix(*_text_matrix(x, y))
+        stream.stream.extend(drawn.after)
+    for name, value in zip(_STATE, drawn.state_out, strict=False):
+        setattr(stream, name, value)
+
+
 @contextmanager
 def drawing_once(memory: StreamMemory) -> Iterator[None]:
     """Replay pages drawn in the last write from the same boxes; restores what it patches."""
@@ -298,56 +347,6 @@ def drawing_once(memory: StreamMemory) -> Iterator[None]:
             memory.put(key, DrawnPage(box, children, scale, *condensed, operators,
                                       tuple(recording.texts)))
 
-    def add_fonts(drawn: DrawnText, stream: Any) -> list[Any] | None:
-        """The fonts of a recorded text box, registered as drawing it would register them,
-        if its widths are still those it read and those it set are still unset."""
-        outer, _Active.recording = _Active.recording, None  # registered now, logged below
-        try:
-            fonts: list[Any] = [None] * len(drawn.fonts)
-            for name, args, kwargs, number in drawn.calls:
-                if name == "add_font":
-                    fonts[number] = stream.add_font(*args, **kwargs)[0]
-        finally:
-            _Active.recording = outer
-        if len({id(font) for font in fonts}) != len(fonts):
-            return None
-        for font, use in zip(fonts, drawn.fonts, strict=True):
-            widths = font.widths
-            if not (use.read.items() <= widths.items() and use.set.keys().isdisjoint(widths.keys())):
-                return None
-        return fonts
-
-    def replay_text(drawn: DrawnText, fonts: list[Any], textbox: Any, stream: Any) -> None:
-        outer = _Active.recording
-        start = len(stream.stream)
-        logged: set[int] = set()
-        for name, args, kwargs, number in drawn.calls:
-            if name != "add_font":
-                getattr(stream, name)(*args, **kwargs)  # logged by `recorded`
-            elif outer is not None:  # the page's log gets what drawing would have logged
-                outer.events.append(("call", name, args, kwargs, (fonts[number], None)))
-                if number not in logged:
-                    logged.add(number)
-                    use = drawn.fonts[number]
-                    outer.events.extend(("read", glyph, width) for glyph, width in use.read.items())
-                    outer.events.extend(("set", glyph, width) for glyph, width in use.set.items())
-                    outer.events.extend(("glyph", glyph, text) for glyph, text in use.texts.items())
-        for font, use in zip(fonts, drawn.fonts, strict=True):
-            dict.update(font.widths, use.set)
-            known = font.to_unicode.keys()
-            dict.update(font.to_unicode, {glyph: text for glyph, text in use.texts.items()
-                                          if glyph not in known})
-        del stream.stream[start:]  # what the calls wrote is part of the recorded operators
-        if drawn.joined:
-            stream.stream.pop()
-        stream.stream.extend(drawn.before)
-        if drawn.after is not None:
-            x, y = textbox.position_x, textbox.position_y + textbox.baseline
-            stream.set_text_matrix(*_text_matrix(x, y))
-            stream.stream.extend(drawn.after)
-        for name, value in zip(_STATE, drawn.state_out, strict=False):
-            setattr(stream, name, value)
-
     def draw_text(stream: Any, textbox: Any, offset_x: float, text_overflow: str,
                   block_ellipsis: str = "none") -> None:
         layout = getattr(textbox, "pango_layout", None)
@@ -362,10 +361,10 @@ def drawing_once(memory: StreamMemory) -> Iterator[None]:
         if (drawn is not None and drawn.layout is layout and drawn.text == textbox.text
                 and drawn.style == style and drawn.ellipsis == ellipsis
                 and drawn.state_in == state_in):
-            fonts = add_fonts(drawn, stream)
+            fonts = _fonts_for(drawn.calls, drawn.fonts, stream)
             if fonts is not None:
                 memory.texts_replayed += 1
-                replay_text(drawn, fonts, textbox, stream)
+                _replay_text(drawn, fonts, textbox, stream)
                 if _Active.recording is not None:
                     _Active.recording.texts.append((key, drawn))
                 return
