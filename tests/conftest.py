@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -81,3 +82,13 @@ def printed(tmp_path_factory: pytest.TempPathFactory, builder: Builder) -> Build
     """The sample edition as a print PDF (3 mm bleed, crop marks); copy before changing it."""
     output = tmp_path_factory.mktemp("print") / "2025-11-print.pdf"
     return builder.build(SAMPLE_EDITION, output, PRINT)
+
+
+@pytest.fixture()
+def warm_sample(tmp_path: Path) -> tuple[Builder, Path]:
+    """A copy of the sample, built once by a builder that builds again (as the watcher's)."""
+    edition = Path(shutil.copytree(SAMPLE_EDITION, tmp_path / "2025-11"))
+    builder = Builder.create()
+    builder.typesetter.rebuilds = True
+    builder.build(edition, tmp_path / "warm.pdf")
+    return builder, edition

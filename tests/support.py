@@ -439,3 +439,19 @@ def fill_and_confirm(edition_dir: Path) -> None:
         text = text.replace(SOURCE_PENDING, "研究院综合办公室")
         lines = [line for line in text.split("\n") if IMAGE_PENDING not in line]
         article.write_text("\n".join(lines), "utf-8")
+
+
+def rebuilt_as_cold(builder: Builder, edition: Path, work: Path) -> None:
+    """`builder` builds `edition` again; the bytes must be a fresh builder's cold build's."""
+    builder.build(edition, work / "warm.pdf")
+    Builder.create().build(edition, work / "cold.pdf")
+    assert (work / "warm.pdf").read_bytes() == (work / "cold.pdf").read_bytes()
+
+
+# A paragraph an editor adds: the pages after it move.
+ADDED_PARAGRAPH = "这是编辑新加的一段话，用来核对页面移动之后，记住的行与重新排出的行完全一致。" * 4
+
+
+def middle_article(edition: Path) -> Path:
+    articles = sorted((edition / "articles").glob("*.md"))
+    return articles[len(articles) // 2]

@@ -8,24 +8,15 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
-
 from pipeline.build import Builder
 from pipeline.house import REPO_ROOT
-from tests.support import SAMPLE_EDITION
-
-ADDED = "这是编辑新加的一段话，用来核对页面移动之后，记住的行与重新排出的行完全一致。" * 4
+from tests.support import ADDED_PARAGRAPH, SAMPLE_EDITION, middle_article, rebuilt_as_cold
 
 
 def page_images(pdf: Path, folder: Path) -> list[bytes]:
     folder.mkdir()
     subprocess.run(["pdftoppm", "-r", "40", "-gray", str(pdf), str(folder / "p")], check=True)
     return [path.read_bytes() for path in sorted(folder.glob("p-*.pgm"))]
-
-
-def middle_article(edition: Path) -> Path:
-    articles = sorted((edition / "articles").glob("*.md"))
-    return articles[len(articles) // 2]
 
 
 def test_lines_laid_out_again_in_a_render_are_the_lines_weasyprint_lays_out(tmp_path: Path) -> None:
@@ -45,26 +36,13 @@ def test_lines_laid_out_again_in_a_render_are_the_lines_weasyprint_lays_out(tmp_
     )
 
 
-@pytest.fixture()
-def warm(tmp_path: Path) -> tuple[Builder, Path]:
-    edition = Path(shutil.copytree(SAMPLE_EDITION, tmp_path / "2025-11"))
-    builder = Builder.create()
-    builder.typesetter.rebuilds = True
-    builder.build(edition, tmp_path / "warm.pdf")
-    return builder, edition
-
-
-def same_as_cold(builder: Builder, edition: Path, work: Path) -> None:
-    builder.build(edition, work / "warm.pdf")
-    Builder.create().build(edition, work / "cold.pdf")
-    assert (work / "warm.pdf").read_bytes() == (work / "cold.pdf").read_bytes()
-
-
-def test_a_rebuild_carries_the_lines_of_unchanged_paragraphs(warm: tuple[Builder, Path], tmp_path: Path) -> None:
-    builder, edition = warm
+def test_a_rebuild_carries_the_lines_of_unchanged_paragraphs(
+    warm_sample: tuple[Builder, Path], tmp_path: Path
+) -> None:
+    builder, edition = warm_sample
     article = middle_article(edition)
-    article.write_text(article.read_text("utf-8") + f"\n{ADDED}\n", "utf-8")  # later pages move
-    same_as_cold(builder, edition, tmp_path)
+    article.write_text(article.read_text("utf-8") + f"\n{ADDED_PARAGRAPH}\n", "utf-8")  # later pages move
+    rebuilt_as_cold(builder, edition, tmp_path)
     stats = builder.typesetter.line_memory.stats
     assert stats.carried > 100 and stats.laid_out < stats.carried // 4, stats
 
