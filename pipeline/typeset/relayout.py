@@ -42,6 +42,11 @@ flow and the previous render's step log, and checkpoints.py decides which pages 
 keeps. This module still records each render, keeps margin boxes of kept pages, and
 leaves the backgrounds of pages kept whole as they were laid out.
 
+Margin boxes (running head, folio) are made from the page's type, its number, its
+counters and the named strings up to it, and are placed in page coordinates. A page laid
+out again because the pages moved is given the margin boxes a page of the previous render
+made from exactly the same (each list to one page at most), instead of laying them out.
+
 The random-edit test compares the bytes with a cold build after every edit.
 """
 
@@ -224,6 +229,7 @@ class PageKeeper:
     previous: Recorded | None = None
     settings: tuple[object, ...] | None = None  # of the render `previous` records
     last_kept: int = 0  # pages the last render kept (for the bench and tests)
+    last_margins_moved: int = 0  # pages laid out again that took a page's old margin boxes
     fallbacks: int = 0  # renders that failed with kept pages and were laid out afresh
     _state: _RenderState | None = None  # the render under way
 
@@ -277,6 +283,7 @@ class PageKeeper:
         self.previous = state.record()
         self.settings = settings
         self.last_kept = state.kept
+        self.last_margins_moved = state.margins_moved
 
 
 class _RenderState:
@@ -290,6 +297,9 @@ class _RenderState:
         self.initialize = initialize
         self.margin_boxes = margin_boxes
         self.margins: dict[int, tuple[Any, list[Any]]] = {}
+        self._margins_by_key: dict[Any, list[Any]] | None = None
+        # id of a previous render's margin box list → the page of this render it went to
+        self._handed_out: dict[int, int] = {}
         self.strings: dict[str, list[tuple[int, tuple[str, ...]]]] | None = None
         self.context: Any = None
         self.root_box: Any = None
@@ -298,6 +308,7 @@ class _RenderState:
         self.made: dict[int, tuple[Any, ...]] = {}  # id(page box) → children, pages made now
         self.replayed: set[int] = set()
         self.kept = 0
+        self.margins_moved = 0  # pages laid out again given the margin boxes a page had last time
         self.final_pages: list[Any] = []
 
     def initialize_page_maker(self, context: Any, root_box: Any) -> None:
@@ -377,20 +388,38 @@ class _RenderState:
         number = context.current_page
         quote_depth, counters, scopes, _ = state
         shown = (quote_depth, sorted(counters.items()), [sorted(scope) for scope in scopes])
-        key = (number, repr(shown), tuple(
+        key = (page.page_type, number, repr(shown), tuple(
             (name, tuple(item for item in items if item[0] <= number))
             for name, items in sorted(self.strings.items())
         ))
         # By id: the previous render's pages stay alive with it, so no other page has theirs.
         previous = self.previous.margins.get(id(page)) if self.previous else None
-        if previous is not None and previous[0] == key:
+        shown_before = self._previous_margins().get(key)
+        if previous is not None and previous[0] == key and self._handed_out.setdefault(
+                id(previous[1]), id(page)) == id(page):
             boxes = previous[1]
             if id(page) not in self.made:
                 self.unchanged.add(id(page))
+        elif shown_before is not None and self._handed_out.setdefault(
+                id(shown_before), id(page)) == id(page):
+            # A page laid out again (the pages moved) whose margins show what a page of the
+            # same type and number showed last time: the same boxes, at the same place.
+            boxes = shown_before
+            self.margins_moved += 1
         else:
             boxes = list(self.margin_boxes(context, page, state))
         self.margins[id(page)] = (key, boxes)
         return list(boxes)
+
+    def _previous_margins(self) -> dict[Any, list[Any]]:
+        """The previous render's margin boxes by what they were made from (each list is
+        handed to one page of this render at most: `_handed_out`)."""
+        if self._margins_by_key is None:
+            self._margins_by_key = {}
+            if self.previous is not None:
+                for key, boxes in self.previous.margins.values():
+                    self._margins_by_key.setdefault(key, boxes)
+        return self._margins_by_key
 
     def _check_trusted_front(self, context: Any) -> None:
         """Lay out the kept front pages after all if an anchor's page counters changed."""

@@ -21,6 +21,8 @@ def test_moved_pages_replay_their_carried_text_boxes(warm_sample: tuple[Builder,
     memory = builder.typesetter.stream_memory
     assert memory.texts_replayed > 300 and memory.texts_replayed > memory.texts_drawn, (
         memory.texts_replayed, memory.texts_drawn)
+    # Their running heads and folios are the ones those page numbers had (relayout.py).
+    assert builder.typesetter.page_keeper.last_margins_moved >= 5
     # And back: the pages move up again, each text box after a different one than last time.
     article.write_text(article.read_text("utf-8").replace(f"\n{ADDED_PARAGRAPH}\n", ""), "utf-8")
     rebuilt_as_cold(builder, edition, tmp_path)
