@@ -290,6 +290,12 @@ def _replay_text(drawn: DrawnText, fonts: list[Any], textbox: Any, stream: Any) 
         setattr(stream, name, value)
 
 
+def _keep_with_page(key: Any, drawn: DrawnText) -> None:
+    """The page being recorded keeps the text box's record alive while it is replayed whole."""
+    if _Active.recording is not None:
+        _Active.recording.texts.append((key, drawn))
+
+
 @contextmanager
 def drawing_once(memory: StreamMemory) -> Iterator[None]:
     """Replay pages drawn in the last write from the same boxes; restores what it patches."""
@@ -365,8 +371,7 @@ def drawing_once(memory: StreamMemory) -> Iterator[None]:
             if fonts is not None:
                 memory.texts_replayed += 1
                 _replay_text(drawn, fonts, textbox, stream)
-                if _Active.recording is not None:
-                    _Active.recording.texts.append((key, drawn))
+                _keep_with_page(key, drawn)
                 return
         memory.texts_drawn += 1
         outer = _Active.recording
@@ -389,8 +394,7 @@ def drawing_once(memory: StreamMemory) -> Iterator[None]:
         drawn = DrawnText(layout, textbox.text, style, ellipsis, state_in, _state(stream), joined,
                           *condensed, before, after)
         memory.put(key, drawn)
-        if outer is not None:
-            outer.texts.append((key, drawn))
+        _keep_with_page(key, drawn)
 
     for name in originals:
         setattr(Stream, name, recorded(name))

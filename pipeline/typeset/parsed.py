@@ -125,7 +125,7 @@ def parsing_html_once(memory: ParsedMemory) -> Iterator[None]:
             memory.clear()
             return original(document, **kwargs)
         if not _updated(memory, cut, kwargs):
-            memory.tree = original(io.StringIO(document.getvalue()), **kwargs)
+            memory.tree = original(document, **kwargs)
             memory.reparsed = -1
             if not _agrees(_main(memory.tree), cut.tags):
                 tree = memory.tree

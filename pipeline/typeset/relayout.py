@@ -297,7 +297,10 @@ class _RenderState:
         self.initialize = initialize
         self.margin_boxes = margin_boxes
         self.margins: dict[int, tuple[Any, list[Any]]] = {}
-        self._margins_by_key: dict[Any, list[Any]] | None = None
+        # The previous render's margin boxes by what they were made from.
+        self.margins_by_key: dict[Any, list[Any]] = {}
+        for key, boxes in (previous.margins.values() if previous else ()):
+            self.margins_by_key.setdefault(key, boxes)
         # id of a previous render's margin box list → the page of this render it went to
         self._handed_out: dict[int, int] = {}
         self.strings: dict[str, list[tuple[int, tuple[str, ...]]]] | None = None
@@ -394,13 +397,12 @@ class _RenderState:
         ))
         # By id: the previous render's pages stay alive with it, so no other page has theirs.
         previous = self.previous.margins.get(id(page)) if self.previous else None
-        shown_before = self._previous_margins().get(key)
         if previous is not None and previous[0] == key and self._handed_out.setdefault(
                 id(previous[1]), id(page)) == id(page):
             boxes = previous[1]
             if id(page) not in self.made:
                 self.unchanged.add(id(page))
-        elif shown_before is not None and self._handed_out.setdefault(
+        elif (shown_before := self.margins_by_key.get(key)) is not None and self._handed_out.setdefault(
                 id(shown_before), id(page)) == id(page):
             # A page laid out again (the pages moved) whose margins show what a page of the
             # same type and number showed last time: the same boxes, at the same place.
@@ -410,16 +412,6 @@ class _RenderState:
             boxes = list(self.margin_boxes(context, page, state))
         self.margins[id(page)] = (key, boxes)
         return list(boxes)
-
-    def _previous_margins(self) -> dict[Any, list[Any]]:
-        """The previous render's margin boxes by what they were made from (each list is
-        handed to one page of this render at most: `_handed_out`)."""
-        if self._margins_by_key is None:
-            self._margins_by_key = {}
-            if self.previous is not None:
-                for key, boxes in self.previous.margins.values():
-                    self._margins_by_key.setdefault(key, boxes)
-        return self._margins_by_key
 
     def _check_trusted_front(self, context: Any) -> None:
         """Lay out the kept front pages after all if an anchor's page counters changed."""
