@@ -60,7 +60,7 @@ def _cut(html: str) -> _Cut | None:
     return _Cut(html[: bounds[0]], children, html[end:], tags)
 
 
-def _main(root: Any) -> Any:
+def main_of(root: Any) -> Any:
     return root.find("./body/main")
 
 
@@ -106,7 +106,7 @@ def _updated(memory: ParsedMemory, cut: _Cut, kwargs: dict[str, Any]) -> bool:
     if new_children and (fragment.text or not _agrees(
             fragment, cut.tags[same_start:len(cut.children) - same_end])):
         return False
-    main = _main(memory.tree)
+    main = main_of(memory.tree)
     main[same_start:len(old.children) - same_end] = list(fragment)
     memory.reparsed = len(new_children)
     return True
@@ -127,7 +127,7 @@ def parsing_html_once(memory: ParsedMemory) -> Iterator[None]:
         if not _updated(memory, cut, kwargs):
             memory.tree = original(document, **kwargs)
             memory.reparsed = -1
-            if not _agrees(_main(memory.tree), cut.tags):
+            if not _agrees(main_of(memory.tree), cut.tags):
                 tree = memory.tree
                 memory.clear()
                 return tree

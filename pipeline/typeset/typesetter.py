@@ -25,6 +25,7 @@ from ..house import STYLESHEET_NAMES, HouseNumbers, font_faces
 from ..render.html import RenderedEdition
 from ..render.markdown import edition_path, edition_url
 from ..variant import BRIEFING, Variant
+from .cascade import StyleMemory, cascading
 from .compose import Composer, CompositionStats
 from .drawn import drawing_once
 from .fontcache import FontCache
@@ -215,6 +216,8 @@ class Typesetter:
     line_memory: LineMemory = field(default_factory=LineMemory)
     # For a builder that rebuilds: the last render's HTML tree (parsed.py).
     parsed_memory: ParsedMemory = field(default_factory=ParsedMemory)
+    # For a builder that rebuilds: the unchanged articles' styles of the last render (cascade.py).
+    style_memory: StyleMemory = field(default_factory=StyleMemory)
     _composer: Composer | None = None
 
     def forget_changed_images(self, images: VettedImages, root: Path) -> bool:
@@ -236,14 +239,15 @@ class Typesetter:
                 del self.image_cache[key]
         return replaced
 
-    def layout_settings(self, font_config: object) -> tuple[object, ...] | None:
+    def layout_settings(self, font_config: object, variant: Variant = BRIEFING) -> tuple[object, ...] | None:
         """What a render's layout depends on besides the HTML; None when pages may not be kept.
 
         The page keeper keeps pages only from a render with the same settings: the same
         stylesheet texts (and none that look ahead, see relayout.py), the same font
         configuration, justification on or off alike.
         """
-        texts = [(self.styles_dir / name).read_text("utf-8") for name in STYLESHEET_NAMES]
+        names = STYLESHEET_NAMES + variant.stylesheets
+        texts = [(self.styles_dir / name).read_text("utf-8") for name in names]
         if not stylesheets_allow_reuse(texts):
             return None
         digest = md5("\0".join(texts).encode(), usedforsecurity=False).hexdigest()
@@ -278,6 +282,7 @@ class Typesetter:
             self.line_memory.clear()
             self.stream_memory.clear()
             self.sheet_memory = SheetMemory()  # their @font-face rules went to the old one
+            self.style_memory.clear()
             self.page_keeper.forget()
         return self._font_config
 
@@ -318,7 +323,7 @@ class Typesetter:
         images_replaced = self.forget_changed_images(images, root)
         # Chinese justification between characters (WeasyPrint stretches only spaces).
         font_config = self.font_configuration()
-        settings = None if images_replaced else self.layout_settings(font_config)
+        settings = None if images_replaced else self.layout_settings(font_config, variant)
         fetcher = make_fetcher(sandbox, images, root)
         keeping = self.rebuilds and self.page_keeper.previous is not None
         try:
@@ -330,6 +335,7 @@ class Typesetter:
             # checkpoints.py did not foresee): the editor gets the PDF, laid out afresh.
             self.page_keeper.forget()
             self.page_keeper.fallbacks += 1
+            self.style_memory.clear()
             document, warnings, composed = self._render(rendered, fetcher, font_config, settings, variant)
         if sandbox.refused:
             raise EditionInvalid([_refusal(url, rendered) for url in sandbox.refused])
@@ -359,10 +365,19 @@ class Typesetter:
             else nullcontext()
         )
         sheets = parsing_once(self.sheet_memory) if self.rebuilds else nullcontext()
+        # Styles are kept under the same rule as pages: no sheet that looks ahead (:has).
+        if not (self.rebuilds and settings is not None):
+            self.style_memory.clear()
+        styles = (
+            cascading(self.style_memory, self.parsed_memory, self.compose)
+            if self.rebuilds and settings is not None
+            else cascading()
+        )
         self.line_memory.remembers = self.rebuilds
         with (
             _captured_warnings() as warnings,
             sheets,
+            styles,
             justification,
             remembering_lines(self.line_memory) if self.remember_lines else nullcontext(),
             keeping,
