@@ -138,6 +138,9 @@ class FontCoverage:
 
     def missing_in_text(self, text: str) -> list[tuple[int, int, str]]:
         """(1-based line, 1-based column, character) for each uncovered character."""
+        # Most texts are all covered: the characters are looked at once each, not in place.
+        if all(ord(character) < 0x80 or self.covers(character) for character in set(text)):
+            return []
         found = []
         for line_number, line in enumerate(text.split("\n"), start=1):
             for column, character in enumerate(line, start=1):
