@@ -52,8 +52,12 @@ class _Records(logging.Handler):
 def _sheets_key(wrapper_element: Any, media_type: str, font_config: Any) -> tuple[object, ...] | None:
     """What the document's stylesheets are: their URLs and bytes (None: not only local links)."""
     parts: list[object] = [media_type, id(font_config)]
-    for wrapper in wrapper_element.query_all("style", "link"):
-        element = wrapper.etree_element
+    # The elements WeasyPrint's `query_all("style", "link")` finds, in the same order, found
+    # by ElementTree's own walk: matching a selector against all 4,500 elements of a
+    # 177-page edition took 3% of a rebuild.
+    for element in wrapper_element.etree_element.iter():
+        if element.tag not in ("style", "link"):
+            continue
         if element.tag == "style":
             return None
         if "stylesheet" not in (element.get("rel") or "").split():
