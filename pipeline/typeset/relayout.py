@@ -231,10 +231,14 @@ class PageKeeper:
     last_kept: int = 0  # pages the last render kept (for the bench and tests)
     last_margins_moved: int = 0  # pages laid out again that took a page's old margin boxes
     fallbacks: int = 0  # renders that failed with kept pages and were laid out afresh
+    last_gathered_kept: int = 0  # pages whose anchors and links the last render took as gathered
     _state: _RenderState | None = None  # the render under way
+    # Each page's anchors, links and bookmarks as the last render gathered them.
+    _gathered: dict[int, _Gathered] = field(default_factory=dict)
 
     def forget(self) -> None:
         self.previous = None
+        self._gathered = {}
 
     def pass_hooks(self) -> CheckpointHooks | None:
         """For the composed first pass of the render under way (checkpoints.py)."""
@@ -250,10 +254,10 @@ class PageKeeper:
         With page composition (`composer`), its first pass keeps pages (checkpoints.py),
         asking `pass_hooks`; without, `plan_reuse` says which pages are kept.
         """
-        from weasyprint import layout
+        from weasyprint import document, layout
 
         if settings is None:  # WeasyPrint untouched; the next render starts afresh too
-            self.previous, self.settings, self.last_kept = None, None, 0
+            self.previous, self.settings, self.last_kept, self._gathered = None, None, 0, {}
             yield
             return
         allowed = settings == self.settings
@@ -271,19 +275,65 @@ class PageKeeper:
                 backgrounds(page, get_image_from_uri)
 
         layout.layout_backgrounds = layout_backgrounds
+        gathered: dict[int, _Gathered] = {}
+        gather = document.gather_anchors
+        document.gather_anchors = _gathering_once(gather, self._gathered, gathered)
         try:
             yield
         except BaseException:
             self.previous = None  # kept pages may be half-updated: start afresh next time
+            self._gathered = {}
             raise
         finally:
             layout.initialize_page_maker, layout.make_all_pages, layout.make_margin_boxes = originals
             layout.layout_backgrounds = backgrounds
+            document.gather_anchors = gather
             self._state = None
+        self.last_gathered_kept = sum(known.kept for known in gathered.values())
+        self._gathered = gathered
         self.previous = state.record()
         self.settings = settings
         self.last_kept = state.kept
         self.last_margins_moved = state.margins_moved
+
+
+@dataclass(frozen=True)
+class _Gathered:
+    """A page's anchors, links and bookmarks (`Page.__init__`), under its box and children."""
+
+    page_box: Any
+    children: tuple[int, ...]
+    anchors: dict[str, Any]
+    links: tuple[Any, ...]
+    bookmarks: tuple[Any, ...]
+    kept: bool = False
+
+
+def _gathering_once(gather: Any, last: dict[int, _Gathered], now: dict[int, _Gathered]) -> Any:
+    """WeasyPrint's `gather_anchors` for a page, taken from the last render for a page kept
+    whole (the same page box with the same children: what drawn.py replays a drawing for).
+
+    What it gathers is a function of the page's boxes, their places and styles, all of
+    which a kept page keeps; a page with form fields (gathered by element) is gathered
+    every time.
+    """
+
+    def gather_anchors(page_box: Any, anchors: Any, links: Any, bookmarks: Any, forms: Any,
+                       *rest: Any) -> None:
+        children = tuple(map(id, page_box.children))
+        known = last.get(id(page_box))
+        if not rest and known is not None and known.page_box is page_box and known.children == children:
+            anchors.update(known.anchors)
+            links.extend(known.links)
+            bookmarks.extend(known.bookmarks)
+            now[id(page_box)] = _Gathered(
+                page_box, children, known.anchors, known.links, known.bookmarks, kept=True)
+            return
+        gather(page_box, anchors, links, bookmarks, forms, *rest)
+        if not rest and forms == {None: []}:
+            now[id(page_box)] = _Gathered(page_box, children, dict(anchors), tuple(links), tuple(bookmarks))
+
+    return gather_anchors
 
 
 class _RenderState:

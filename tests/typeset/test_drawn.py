@@ -41,6 +41,8 @@ def test_a_page_kept_twice_still_replays_its_text_boxes_when_it_moves(
         text = text.replace("。", f"。补{number}。", 1)
         article.write_text(text, "utf-8")
         rebuilt_as_cold(builder, edition, tmp_path)
+        # The kept pages' links, anchors and bookmarks are taken as gathered (relayout.py).
+        assert builder.typesetter.page_keeper.last_gathered_kept >= 10
     article.write_text(text + f"\n{ADDED_PARAGRAPH}\n", "utf-8")
     rebuilt_as_cold(builder, edition, tmp_path)
     assert builder.typesetter.stream_memory.texts_replayed > 300
