@@ -113,3 +113,36 @@ def test_a_builder_that_does_not_rebuild_keeps_no_styles(tmp_path: Path, kept: b
     builder.typesetter.rebuilds = kept
     builder.build(SAMPLE_EDITION, tmp_path / "out.pdf")
     assert bool(builder.typesetter.style_memory.children) is kept
+
+
+def test_the_page_types_margin_boxes_are_the_ones_the_cascade_holds(tmp_path: Path) -> None:
+    """Our `set_page_type_computed_styles` asks the cascade for a page type's margin boxes
+    instead of looking through every page's: the same ones, in the same order."""
+    from weasyprint.layout import page
+
+    looked_at: list[tuple[list[str], list[str]]] = []
+    ours = page.set_page_type_computed_styles
+
+    @contextmanager
+    def comparing() -> Iterator[None]:
+        from pipeline.typeset import cascade
+
+        original = cascade.set_page_type_computed_styles
+
+        def compared(page_type: Any, html: Any, style_for: Any) -> None:
+            original(page_type, html, style_for)
+            everywhere = [pseudo for element, pseudo in style_for.get_cascaded_styles()
+                          if pseudo and element == page_type]
+            looked_at.append((style_for.page_pseudo_types(page_type), everywhere))
+
+        cascade.set_page_type_computed_styles = compared
+        try:
+            yield
+        finally:
+            cascade.set_page_type_computed_styles = original
+
+    with comparing():
+        Builder.create().build(SAMPLE_EDITION, tmp_path / "out.pdf")
+    assert page.set_page_type_computed_styles is ours  # put back after the render
+    assert len(looked_at) >= 23 and all(found == expected for found, expected in looked_at)
+    assert any(len(found) >= 2 for found, _ in looked_at)  # running head and folio
