@@ -28,7 +28,7 @@ import io
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
 
@@ -76,9 +76,16 @@ class ParsedMemory:
     cut: _Cut | None = None
     tree: Any = None
     reparsed: int = -1  # main's children parsed by the last render (-1: the whole text)
+    # id → (main's child in the tree handed out last, its piece of the text)
+    handed_out: dict[int, tuple[Any, str]] = field(default_factory=dict)
 
     def clear(self) -> None:
-        self.cut, self.tree, self.reparsed = None, None, -1
+        self.cut, self.tree, self.reparsed, self.handed_out = None, None, -1, {}
+
+    def text_of(self, element: Any) -> str | None:
+        """The HTML a child of `<main>` in the last tree handed out was parsed from."""
+        entry = self.handed_out.get(id(element))
+        return entry[1] if entry is not None and entry[0] is element else None
 
 
 def _parse_fragment(text: str, kwargs: dict[str, Any]) -> Any:
@@ -132,7 +139,10 @@ def parsing_html_once(memory: ParsedMemory) -> Iterator[None]:
                 memory.clear()
                 return tree
         memory.cut = cut
-        return copy.deepcopy(memory.tree)
+        tree = copy.deepcopy(memory.tree)
+        memory.handed_out = {
+            id(child): (child, text) for child, text in zip(main_of(tree), cut.children, strict=True)}
+        return tree
 
     tinyhtml5.parse = parse
     try:

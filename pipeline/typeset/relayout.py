@@ -55,7 +55,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -100,7 +100,9 @@ class Flow:
     front: str = ""  # digest of body's children before main (masthead, contents)
 
     @classmethod
-    def of(cls, root_box: Any) -> Flow | None:
+    def of(cls, root_box: Any, digest: Callable[[Any], str] | None = None) -> Flow | None:
+        """The flow of `root_box`; `digest` says what an element serializes to (a digest)."""
+        digest = digest or _digest
         bodies = [i for i, child in enumerate(root_box.children) if child.element_tag == "body"]
         if len(bodies) != 1:
             return None
@@ -120,7 +122,7 @@ class Flow:
         front = hashlib.blake2b(digest_size=16)
         for child in body.children[: mains[0]]:
             front.update(ElementTree.tostring(child.element))
-        digests = tuple(_digest(box.element) for box in flow)
+        digests = tuple(digest(box.element) for box in flow)
         return cls(bodies[0], mains[0], len(main.children), shell, digests, front.hexdigest())
 
     def position(self, resume_at: dict[int, Any] | None) -> int | None:
@@ -235,6 +237,8 @@ class PageKeeper:
     _state: _RenderState | None = None  # the render under way
     # Each page's anchors, links and bookmarks as the last render gathered them.
     _gathered: dict[int, _Gathered] = field(default_factory=dict)
+    # The digests of the flow's elements by the HTML they were parsed from (and prepared or not).
+    _digests: dict[tuple[str, bool], str] = field(default_factory=dict)
 
     def forget(self) -> None:
         self.previous = None
@@ -246,13 +250,17 @@ class PageKeeper:
         return state.pass_hooks() if state is not None else None
 
     @contextmanager
-    def keeping_pages(self, settings: tuple[object, ...] | None, composer: Any = None) -> Iterator[None]:
+    def keeping_pages(self, settings: tuple[object, ...] | None, composer: Any = None,
+                      text_of: Callable[[Any], str | None] | None = None) -> Iterator[None]:
         """Patch WeasyPrint's pagination for one render; record it for the next one.
 
         `settings` is what the layout depends on besides the HTML (stylesheets, fonts,
         extensions); pages are kept only from a render with equal settings, none if None.
         With page composition (`composer`), its first pass keeps pages (checkpoints.py),
-        asking `pass_hooks`; without, `plan_reuse` says which pages are kept.
+        asking `pass_hooks`; without, `plan_reuse` says which pages are kept. `text_of`
+        gives the HTML an element of the flow was parsed from, if known (parsed.py): an
+        element parsed from the same HTML and prepared alike serializes alike, so its digest
+        is taken from the last render's instead of serializing it again.
         """
         from weasyprint import document, layout
 
@@ -264,6 +272,8 @@ class PageKeeper:
         originals = layout.initialize_page_maker, layout.make_all_pages, layout.make_margin_boxes
         backgrounds = layout.layout_backgrounds
         state = _RenderState(self.previous if allowed else None, originals[0], originals[2], composer)
+        digests: dict[tuple[str, bool], str] = {}
+        state.digest = _digesting_once(text_of, composer is not None, self._digests, digests)
         self._state = state
         layout.initialize_page_maker = state.initialize_page_maker
         layout.make_all_pages = state.make_all_pages
@@ -290,7 +300,7 @@ class PageKeeper:
             document.gather_anchors = gather
             self._state = None
         self.last_gathered_kept = sum(known.kept for known in gathered.values())
-        self._gathered = gathered
+        self._gathered, self._digests = gathered, digests
         self.previous = state.record()
         self.settings = settings
         self.last_kept = state.kept
@@ -336,11 +346,27 @@ def _gathering_once(gather: Any, last: dict[int, _Gathered], now: dict[int, _Gat
     return gather_anchors
 
 
+def _digesting_once(
+    text_of: Callable[[Any], str | None] | None, prepared: bool,
+    last: dict[tuple[str, bool], str], now: dict[tuple[str, bool], str],
+) -> Callable[[Any], str]:
+    def digest(element: Any) -> str:
+        text = text_of(element) if text_of is not None else None
+        if text is None:
+            return _digest(element)
+        key = (text, prepared)
+        found = now[key] = last.get(key) or now.get(key) or _digest(element)
+        return found
+
+    return digest
+
+
 class _RenderState:
     def __init__(self, previous: Recorded | None, initialize: Any, margin_boxes: Any, composer: Any) -> None:
         self.previous = previous
         self.composer = composer
         self.hooks: CheckpointHooks | None = None
+        self.digest: Callable[[Any], str] = _digest
         # Pages a composed first pass took from the previous render (id → children as made).
         self.restored: dict[int, tuple[Any, ...]] = {}
         self.unchanged: set[int] = set()  # pages kept with their margin boxes
@@ -368,7 +394,7 @@ class _RenderState:
         self.initialize(context, root_box)
         self.context = context
         self.root_box = root_box
-        self.flow = Flow.of(root_box)
+        self.flow = Flow.of(root_box, self.digest)
         if self.composer is not None:
             return  # the first pass asks pass_hooks()
         if self.previous is not None and self.flow is not None and not context.footnotes:

@@ -360,7 +360,8 @@ class Typesetter:
         hooks = self.page_keeper.pass_hooks if self.rebuilds else None
         composition = page_composition(composer, hooks) if self.compose else nullcontext(CompositionStats())
         keeping = (
-            self.page_keeper.keeping_pages(settings, composer if self.compose else None)
+            self.page_keeper.keeping_pages(
+                settings, composer if self.compose else None, self.parsed_memory.text_of)
             if self.rebuilds
             else nullcontext()
         )

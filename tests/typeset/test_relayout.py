@@ -11,7 +11,7 @@ import pytest
 
 from pipeline.build import Builder
 from pipeline.house import REPO_ROOT
-from tests.support import PARAGRAPH, article_text
+from tests.support import PARAGRAPH, article_text, middle_article, rebuilt_as_cold
 
 SECTIONS = ("新闻动态", "学者声音")
 TITLES = (
@@ -187,3 +187,22 @@ def test_an_edit_in_a_middle_article_keeps_the_pages_before_it(tmp_path: Path) -
     middle.write_text(middle.read_text("utf-8").replace("。", "。补充一句。", 1), "utf-8")
     builder.build(root, tmp_path / "a.pdf")
     assert builder.typesetter.page_keeper.last_kept >= first.page_count // 3, first.page_count
+
+
+def test_only_changed_articles_are_serialized_for_their_digest(
+    warm_sample: tuple[Builder, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An article parsed from the same HTML as last time keeps its digest; the edited one,
+    and what follows <main> (the 报尾), are serialized again."""
+    from pipeline.typeset import relayout
+
+    serialized: list[str] = []
+    digest = relayout._digest
+    monkeypatch.setattr(relayout, "_digest", lambda element: serialized.append(element.tag) or digest(element))
+    builder, edition = warm_sample
+    article = middle_article(edition)
+    for sentence in ("补充一句。", "再补一句。"):
+        article.write_text(article.read_text("utf-8").replace("。", "。" + sentence, 1), "utf-8")
+        serialized.clear()
+        rebuilt_as_cold(builder, edition, tmp_path)
+        assert serialized.count("article") == 1 and len(serialized) <= 3, serialized
