@@ -159,16 +159,16 @@ class FormattingTree:
             descendant.style = style
 
 
-def page_facts(page: Any, children: tuple[Any, ...]) -> tuple[bool, frozenset[int]]:
+def page_facts(page: Any, children: tuple[Any, ...]) -> tuple[bool, tuple[Any, ...]]:
     """Whether a page may be kept (no fixed boxes, no counters looked up in layout) and
-    which bookmarked elements it shows."""
+    its boxes of bookmarked elements."""
     reusable = not page.fixed_boxes
-    bookmarked = set()
+    bookmarked = []
     for child in children:
         for box in child.descendants(placeholders=True):
             if getattr(box, "missing_link", None):
                 reusable = False
             style = getattr(box, "style", None)
             if style is not None and box.element is not None and style["bookmark_level"] != "none":
-                bookmarked.add(id(box.element))
-    return reusable, frozenset(bookmarked)
+                bookmarked.append(box)
+    return reusable, tuple(bookmarked)

@@ -168,6 +168,8 @@ class Recorded:
     # id(page box) → (may be kept, ids of its bookmarked elements); a kept page's stay true
     facts: dict[int, tuple[bool, frozenset[int]]] = field(default_factory=dict)
     log: PassLog | None = None  # with page composition: its first pass, step by step
+    # id(page box) → (its children's ids, `page_facts`): the same boxes give the same facts
+    page_facts: dict[int, tuple[tuple[int, ...], tuple[bool, tuple[Any, ...]]]] = field(default_factory=dict)
 
 
 @dataclass
@@ -523,10 +525,19 @@ class _RenderState:
             return None
         children: dict[int, tuple[Any, ...]] = {}
         facts: dict[int, tuple[bool, frozenset[int]]] = {}
+        known = self.previous.page_facts if self.previous is not None else {}
+        found: dict[int, tuple[tuple[int, ...], tuple[bool, tuple[Any, ...]]]] = {}
         for page in self.final_pages:
             if id(page) in self.made or id(page) in self.restored:
                 children[id(page)] = self.made.get(id(page)) or self.restored[id(page)]
-                facts[id(page)] = page_facts(page, children[id(page)])
+                # A page kept with the same children (its boxes unchanged) has the facts it had,
+                # its bookmarked boxes now pointing at this render's elements.
+                ids = tuple(map(id, children[id(page)]))
+                last = known.get(id(page))
+                found[id(page)] = last if last is not None and last[0] == ids else (
+                    ids, page_facts(page, children[id(page)]))
+                reusable, boxes = found[id(page)][1]
+                facts[id(page)] = (reusable, frozenset(id(box.element) for box in boxes))
                 self.kept += id(page) in self.restored and id(page) not in self.made
             else:
                 assert self.previous is not None
@@ -540,7 +551,7 @@ class _RenderState:
         log = self.hooks.finish_render() if self.hooks is not None else None
         return Recorded(
             self.flow, page_maker, self.final_pages, children, starts, reusable, splits,
-            self.margins, _targets(self.context), facts, log,
+            self.margins, _targets(self.context), facts, log, found,
         )
 
 
