@@ -63,6 +63,7 @@ from xml.etree import ElementTree
 
 from .boxes import page_facts
 from .checkpoints import CheckpointHooks
+from .kept import Gathered, digest_of, digesting_once, gathering_once
 from .passlog import PassLog
 from .positions import changed_span
 
@@ -78,10 +79,6 @@ CSS_COMMENT = re.compile(r"/\*.*?\*/", re.S)
 
 def stylesheets_allow_reuse(texts: list[str]) -> bool:
     return not any(FORWARD_LOOKING.search(CSS_COMMENT.sub("", text)) for text in texts)
-
-
-def _digest(element: Any) -> str:
-    return hashlib.blake2b(ElementTree.tostring(element), digest_size=16).hexdigest()
 
 
 def _shell(element: Any) -> tuple[str, tuple[tuple[str, str], ...]]:
@@ -102,7 +99,7 @@ class Flow:
     @classmethod
     def of(cls, root_box: Any, digest: Callable[[Any], str] | None = None) -> Flow | None:
         """The flow of `root_box`; `digest` says what an element serializes to (a digest)."""
-        digest = digest or _digest
+        digest = digest or digest_of
         bodies = [i for i, child in enumerate(root_box.children) if child.element_tag == "body"]
         if len(bodies) != 1:
             return None
@@ -238,9 +235,9 @@ class PageKeeper:
     last_gathered_kept: int = 0  # pages whose anchors and links the last render took as gathered
     _state: _RenderState | None = None  # the render under way
     # Each page's anchors, links and bookmarks as the last render gathered them.
-    _gathered: dict[int, _Gathered] = field(default_factory=dict)
+    _gathered: dict[int, Gathered] = field(default_factory=dict)
     # The digests of the flow's elements by the HTML they were parsed from (and prepared or not).
-    _digests: dict[tuple[str, bool], str] = field(default_factory=dict)
+    digest_ofs: dict[tuple[str, bool], str] = field(default_factory=dict)
 
     def forget(self) -> None:
         self.previous = None
@@ -259,10 +256,8 @@ class PageKeeper:
         `settings` is what the layout depends on besides the HTML (stylesheets, fonts,
         extensions); pages are kept only from a render with equal settings, none if None.
         With page composition (`composer`), its first pass keeps pages (checkpoints.py),
-        asking `pass_hooks`; without, `plan_reuse` says which pages are kept. `text_of`
-        gives the HTML an element of the flow was parsed from, if known (parsed.py): an
-        element parsed from the same HTML and prepared alike serializes alike, so its digest
-        is taken from the last render's instead of serializing it again.
+        asking `pass_hooks`; without, `plan_reuse` says which pages are kept. `text_of`: the
+        HTML an element of the flow was parsed from, if known (its digest, kept.py).
         """
         from weasyprint import document, layout
 
@@ -275,7 +270,7 @@ class PageKeeper:
         backgrounds = layout.layout_backgrounds
         state = _RenderState(self.previous if allowed else None, originals[0], originals[2], composer)
         digests: dict[tuple[str, bool], str] = {}
-        state.digest = _digesting_once(text_of, composer is not None, self._digests, digests)
+        state.digest = digesting_once(text_of, composer is not None, self.digest_ofs, digests)
         self._state = state
         layout.initialize_page_maker = state.initialize_page_maker
         layout.make_all_pages = state.make_all_pages
@@ -287,9 +282,9 @@ class PageKeeper:
                 backgrounds(page, get_image_from_uri)
 
         layout.layout_backgrounds = layout_backgrounds
-        gathered: dict[int, _Gathered] = {}
+        gathered: dict[int, Gathered] = {}
         gather = document.gather_anchors
-        document.gather_anchors = _gathering_once(gather, self._gathered, gathered)
+        document.gather_anchors = gathering_once(gather, self._gathered, gathered)
         try:
             yield
         except BaseException:
@@ -302,65 +297,11 @@ class PageKeeper:
             document.gather_anchors = gather
             self._state = None
         self.last_gathered_kept = sum(known.kept for known in gathered.values())
-        self._gathered, self._digests = gathered, digests
+        self._gathered, self.digest_ofs = gathered, digests
         self.previous = state.record()
         self.settings = settings
         self.last_kept = state.kept
         self.last_margins_moved = state.margins_moved
-
-
-@dataclass(frozen=True)
-class _Gathered:
-    """A page's anchors, links and bookmarks (`Page.__init__`), under its box and children."""
-
-    page_box: Any
-    children: tuple[int, ...]
-    anchors: dict[str, Any]
-    links: tuple[Any, ...]
-    bookmarks: tuple[Any, ...]
-    kept: bool = False
-
-
-def _gathering_once(gather: Any, last: dict[int, _Gathered], now: dict[int, _Gathered]) -> Any:
-    """WeasyPrint's `gather_anchors` for a page, taken from the last render for a page kept
-    whole (the same page box with the same children: what drawn.py replays a drawing for).
-
-    What it gathers is a function of the page's boxes, their places and styles, all of
-    which a kept page keeps; a page with form fields (gathered by element) is gathered
-    every time.
-    """
-
-    def gather_anchors(page_box: Any, anchors: Any, links: Any, bookmarks: Any, forms: Any,
-                       *rest: Any) -> None:
-        children = tuple(map(id, page_box.children))
-        known = last.get(id(page_box))
-        if not rest and known is not None and known.page_box is page_box and known.children == children:
-            anchors.update(known.anchors)
-            links.extend(known.links)
-            bookmarks.extend(known.bookmarks)
-            now[id(page_box)] = _Gathered(
-                page_box, children, known.anchors, known.links, known.bookmarks, kept=True)
-            return
-        gather(page_box, anchors, links, bookmarks, forms, *rest)
-        if not rest and forms == {None: []}:
-            now[id(page_box)] = _Gathered(page_box, children, dict(anchors), tuple(links), tuple(bookmarks))
-
-    return gather_anchors
-
-
-def _digesting_once(
-    text_of: Callable[[Any], str | None] | None, prepared: bool,
-    last: dict[tuple[str, bool], str], now: dict[tuple[str, bool], str],
-) -> Callable[[Any], str]:
-    def digest(element: Any) -> str:
-        text = text_of(element) if text_of is not None else None
-        if text is None:
-            return _digest(element)
-        key = (text, prepared)
-        found = now[key] = last.get(key) or now.get(key) or _digest(element)
-        return found
-
-    return digest
 
 
 class _RenderState:
@@ -368,7 +309,7 @@ class _RenderState:
         self.previous = previous
         self.composer = composer
         self.hooks: CheckpointHooks | None = None
-        self.digest: Callable[[Any], str] = _digest
+        self.digest: Callable[[Any], str] = digest_of
         # Pages a composed first pass took from the previous render (id → children as made).
         self.restored: dict[int, tuple[Any, ...]] = {}
         self.unchanged: set[int] = set()  # pages kept with their margin boxes
@@ -530,8 +471,7 @@ class _RenderState:
         for page in self.final_pages:
             if id(page) in self.made or id(page) in self.restored:
                 children[id(page)] = self.made.get(id(page)) or self.restored[id(page)]
-                # A page kept with the same children (its boxes unchanged) has the facts it had,
-                # its bookmarked boxes now pointing at this render's elements.
+                # Kept with the same children: the facts it had (its boxes point at this render's elements).
                 ids = tuple(map(id, children[id(page)]))
                 last = known.get(id(page))
                 found[id(page)] = last if last is not None and last[0] == ids else (

@@ -194,11 +194,11 @@ def test_only_changed_articles_are_serialized_for_their_digest(
 ) -> None:
     """An article parsed from the same HTML as last time keeps its digest; the edited one,
     and what follows <main> (the 报尾), are serialized again."""
-    from pipeline.typeset import relayout
+    from pipeline.typeset import kept
 
     serialized: list[str] = []
-    digest = relayout._digest
-    monkeypatch.setattr(relayout, "_digest", lambda element: serialized.append(element.tag) or digest(element))
+    digest = kept.digest_of
+    monkeypatch.setattr(kept, "digest_of", lambda element: serialized.append(element.tag) or digest(element))
     builder, edition = warm_sample
     article = middle_article(edition)
     for sentence in ("补充一句。", "再补一句。"):
