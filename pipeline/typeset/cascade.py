@@ -57,6 +57,7 @@ from typing import Any
 from .parsed import ParsedMemory, main_of
 
 
+@cache  # one subclass of WeasyPrint's class, made once
 def _lazy_pseudo_styles(style_for_class: type) -> type:
     class LazyPseudoStyles(style_for_class):  # type: ignore[misc, valid-type]
         def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -258,11 +259,6 @@ def _remembering_styles(lazy_class: type, memory: StyleMemory, parsed: ParsedMem
     return RememberedStyles
 
 
-@cache  # one subclass per WeasyPrint class
-def _lazy_class(style_for_class: type) -> type:
-    return _lazy_pseudo_styles(style_for_class)
-
-
 @contextmanager
 def cascading(memory: StyleMemory | None = None, parsed: ParsedMemory | None = None,
               token: object = None) -> Iterator[None]:
@@ -272,7 +268,7 @@ def cascading(memory: StyleMemory | None = None, parsed: ParsedMemory | None = N
     from weasyprint.layout import page
 
     original, original_page_styles = css.StyleFor, page.set_page_type_computed_styles
-    lazy = _lazy_class(original)
+    lazy = _lazy_pseudo_styles(original)
     remembering = memory is not None and parsed is not None
     css.StyleFor = _remembering_styles(lazy, memory, parsed, token) if remembering else lazy  # type: ignore[arg-type]
     page.set_page_type_computed_styles = set_page_type_computed_styles
