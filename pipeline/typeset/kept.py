@@ -70,12 +70,14 @@ def digesting_once(
     text_of: Callable[[Any], str | None] | None, prepared: bool,
     last: dict[tuple[str, bool], str], now: dict[tuple[str, bool], str],
 ) -> Callable[[Any], str]:
+    """`digest_of`, taken from `last` (then kept in `now`) for an element parsed from known HTML."""
+
     def digest(element: Any) -> str:
         text = text_of(element) if text_of is not None else None
         if text is None:
             return digest_of(element)
         key = (text, prepared)
-        found = now[key] = last.get(key) or now.get(key) or digest_of(element)
-        return found
+        now[key] = last.get(key) or now.get(key) or digest_of(element)
+        return now[key]
 
     return digest

@@ -237,7 +237,7 @@ class PageKeeper:
     # Each page's anchors, links and bookmarks as the last render gathered them.
     _gathered: dict[int, Gathered] = field(default_factory=dict)
     # The digests of the flow's elements by the HTML they were parsed from (and prepared or not).
-    digest_ofs: dict[tuple[str, bool], str] = field(default_factory=dict)
+    _digests: dict[tuple[str, bool], str] = field(default_factory=dict)
 
     def forget(self) -> None:
         self.previous = None
@@ -270,7 +270,7 @@ class PageKeeper:
         backgrounds = layout.layout_backgrounds
         state = _RenderState(self.previous if allowed else None, originals[0], originals[2], composer)
         digests: dict[tuple[str, bool], str] = {}
-        state.digest = digesting_once(text_of, composer is not None, self.digest_ofs, digests)
+        state.digest = digesting_once(text_of, composer is not None, self._digests, digests)
         self._state = state
         layout.initialize_page_maker = state.initialize_page_maker
         layout.make_all_pages = state.make_all_pages
@@ -297,7 +297,7 @@ class PageKeeper:
             document.gather_anchors = gather
             self._state = None
         self.last_gathered_kept = sum(known.kept for known in gathered.values())
-        self._gathered, self.digest_ofs = gathered, digests
+        self._gathered, self._digests = gathered, digests
         self.previous = state.record()
         self.settings = settings
         self.last_kept = state.kept

@@ -367,12 +367,11 @@ class Typesetter:
         )
         sheets = parsing_once(self.sheet_memory) if self.rebuilds else nullcontext()
         # Styles are kept under the same rule as pages: no sheet that looks ahead (:has).
-        if not (self.rebuilds and settings is not None):
+        keeps_styles = self.rebuilds and settings is not None
+        if not keeps_styles:
             self.style_memory.clear()
         styles = (
-            cascading(self.style_memory, self.parsed_memory, self.compose)
-            if self.rebuilds and settings is not None
-            else cascading()
+            cascading(self.style_memory, self.parsed_memory, self.compose) if keeps_styles else cascading()
         )
         self.line_memory.remembers = self.rebuilds
         with (
