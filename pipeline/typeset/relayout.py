@@ -6,8 +6,9 @@ indices; its side; the page counters) and re-makes a page only when its start st
 changed or a page number it shows changed; otherwise it yields the page it made in an
 earlier loop. `keeping_pages()` feeds that loop, for one render, with the start states
 and laid-out pages of the previous render, so pages that cannot have changed come back
-as "up to date" and only the rest is laid out. Style cascade, box building, margin boxes
-and drawing still run for the whole document.
+as "up to date" and only the rest is laid out. Box building runs for the whole document;
+the cascade keeps unchanged articles' styles (cascade.py), margin boxes are kept by what
+they show (margins.py) and drawn pages are replayed (drawn.py).
 
 Which pages are kept — the argument for byte identity with a cold build:
 - The flow is `main`'s children (section headings, articles) and what follows `main`
@@ -64,13 +65,16 @@ from xml.etree import ElementTree
 from .boxes import page_facts
 from .checkpoints import CheckpointHooks
 from .kept import Gathered, digest_of, digesting_once, gathering_once
+from .margins import PageMargins
 from .passlog import PassLog
 from .positions import changed_span
 
 # Selectors and properties that make a box's style or content depend on what follows it
-# (or on counters running through the flow); any of them in a stylesheet disables reuse.
+# (or on counters running through the flow, or on another box's text: `target-text()`);
+# any of them in a stylesheet disables reuse.
 FORWARD_LOOKING = re.compile(
-    r":(?:last-child|last-of-type|only-child|only-of-type|nth-last-child|nth-last-of-type|has|empty)"
+    r"target-text"
+    r"|:(?:last-child|last-of-type|only-child|only-of-type|nth-last-child|nth-last-of-type|has|empty)"
     r"|counter-(?:reset|increment|set)|position\s*:\s*(?:fixed|running)|float\s*:\s*footnote"
     r"|(?<![-\w@])page\s*:",
 )
@@ -301,7 +305,7 @@ class PageKeeper:
         self.previous = state.record()
         self.settings = settings
         self.last_kept = state.kept
-        self.last_margins_moved = state.margins_moved
+        self.last_margins_moved = state.margins.moved
 
 
 class _RenderState:
@@ -314,15 +318,7 @@ class _RenderState:
         self.restored: dict[int, tuple[Any, ...]] = {}
         self.unchanged: set[int] = set()  # pages kept with their margin boxes
         self.initialize = initialize
-        self.margin_boxes = margin_boxes
-        self.margins: dict[int, tuple[Any, list[Any]]] = {}
-        # The previous render's margin boxes by what they were made from.
-        self.margins_by_key: dict[Any, list[Any]] = {}
-        for key, boxes in (previous.margins.values() if previous else ()):
-            self.margins_by_key.setdefault(key, boxes)
-        # id of a previous render's margin box list → the page of this render it went to
-        self._handed_out: dict[int, int] = {}
-        self.strings: dict[str, list[tuple[int, tuple[str, ...]]]] | None = None
+        self.margins = PageMargins(previous.margins if previous else None, margin_boxes)
         self.context: Any = None
         self.root_box: Any = None
         self.flow: Flow | None = None
@@ -330,7 +326,6 @@ class _RenderState:
         self.made: dict[int, tuple[Any, ...]] = {}  # id(page box) → children, pages made now
         self.replayed: set[int] = set()
         self.kept = 0
-        self.margins_moved = 0  # pages laid out again given the margin boxes a page had last time
         self.final_pages: list[Any] = []
 
     def initialize_page_maker(self, context: Any, root_box: Any) -> None:
@@ -397,40 +392,12 @@ class _RenderState:
                 return
 
     def make_margin_boxes(self, context: Any, page: Any, state: Any) -> list[Any]:
-        """WeasyPrint's margin boxes of a page, or those of the previous render when the
-        page was kept and what they show is the same (page counters, named strings)."""
-        running = context.running_elements.values()
-        if any(boxes for pages in running for boxes in pages.values()):  # element(): not covered
-            return list(self.margin_boxes(context, page, state))
-        if self.strings is None:  # complete once the margin boxes are being made
-            self.strings = {
-                name: sorted((number, tuple(values)) for number, values in pages.items())
-                for name, pages in context.string_set.items()
-            }
-        number = context.current_page
-        quote_depth, counters, scopes, _ = state
-        shown = (quote_depth, sorted(counters.items()), [sorted(scope) for scope in scopes])
-        key = (page.page_type, number, repr(shown), tuple(
-            (name, tuple(item for item in items if item[0] <= number))
-            for name, items in sorted(self.strings.items())
-        ))
-        # By id: the previous render's pages stay alive with it, so no other page has theirs.
-        previous = self.previous.margins.get(id(page)) if self.previous else None
-        if previous is not None and previous[0] == key and self._handed_out.setdefault(
-                id(previous[1]), id(page)) == id(page):
-            boxes = previous[1]
-            if id(page) not in self.made:
-                self.unchanged.add(id(page))
-        elif (shown_before := self.margins_by_key.get(key)) is not None and self._handed_out.setdefault(
-                id(shown_before), id(page)) == id(page):
-            # A page laid out again (the pages moved) whose margins show what a page of the
-            # same type and number showed last time: the same boxes, at the same place.
-            boxes = shown_before
-            self.margins_moved += 1
-        else:
-            boxes = list(self.margin_boxes(context, page, state))
-        self.margins[id(page)] = (key, boxes)
-        return list(boxes)
+        """The page's margin boxes, made or kept (margins.py); a page kept with its own
+        margin boxes has its backgrounds laid out already."""
+        boxes, own = self.margins.boxes_for(context, page, state)
+        if own and id(page) not in self.made:
+            self.unchanged.add(id(page))
+        return boxes
 
     def _check_trusted_front(self, context: Any) -> None:
         """Lay out the kept front pages after all if an anchor's page counters changed."""
@@ -491,7 +458,7 @@ class _RenderState:
         log = self.hooks.finish_render() if self.hooks is not None else None
         return Recorded(
             self.flow, page_maker, self.final_pages, children, starts, reusable, splits,
-            self.margins, _targets(self.context), facts, log, found,
+            self.margins.made, _targets(self.context), facts, log, found,
         )
 
 

@@ -46,3 +46,4 @@ def test_a_page_kept_twice_still_replays_its_text_boxes_when_it_moves(
     article.write_text(text + f"\n{ADDED_PARAGRAPH}\n", "utf-8")
     rebuilt_as_cold(builder, edition, tmp_path)
     assert builder.typesetter.stream_memory.texts_replayed > 300
+
