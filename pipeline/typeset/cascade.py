@@ -171,6 +171,7 @@ def _remembering_styles(lazy_class: type, memory: StyleMemory, parsed: ParsedMem
             cut, main = parsed.cut, main_of(html.etree_element)
             children = list(main) if main is not None else []
             ids = [child.get("id") for child in children]
+            self.kept_children: set[int] = set()  # ids of the children whose styles are kept
             if cut is None or len(children) != len(cut.children) or None in ids or len(set(ids)) < len(ids):
                 memory.clear()
                 super().__init__(html, sheets, presentational_hints, font_config, target_collector)
@@ -189,6 +190,7 @@ def _remembering_styles(lazy_class: type, memory: StyleMemory, parsed: ParsedMem
             super().__init__(_Walk(html, kept, self._adopt), sheets, presentational_hints,
                              font_config, target_collector)
             memory.context, memory.held, memory.adopted = context, held, len(kept)
+            self.kept_children = set(kept)
             made_at_once = {element for element, pseudo_type in self._computed_styles if pseudo_type}
             pseudo_of: dict[Any, list[tuple[str, dict[str, Any]]]] = {}
             if len(kept) < len(children):

@@ -6,9 +6,9 @@ indices; its side; the page counters) and re-makes a page only when its start st
 changed or a page number it shows changed; otherwise it yields the page it made in an
 earlier loop. `keeping_pages()` feeds that loop, for one render, with the start states
 and laid-out pages of the previous render, so pages that cannot have changed come back
-as "up to date" and only the rest is laid out. Box building runs for the whole document;
-the cascade keeps unchanged articles' styles (cascade.py), margin boxes are kept by what
-they show (margins.py) and drawn pages are replayed (drawn.py).
+as "up to date" and only the rest is laid out. The cascade and box building keep unchanged
+articles' styles and boxes (cascade.py, built.py), margin boxes are kept by what they
+show (margins.py) and drawn pages are replayed (drawn.py).
 
 Which pages are kept — the argument for byte identity with a cold build:
 - The flow is `main`'s children (section headings, articles) and what follows `main`

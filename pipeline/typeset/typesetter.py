@@ -25,6 +25,7 @@ from ..house import STYLESHEET_NAMES, HouseNumbers, font_faces
 from ..render.html import RenderedEdition
 from ..render.markdown import edition_path, edition_url
 from ..variant import BRIEFING, Variant
+from .built import BoxMemory, building_once
 from .cascade import StyleMemory, cascading
 from .compose import Composer, CompositionStats
 from .drawn import drawing_once
@@ -218,6 +219,8 @@ class Typesetter:
     parsed_memory: ParsedMemory = field(default_factory=ParsedMemory)
     # For a builder that rebuilds: the unchanged articles' styles of the last render (cascade.py).
     style_memory: StyleMemory = field(default_factory=StyleMemory)
+    # For a builder that rebuilds: the unchanged articles' boxes of the last render (built.py).
+    box_memory: BoxMemory = field(default_factory=BoxMemory)
     _composer: Composer | None = None
 
     def forget_changed_images(self, images: VettedImages, root: Path) -> bool:
@@ -283,6 +286,7 @@ class Typesetter:
             self.stream_memory.clear()
             self.sheet_memory = SheetMemory()  # their @font-face rules went to the old one
             self.style_memory.clear()
+            self.box_memory.clear()
             self.page_keeper.forget()
         return self._font_config
 
@@ -336,6 +340,7 @@ class Typesetter:
             self.page_keeper.forget()
             self.page_keeper.fallbacks += 1
             self.style_memory.clear()
+            self.box_memory.clear()
             document, warnings, composed = self._render(rendered, fetcher, font_config, settings, variant)
         if sandbox.refused:
             raise EditionInvalid([_refusal(url, rendered) for url in sandbox.refused])
@@ -370,14 +375,20 @@ class Typesetter:
         keeps_styles = self.rebuilds and settings is not None
         if not keeps_styles:
             self.style_memory.clear()
+            self.box_memory.clear()
         styles = (
             cascading(self.style_memory, self.parsed_memory, self.compose) if keeps_styles else cascading()
+        )
+        boxes = (
+            building_once(self.box_memory, self.style_memory, self.parsed_memory)
+            if keeps_styles else nullcontext()
         )
         self.line_memory.remembers = self.rebuilds
         with (
             _captured_warnings() as warnings,
             sheets,
             styles,
+            boxes,
             justification,
             remembering_lines(self.line_memory) if self.remember_lines else nullcontext(),
             keeping,
