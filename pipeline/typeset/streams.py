@@ -8,8 +8,8 @@ them for one write: a picture's stream by the image object (the typesetter's ima
 keeps it while its file is unchanged) and its interpolation, at full resolution only; a
 font subset by the font, the glyphs used and the subsetting flags; a deflated stream by
 a digest of its bytes. A hit hands WeasyPrint fresh pydyf objects holding the same data,
-so the bytes are those of a cold write. Entries the last write did not use are dropped;
-the memory is cleared when fonts change. The deflate memo replaces pydyf 0.13.0's
+so the bytes are those of a cold write. Entries the last three writes did not use are
+dropped; the memory is cleared when fonts change. The deflate memo replaces pydyf 0.13.0's
 `Stream.data` and is left out for any other pydyf.
 """
 
@@ -25,38 +25,46 @@ from typing import Any
 SUPPORTED_PYDYF = "0.13.0"
 
 
+# Writes an entry outlives unused: an undo, or text put back as it was two saves ago (a
+# paragraph added, taken out, added again), finds the subsets and deflated pages it had.
+GENERATIONS = 3
+
+
 @dataclass
 class StreamMemory:
     """What the last writes produced, kept by the typesetter between builds."""
 
-    _previous: dict[Any, Any] = field(default_factory=dict)
-    _current: dict[Any, Any] = field(default_factory=dict)
+    # This write's entries, then those of the writes before it (newest first), each
+    # entry in the newest generation that used it.
+    _generations: list[dict[Any, Any]] = field(default_factory=lambda: [{}])
     hits: int = 0
     # Text boxes of pages drawn in the last write: drawn, and replayed (drawn.py).
     texts_drawn: int = 0
     texts_replayed: int = 0
 
     def start_write(self) -> None:
-        if self._current:
-            self._previous, self._current = self._current, {}
+        if self._generations[0]:
+            self._generations = [{}, *self._generations[:GENERATIONS - 1]]
         self.hits = self.texts_drawn = self.texts_replayed = 0
 
     def get(self, key: Any) -> Any:
-        value = self._current.get(key)
+        current = self._generations[0]
+        value = current.get(key)
         if value is None:
-            value = self._previous.get(key)
-            if value is not None:
-                self._current[key] = value
+            for older in self._generations[1:]:
+                value = older.pop(key, None)
+                if value is not None:
+                    current[key] = value
+                    break
         if value is not None:
             self.hits += 1
         return value
 
     def put(self, key: Any, value: Any) -> None:
-        self._current[key] = value
+        self._generations[0][key] = value
 
     def clear(self) -> None:
-        self._previous.clear()
-        self._current.clear()
+        self._generations = [{}]
 
 
 def _fresh_stream(stream: Any) -> Any:
