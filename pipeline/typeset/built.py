@@ -141,24 +141,10 @@ def _styles_of(boxes: list[Any], main_style: Any) -> list[Any] | None:
     return ordered
 
 
-def same_kept_style(old: Any, new: Any) -> bool:
-    """Whether two styles are copies of one kept style, handed out by two renders: then
-    every value either computes is the other's. Both were copied from the same values,
-    their parents are copies of one kept style too (or main's, which the kept styles'
-    context makes the same), and nothing changes a handed-out style in place (composition's
-    tracking and WeasyPrint's first lines change copies, and `style_for` is asked for page
-    styles only once boxes are built). The same holds for the style a kept one was copied
-    from, right after box building. Any other style (made by a cascade, or a copy made by
-    WeasyPrint or composition) has no `kept_from`."""
-    kept = old.__dict__.get("kept_from")
-    return kept is not None and kept is new.__dict__.get("kept_from")
-
-
 def _copy_styles(styles: list[Any], parent_of_top: Any) -> dict[int, Any]:
     """Copies of `styles` (parents first), by id of the original: parents pointed at the
     copies, the top ones at `parent_of_top` (main's style, or None for a kept copy), root,
-    cache and page sizes at its. A copy handed out (`parent_of_top` given) names the kept
-    style it was copied from, and a style kept names its copy (`same_kept_style`)."""
+    cache and page sizes at its."""
     copies: dict[int, Any] = {}
     anonymous: list[tuple[Any, Any]] = []  # (copy, the original's shared anonymous style)
     root_style = getattr(parent_of_top, "root_style", None)
@@ -169,7 +155,6 @@ def _copy_styles(styles: list[Any], parent_of_top: Any) -> dict[int, Any]:
         dict.update(copy, style)
         attributes = dict(style.__dict__)
         shared = attributes.pop("anonymous_style", None)  # a cached property: see below
-        attributes.pop("kept_from", None)
         copy.__dict__.update(attributes)
         copy.parent_style = copies.get(id(style.parent_style), parent_of_top)
         copy.specified = copy if style.specified is style else dict(style.specified)
@@ -178,10 +163,6 @@ def _copy_styles(styles: list[Any], parent_of_top: Any) -> dict[int, Any]:
             copy.initial_page_sizes = page_sizes
         if "is_root_element" in attributes:
             copy.is_root_element = False
-        if parent_of_top is None:
-            style.kept_from = copy  # the render's own style, equal to what is kept of it
-        else:
-            copy.kept_from = style
         copies[id(style)] = copy
         if shared is not None:
             anonymous.append((copy, shared))

@@ -27,9 +27,7 @@ is used when:
   style objects (composition's tracking gives a paragraph's boxes new styles);
 - from the previous render (a watcher's rebuild), the paragraph's boxes have the same
   kinds, tags and texts, and every computed style value the old boxes hold (every
-  value their layout and drawing read) equals the new boxes' value; two styles that are
-  copies of one kept style (an unchanged article's boxes, built.py) are equal without
-  reading their values.
+  value their layout and drawing read) equals the new boxes' value.
 A remembered line is handed out as a deep copy, so nothing done to the line on its
 page reaches the memory. The memory holds this render's lines and those of earlier
 renders: a page kept from the last render (relayout.py) lays no line out, yet its
@@ -50,8 +48,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
-
-from .built import same_kept_style
 
 # The box kinds a remembered paragraph may hold (exact types: not their subclasses,
 # such as footnote calls or inline blocks).
@@ -96,7 +92,7 @@ def _paragraph(linebox: Any, containing_block: Any) -> tuple[tuple[Any, ...], tu
 def _same_styles(old: tuple[Any, ...], new: tuple[Any, ...]) -> bool:
     """Every value the old styles computed is the new styles' value too."""
     for old_style, new_style in zip(old, new, strict=True):
-        if old_style is new_style or same_kept_style(old_style, new_style):
+        if old_style is new_style:
             continue
         for name, value in dict.items(old_style):
             if new_style[name] != value:

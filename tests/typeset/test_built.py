@@ -13,7 +13,7 @@ from weasyprint import document
 from weasyprint.css.properties import INITIAL_VALUES
 
 from pipeline.build import Builder
-from pipeline.typeset.built import _restore, _snapshot, same_kept_style
+from pipeline.typeset.built import _restore, _snapshot
 from tests.support import ADDED_PARAGRAPH, middle_article, rebuilt_as_cold
 
 
@@ -106,37 +106,3 @@ def test_the_state_after_a_kept_child_is_the_state_it_left() -> None:
     assert state[0] is quote_depth and state[1] is counters and state[2] is scopes
     assert _snapshot(state) == left
     assert counters == {"footnote": [0], "figure": [4]} and quote_depth == [1]
-
-
-def test_styles_of_one_kept_style_are_told_equal_without_reading_them(
-    warm_sample: tuple[Builder, Path], tmp_path: Path
-) -> None:
-    """Two renders' copies of a kept article's styles name the same kept style (the line
-    memory then skips comparing their values, lines.py), and their values are equal; the
-    edited article's styles are new."""
-    builder, edition = warm_sample
-    middle = middle_article(edition)
-    roots: list[Any] = []
-    original = document.layout_document
-
-    def layout_document(html: Any, root_box: Any, context: Any, *args: Any, **kwargs: Any) -> Any:
-        roots.append(root_box)
-        return original(html, root_box, context, *args, **kwargs)
-
-    document.layout_document = layout_document
-    try:
-        for number in range(2):
-            edit(middle, "。", f"。补{number}。")
-            builder.build(edition, tmp_path / "warm.pdf")
-    finally:
-        document.layout_document = original
-    first, second = ({box.element.get("id"): box for box in root.descendants()
-                      if box.element is not None and box.element.tag == "article"
-                      and box.element_tag == "article"} for root in roots)
-    edited = next(key for key, box in second.items() if "补1" in "".join(
-        getattr(each, "text", "") for each in box.descendants()))
-    told = {key: same_kept_style(first[key].style, second[key].style) for key in second}
-    assert not told.pop(edited)
-    assert told and all(told.values()), told
-    for key in told:
-        assert values(first[key].style) == values(second[key].style)
