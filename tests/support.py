@@ -452,6 +452,13 @@ def rebuilt_as_cold(builder: Builder, edition: Path, work: Path) -> None:
 ADDED_PARAGRAPH = "这是编辑新加的一段话，用来核对页面移动之后，记住的行与重新排出的行完全一致。" * 4
 
 
+def edit(path: Path, old: str, new: str) -> None:
+    """An editor's change: the first `old` in the file becomes `new` (it must be there)."""
+    text = path.read_text("utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), "utf-8")
+
+
 def middle_article(edition: Path) -> Path:
     articles = sorted((edition / "articles").glob("*.md"))
     return articles[len(articles) // 2]

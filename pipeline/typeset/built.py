@@ -41,7 +41,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from .cascade import StyleMemory
+from .cascade import StyleMemory, elements_of
 from .parsed import ParsedMemory, main_of
 
 # Attributes of a box that name other boxes or render objects besides its children:
@@ -202,10 +202,6 @@ class BoxMemory:
         self.context, self.children, self.reused = None, {}, 0
 
 
-def _elements(root: Any) -> list[Any]:
-    return [element for element in root.iter() if isinstance(element.tag, str)]
-
-
 class _Render:
     """One render's box building: which children are taken, which are recorded."""
 
@@ -293,7 +289,7 @@ class _Render:
         """A copy of the kept boxes for this render: styles and elements its own."""
         main_style = style_for(self.main)
         styles = _copy_styles(list(entry.styles), main_style)
-        elements = _elements(element)
+        elements = elements_of(element)
         element_of = entry.element_of
         boxes = _copy_tree(entry.box, styles, lambda old: elements[element_of[id(old)]])
         box = boxes[0]
@@ -351,7 +347,7 @@ class _Render:
             return None
         boxes = _boxes(box)
         element = self.children[index]
-        elements = _elements(element)
+        elements = elements_of(element)
         position = {id(each): number for number, each in enumerate(elements)}
         for each in boxes:
             if each.element is not None and id(each.element) not in position:

@@ -130,7 +130,8 @@ class StyleMemory:
         self.context, self.held, self.children, self.adopted = None, (), {}, 0
 
 
-def _elements(root: Any) -> list[Any]:
+def elements_of(root: Any) -> list[Any]:
+    """The elements of a subtree in document order (comments and processing instructions left out)."""
     return [element for element in root.iter() if isinstance(element.tag, str)]
 
 
@@ -216,7 +217,7 @@ def _remembering_styles(lazy_class: type, memory: StyleMemory, parsed: ParsedMem
                 copied.root_style, copied.cache = root_style, root_style.cache
                 copied.initial_page_sizes = self.initial_page_sizes
                 copies.append(copied)
-            elements = _elements(child)
+            elements = elements_of(child)
             collected: set[int] = set()
             for element, style_index in zip(elements, kept.element_styles, strict=True):
                 style = computed[element, None] = copies[style_index]
@@ -233,7 +234,7 @@ def _remembering_styles(lazy_class: type, memory: StyleMemory, parsed: ParsedMem
                         pseudo_of: dict[Any, list[tuple[str, dict[str, Any]]]]) -> _KeptChild | None:
             """The child's styles as the cascade left them; None when one of its
             pseudo-elements was made at once (it has an anchor of its own)."""
-            elements = _elements(child)
+            elements = elements_of(child)
             if not made_at_once.isdisjoint(elements):
                 return None
             computed = self._computed_styles

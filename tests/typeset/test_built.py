@@ -14,7 +14,7 @@ from weasyprint.css.properties import INITIAL_VALUES
 
 from pipeline.build import Builder
 from pipeline.typeset.built import _restore, _snapshot
-from tests.support import ADDED_PARAGRAPH, middle_article, rebuilt_as_cold
+from tests.support import ADDED_PARAGRAPH, edit, middle_article, rebuilt_as_cold
 
 
 def values(style: Any) -> tuple[str, ...]:
@@ -57,12 +57,6 @@ def box_trees() -> Iterator[list[tuple[Any, ...]]]:
         yield trees
     finally:
         document.layout_document = original
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text("utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), "utf-8")
 
 
 def test_kept_children_give_the_box_tree_of_a_cold_build(warm_sample: tuple[Builder, Path], tmp_path: Path) -> None:

@@ -18,7 +18,7 @@ from weasyprint.css.targets import TargetCollector
 
 from pipeline.build import Builder
 from pipeline.typeset.cascade import cascading
-from tests.support import ADDED_PARAGRAPH, SAMPLE_EDITION, middle_article, rebuilt_as_cold
+from tests.support import ADDED_PARAGRAPH, SAMPLE_EDITION, edit, middle_article, rebuilt_as_cold
 
 PSEUDO_TYPES = (None, "before", "after", "marker", "first-line", "first-letter", "footnote-call",
                 "footnote-marker", "note-call", "note-marker", "note-callback")
@@ -73,12 +73,6 @@ def each_cascade_compared() -> Iterator[list[int]]:
         yield compared
     finally:
         document.get_all_computed_styles = original
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text("utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), "utf-8")
 
 
 def test_unchanged_articles_keep_their_styles(warm_sample: tuple[Builder, Path], tmp_path: Path) -> None:
