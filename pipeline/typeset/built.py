@@ -306,7 +306,8 @@ class _Render:
 
     def finish(self, root_box: Any, style_for: Any) -> None:
         """Put the copies in for the placeholders; keep copies of the children built now."""
-        main_box = next((box for box in _boxes(root_box)
+        # Walked in document order, so it stops after the front (masthead, contents).
+        main_box = next((box for box in root_box.descendants()
                          if box.element is self.main and box.element_tag == self.main.tag), None)
         if main_box is None:
             assert not self.placed, "kept boxes without main's box"
@@ -343,7 +344,9 @@ class _Render:
         box = self.results.get(index)
         if not record["clean"] or record["before"] is None or box is None or id(box) not in direct:
             return None
-        if type(box).__name__ != "BlockBox":
+        from weasyprint.formatting_structure.boxes import BlockBox
+
+        if type(box) is not BlockBox:  # not a subclass either (a table wrapper, a flex box)
             return None
         boxes = _boxes(box)
         element = self.children[index]

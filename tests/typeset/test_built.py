@@ -4,11 +4,10 @@ box for box and style value for style value; and the PDF is a cold build's."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import pytest
 from weasyprint import document
 from weasyprint.css.properties import INITIAL_VALUES
 
@@ -42,25 +41,18 @@ def described(box: Any) -> tuple[Any, ...]:
     )
 
 
-@contextmanager
-def box_trees() -> Iterator[list[tuple[Any, ...]]]:
-    """The box tree of each render, as it goes to layout."""
-    trees: list[tuple[Any, ...]] = []
+def test_kept_children_give_the_box_tree_of_a_cold_build(
+    warm_sample: tuple[Builder, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    builder, edition = warm_sample
+    trees: list[tuple[Any, ...]] = []  # each render's box tree, as it goes to layout
     original = document.layout_document
 
     def layout_document(html: Any, root_box: Any, context: Any, *args: Any, **kwargs: Any) -> Any:
         trees.append(described(root_box))
         return original(html, root_box, context, *args, **kwargs)
 
-    document.layout_document = layout_document
-    try:
-        yield trees
-    finally:
-        document.layout_document = original
-
-
-def test_kept_children_give_the_box_tree_of_a_cold_build(warm_sample: tuple[Builder, Path], tmp_path: Path) -> None:
-    builder, edition = warm_sample
+    monkeypatch.setattr(document, "layout_document", layout_document)
     memory = builder.typesetter.box_memory
     children = len(memory.children)
     assert children > 10  # main's children but the first: section headings and articles
@@ -75,9 +67,9 @@ def test_kept_children_give_the_box_tree_of_a_cold_build(warm_sample: tuple[Buil
     ]
     for label, change, reused in edits:
         change()
-        with box_trees() as trees:
-            builder.build(edition, tmp_path / "warm.pdf")
-            Builder.create().build(edition, tmp_path / "cold.pdf")
+        trees.clear()
+        builder.build(edition, tmp_path / "warm.pdf")
+        Builder.create().build(edition, tmp_path / "cold.pdf")
         assert memory.reused == reused, label
         assert trees[0] == trees[-1], label  # the rebuild's first pass against the cold build's
     rebuilt_as_cold(builder, edition, tmp_path)
